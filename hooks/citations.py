@@ -1,0 +1,1 @@
+# Placeholder while the citation checks are written.
