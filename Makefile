@@ -1,10 +1,12 @@
 # Alignment Basics: every target sets up .venv/ from the lock when it is missing or stale.
 PYTHON ?= python3
+# Material prints a long banner about MkDocs 2.0 on every build; we pin mkdocs<2.
+export NO_MKDOCS_2_WARNING := 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve lock clean
+.PHONY: build test serve offline lock clean
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -14,6 +16,11 @@ test: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --watch bib --watch hooks
+
+# The site as one zip to read from disk (open index.html): dist/alignment-basics-site.zip.
+offline: $(STAMP)
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python tools/make_offline_zip.py site dist/alignment-basics-site.zip
 
 # Re-pin every dependency (exact versions and hashes) from requirements.in.
 lock: $(STAMP)

@@ -1,1 +1,307 @@
-# Placeholder while the citation checks are written.
+"""MkDocs hook: every claim footnote resolves to a cited source, and nothing is lost on the way.
+
+mkdocs-bibtex 4.4.0 turns `[@key]` into footnotes, but it also rewrites look-alikes in code,
+deletes bracketed text with an "@", drops unknown keys and locators with only a warning, and
+formats every entry again on every page. This hook guards it without forking it:
+
+1. on_config (before the plugin): parse bib/ once, check every entry, and hand the parsed data
+   to the plugin in place of its own parse.
+2. on_page_markdown (before the plugin): check the raw Markdown; hide code and look-alikes
+   behind tokens; write each citation as `[@key]` plus a visible locator.
+3. A Markdown preprocessor puts the hidden text back, byte for byte, before rendering.
+4. on_page_content (after everything): check the rendered HTML.
+5. on_post_build: report every problem of the build together, then stop the build
+   (in `mkdocs serve`, print them and keep serving).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from pathlib import Path
+
+import mkdocs_bibtex.registry
+from markdown import Extension
+from markdown.preprocessors import Preprocessor
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
+
+import bibfiles
+from bibfiles import Bibliography
+from diagnostics import Report
+from pages import ContentRules, check_page
+from scan import Scan
+
+log = logging.getLogger("mkdocs.hooks.citations")
+
+# -----------------------------------------------------------------------------
+# State of the current build
+# -----------------------------------------------------------------------------
+
+
+# What one build has learned so far; reset at the start of every build.
+class BuildState:
+    def __init__(self) -> None:
+        self.command = "build"
+        self.report = Report()
+        self.bibliography = Bibliography()
+        self.rules = ContentRules()
+        self.allowed: dict[str, str] = {}
+        self.root = Path.cwd()
+        self.config_path = "mkdocs.yml"
+        self.scans: dict[str, Scan] = {}
+        self.hidden: dict[str, str] = {}
+
+
+state = BuildState()
+# Formatted reference text by the entry's BibTeX source: an unchanged entry is formatted once
+# per process, so a `mkdocs serve` rebuild formats only what was edited.
+FORMATTED: dict[str, str] = {}
+
+TOKEN = re.compile("\ue000(\\d+)\ue001")
+# The plugin's own idea of a citation block; anything it would match must be ours.
+PLUGIN_BLOCK = re.compile(r"\[(.*?)\]")
+UNSAFE_SCHEME = re.compile(r'href="(?!https?:|mailto:|#|/|\.|[^":]*(?:[/?#"]|$))([a-zA-Z][\w+.-]*:[^"]*)"')
+FOOTNOTE_REF_HTML = re.compile(r'<a class="footnote-ref" href="#fn:([^"]+)"')
+FOOTNOTE_ITEM_HTML = re.compile(r'<li id="fn:([^"]+)">')
+SKIP_HTML = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
+# Every accepted citation becomes [^key] before rendering, so a lost one shows as that.
+LITERAL_MARKER = re.compile(r"\[\^[^\]\s]+\]")
+
+# -----------------------------------------------------------------------------
+# Events
+# -----------------------------------------------------------------------------
+
+
+# Remember whether this is `mkdocs serve`, where problems are printed, not fatal.
+def on_startup(command: str, dirty: bool) -> None:
+    state.command = command
+
+
+# Parse and check bib/ once, before mkdocs-bibtex reads it.
+@event_priority(100)
+def on_config(config):
+    previous_command = state.command
+    state.__init__()
+    state.command = previous_command
+    state.root = Path(config.config_file_path).resolve().parent
+    state.config_path = os.path.relpath(config.config_file_path, state.root)
+    settings = (config.extra or {}).get("citations", {}) or {}
+    state.rules = ContentRules(tuple(settings.get("content", ())))
+    state.allowed = dict(settings.get("uncited_sources", {}) or {})
+    plugin = config.plugins.get("bibtex")
+    if plugin is None or not hasattr(plugin.config, "bib_dir"):
+        state.report.add(state.config_path, 1, 1, "PLG001", "the bibtex plugin is not configured")
+        return config
+    bib_dir = state.root / (plugin.config.bib_dir or "bib")
+    state.bibliography = bibfiles.load(bib_dir, state.report, state.root)
+    bibfiles.check(state.bibliography, state.report)
+    _share_parsed_bibliography()
+    # The plugin skips re-reading bib/ when no file is newer than its last read, which keeps a
+    # stale registry after a file is deleted or bib_dir changes; with our parse shared it is free.
+    plugin.last_configured = None
+    config.markdown_extensions.append(RestoreHidden())
+    return config
+
+
+# Format each source once per bibliography, however many pages cite it.
+def on_pre_build(config) -> None:
+    registry = getattr(config.plugins.get("bibtex"), "registry", None)
+    if registry is None or not hasattr(registry, "reference_text"):
+        state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
+        return
+    if not getattr(registry.reference_text, "is_cached", False):
+        registry.reference_text = _cached_by_key(registry.reference_text)
+
+
+# Check the raw Markdown, then hand the plugin only real citations.
+@event_priority(100)
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    shown = os.path.relpath(page.file.abs_src_path, state.root)
+    state.report.clear_path(shown)
+    page_scan = check_page(shown, page.file.src_uri, markdown, _front_matter_lines(page, markdown),
+                           state.bibliography, state.rules, state.report)
+    state.scans[page.file.src_uri] = page_scan
+    return _guard(page_scan)
+
+
+# Check the rendered page: every marker resolves, nothing is left as literal text.
+@event_priority(-100)
+def on_page_content(html_text: str, page, config, files) -> str:
+    shown = os.path.relpath(page.file.abs_src_path, state.root)
+    page_scan = state.scans.get(page.file.src_uri)
+    text = page_scan.text if page_scan else ""
+    already_reported = any(d.path == shown for d in state.report.diagnostics)
+    for code, message, needle in _check_html(html_text, state.bibliography, already_reported):
+        state.report.add(shown, _line_of(text, needle.replace("[^", "[@").rstrip("]")), 1, code, message)
+    return html_text
+
+
+# Report every problem of the build together; stop unless serving.
+@event_priority(-100)
+def on_post_build(config) -> None:
+    cited = {cite.key for s in state.scans.values() for c in s.valid_citations for cite in c.cites}
+    bibfiles.check_orphans(state.bibliography, cited, state.allowed, config.config_file_path,
+                           state.config_path, state.report)
+    if not state.report:
+        return
+    if state.command == "serve":
+        log.error("\n" + state.report.format())
+        return
+    raise Abort(state.report.format())
+
+
+# -----------------------------------------------------------------------------
+# Guarding mkdocs-bibtex
+# -----------------------------------------------------------------------------
+
+
+# Let the plugin reuse our parse of each .bib file instead of parsing it again.
+def _share_parsed_bibliography() -> None:
+    original = getattr(mkdocs_bibtex.registry, "parse_file", None)
+    if original is None:
+        state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs_bibtex.registry.parse_file is gone")
+        return
+    real = getattr(original, "wrapped", original)
+
+    def parse_file(path, *args, **kwargs):
+        parsed = state.bibliography.files.get(str(Path(path).resolve()))
+        return parsed if parsed is not None else real(path, *args, **kwargs)
+
+    parse_file.wrapped = real
+    mkdocs_bibtex.registry.parse_file = parse_file
+
+
+# Memoise a registry's reference_text by the entry's own BibTeX text, across rebuilds.
+def _cached_by_key(reference_text):
+    def cached(citation):
+        source = state.bibliography.sources.get(citation.key)
+        if source is None:
+            return reference_text(citation)
+        if source.text not in FORMATTED:
+            FORMATTED[source.text] = reference_text(citation)
+        return FORMATTED[source.text]
+
+    cached.is_cached = True
+    return cached
+
+
+# The Markdown the plugin sees: code and look-alikes hidden, citations one key per bracket.
+def _guard(page_scan: Scan) -> str:
+    text = page_scan.text
+    edits: list[tuple[int, int, str]] = [(start, end, _hide(text[start:end])) for start, end in page_scan.code]
+    for citation in page_scan.citations:
+        known = not citation.error and all(c.key in state.bibliography for c in citation.cites)
+        if known:
+            edits.append((citation.start, citation.end, "".join(_canonical(c) for c in citation.cites)))
+        else:
+            edits.append((citation.start, citation.start + 1, _hide("[")))
+    for start, _ in page_scan.text_brackets:
+        edits.append((start, start + 1, _hide("[")))
+    pieces, cursor = [], 0
+    for start, end, replacement in sorted(edits):
+        pieces.append(text[cursor:start])
+        pieces.append(replacement)
+        cursor = end
+    pieces.append(text[cursor:])
+    return _hide_other_blocks("".join(pieces))
+
+
+# One citation as the plugin expects it, with its locator kept visible beside the marker.
+def _canonical(cite) -> str:
+    locator = f'<span class="cite-locator">{html.escape(cite.locator)}</span>' if cite.locator else ""
+    return f"[@{cite.key}]{locator}"
+
+
+# Last line of defence: any other bracket the plugin would read as a citation is hidden.
+def _hide_other_blocks(markdown: str) -> str:
+    while True:
+        for match in PLUGIN_BLOCK.finditer(markdown):
+            body = match.group(1)
+            if "@" in body and not (re.fullmatch(r"@[A-Za-z0-9_-]+", body) and body[1:] in state.bibliography):
+                markdown = markdown[:match.start()] + _hide("[") + markdown[match.start() + 1:]
+                break
+        else:
+            return markdown
+
+
+# Replace text by a token that the plugin cannot match; RestoreHidden puts it back.
+def _hide(original: str) -> str:
+    token = f"\ue000{len(state.hidden)}\ue001"
+    state.hidden[token] = original
+    return token
+
+
+# Puts hidden text back before Python-Markdown reads the page.
+class _RestorePreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "\ue000" in text:
+            text = TOKEN.sub(lambda m: state.hidden[m.group(0)], text)
+        return text.split("\n")
+
+
+# The Markdown extension that registers the restoring preprocessor first of all.
+class RestoreHidden(Extension):
+    def extendMarkdown(self, md) -> None:
+        md.preprocessors.register(_RestorePreprocessor(md), "citations-restore", 100)
+
+
+# -----------------------------------------------------------------------------
+# Rendered HTML
+# -----------------------------------------------------------------------------
+
+
+# (code, message, text to find the source line by) for each problem in a rendered page;
+# marker problems are left out when the Markdown checks already explained the page.
+def _check_html(html_text: str, bibliography: Bibliography, already_reported: bool):
+    problems = []
+    footnotes = _footnote_items(html_text)
+    for match in UNSAFE_SCHEME.finditer(html_text):
+        problems.append(("HTM003", f"unsafe link '{match.group(1)[:60]}'", match.group(1)))
+    if already_reported:
+        return problems
+    for label in dict.fromkeys(FOOTNOTE_REF_HTML.findall(html_text)):
+        if label not in footnotes:
+            problems.append(("HTM002", f"footnote marker '{label}' points at no footnote", label))
+    for label, body in footnotes.items():
+        if label in bibliography:
+            continue
+        if not any(ref in bibliography for ref in FOOTNOTE_REF_HTML.findall(body)):
+            problems.append(("HTM002", f"footnote '{label}' resolves to no source in bib/", f"[^{label}]"))
+    visible = html.unescape(re.sub(r"<[^>]+>", "", SKIP_HTML.sub("", html_text)))
+    for match in LITERAL_MARKER.finditer(visible):
+        problems.append(("HTM001", f"'{match.group(0)}' is shown as literal text", match.group(0)))
+    return problems
+
+
+# Footnote label -> its rendered body, from Python-Markdown's footnote list.
+def _footnote_items(html_text: str) -> dict[str, str]:
+    starts = list(FOOTNOTE_ITEM_HTML.finditer(html_text))
+    items = {}
+    for index, match in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(html_text)
+        items[match.group(1)] = html_text[match.end():end]
+    return items
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+# How many lines of front matter precede the Markdown MkDocs hands to plugins.
+def _front_matter_lines(page, markdown: str) -> int:
+    try:
+        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    except OSError:
+        return 0
+    return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+
+
+# First line of `text` that contains `needle`, or 1.
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1

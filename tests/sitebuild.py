@@ -8,10 +8,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 
-# Build the site of `config_file` into `site_dir` in strict mode; raises on any failure.
-def build_site(config_file: Path, site_dir: Path, **overrides) -> Path:
-    config = load_config(str(config_file), site_dir=str(site_dir), strict=True, **overrides)
-    config.plugins.on_startup(command="build", dirty=False)
+# Build the site of `config_file` into `site_dir` (strict unless told otherwise); raises on failure.
+def build_site(config_file: Path, site_dir: Path, command: str = "build", **overrides) -> Path:
+    overrides.setdefault("strict", True)
+    config = load_config(str(config_file), site_dir=str(site_dir), **overrides)
+    config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config)
     finally:

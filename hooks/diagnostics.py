@@ -1,0 +1,139 @@
+"""Named problems the citation checks report, ruff-style: `path:line:col: CODE message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# -----------------------------------------------------------------------------
+# Problem kinds
+# -----------------------------------------------------------------------------
+
+
+# One kind of problem: a stable code, a short name, and the fix shown as a hint.
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    name: str
+    fix: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.code: kind
+    for kind in (
+        # Citations in pages
+        Kind("CIT001", "unknown-key",
+             "Cite a key that exists in bib/, or add the source to bib/ (see CONTRIBUTING.md)."),
+        Kind("CIT002", "malformed-citation",
+             "Write [@key], [@key1; @key2] or [@key, p. 3]; keys use only letters, digits, _ and -."),
+        Kind("CIT003", "citation-prefix",
+             "Prefixes are not supported: move the words out of the brackets and cite with [@key]."),
+        # Footnotes in pages
+        Kind("FTN001", "undefined-footnote",
+             "Add a definition `[^label]: ...` for this footnote, or remove the reference."),
+        Kind("FTN002", "unreferenced-footnote",
+             "Reference the footnote with [^label] in the text, or delete the definition."),
+        Kind("FTN003", "duplicate-footnote",
+             "Give each footnote definition its own label; a source's key is taken by its citation."),
+        Kind("FTN004", "unsourced-footnote",
+             "An aside footnote must itself cite a source: end it with [@key]."),
+        # Pages
+        Kind("PAG001", "uncited-page",
+             "Every page of a content section makes claims: cite their sources with [@key]."),
+        # Bibliography files
+        Kind("BIB001", "bib-syntax",
+             "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),
+        Kind("BIB002", "duplicate-key",
+             "Keep one entry per key: delete the duplicate or rename it and update its citations."),
+        Kind("BIB003", "missing-field",
+             "Add the field: readers need title, author, year and one of url, doi or eprint."),
+        Kind("BIB004", "bad-url",
+             "Use a full http:// or https:// address for url."),
+        Kind("BIB005", "bad-doi",
+             "Write the DOI bare, like 10.1007/s11023-020-09539-2 (no https://doi.org/ prefix)."),
+        Kind("BIB006", "bad-eprint",
+             "Write the arXiv identifier bare, like 1906.01820 (no arXiv: prefix, no URL)."),
+        Kind("BIB007", "uncitable-key",
+             "Rename the key to letters, digits, _ and - only, so that [@key] can cite it."),
+        Kind("BIB008", "orphan-source",
+             "Cite the source from a page, delete it, or list it under extra.citations.uncited_sources "
+             "in mkdocs.yml with a reason."),
+        Kind("BIB009", "bad-allow-list",
+             "List only keys that exist in bib/, each with a non-empty reason."),
+        # Rendered pages
+        Kind("HTM001", "unresolved-marker",
+             "A citation or footnote reached the page as literal text: check the lines above it."),
+        Kind("HTM002", "dangling-footnote",
+             "Every footnote in the rendered page must resolve to a source in bib/."),
+        Kind("HTM003", "unsafe-link",
+             "Only http(s), relative and mailto links may appear; fix the url in bib/."),
+        # Plugin contract
+        Kind("PLG001", "plugin-contract",
+             "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),
+    )
+}
+
+
+# -----------------------------------------------------------------------------
+# Diagnostics
+# -----------------------------------------------------------------------------
+
+
+# One problem at one place; line and column count from 1.
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.code]
+
+    # The ruff-style line, then the fix as an indented hint.
+    def format(self) -> str:
+        return (f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}\n"
+                f"    hint: {self.kind.fix}")
+
+
+# Everything one run found, reported together, in path and line order.
+class Report:
+    def __init__(self) -> None:
+        self._seen: set[Diagnostic] = set()
+
+    def add(self, path: str, line: int, col: int, code: str, message: str) -> None:
+        if code not in KINDS:
+            raise KeyError(f"unknown diagnostic code {code}")
+        self._seen.add(Diagnostic(path, line, col, code, message))
+
+    def clear_path(self, path: str) -> None:
+        self._seen = {d for d in self._seen if d.path != path}
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sorted(self._seen)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def format(self) -> str:
+        lines = [d.format() for d in self.diagnostics]
+        count = len(lines)
+        lines.append(f"Found {count} citation problem{'s' if count != 1 else ''}.")
+        return "\n".join(lines)
+
+
+# Line and column (from 1) of a character offset, given the offsets where lines start.
+def line_col(line_starts: list[int], offset: int) -> tuple[int, int]:
+    from bisect import bisect_right
+
+    index = bisect_right(line_starts, offset) - 1
+    return index + 1, offset - line_starts[index] + 1
+
+
+# Offsets at which each line of `text` starts.
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, char in enumerate(text) if char == "\n")
+    return starts

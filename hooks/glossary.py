@@ -1,0 +1,224 @@
+"""MkDocs hook: glossary terms show their definition on hover, on every page, offline too.
+
+Once per build, read the definition list in docs/glossary.md and turn every term into
+Python-Markdown abbreviation lines, `*[Term]: definition`, with the citation brackets and the
+Markdown of the definition stripped. In `on_page_markdown`, after the citation plugin has done
+its work, append those lines to every page. The `abbr` extension then wraps each use of a term in
+`<abbr title="definition">`. Material's `content.tooltips` feature shows the title as a tooltip;
+without JavaScript the browser's own tooltip shows it.
+
+The `abbr` extension skips atomic text, which is how it leaves code spans alone. A small
+treeprocessor, run just before it, makes the text of code, headings, the footnotes (the
+numbered sources) and definition-list terms atomic too, so no abbreviation lands there.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.glossary")
+
+# -----------------------------------------------------------------------------
+# Globals
+# -----------------------------------------------------------------------------
+
+# The glossary page, relative to docs_dir.
+GLOSSARY = "glossary.md"
+
+# Abbreviation lines for the current build, built in on_pre_build.
+abbreviations: list[str] = []
+
+# A citation, e.g. `[@key]`, `[@key, sec. 2]`, `[@a; @b]` or `[-@key]`.
+CITATION = re.compile(r"\[-?@[^\[\]]*\]")
+
+# Elements whose text never gets an abbreviation: code, headings, definition-list terms.
+GUARDED_TAGS = {"code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
+
+# Elements with these classes never get one either: the footnotes, i.e. the list of sources.
+GUARDED_CLASSES = {"footnote"}
+
+# Markdown to strip from a definition, in this order: each pattern and its replacement.
+MARKDOWN = [
+    (re.compile(r"<[^>]+>"), ""),                               # HTML tags
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),            # links and images
+    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),           # reference links
+    (re.compile(r"`+([^`]*)`+"), r"\1"),                        # code spans
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),                   # strong
+    (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),  # emphasis
+    (re.compile(r"\[\^[^\]]*\]"), ""),                          # footnote markers
+]
+
+# -----------------------------------------------------------------------------
+# Hooks
+# -----------------------------------------------------------------------------
+
+
+# Guard code, headings and footnotes against abbreviations on every page.
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.markdown_extensions.append(GuardExtension())
+    return config
+
+
+# Read the glossary once per build and turn its terms into abbreviation lines.
+def on_pre_build(config: MkDocsConfig) -> None:
+    abbreviations.clear()
+    path = Path(config.docs_dir) / GLOSSARY
+    if not path.is_file():
+        log.warning("glossary: %s not found; no hover definitions in this build", path)
+        return
+    terms = parse_glossary(path.read_text(encoding="utf-8"))
+    for term, definition in terms.items():
+        title = plain_text(definition)
+        if not title:
+            log.warning("glossary: the term %r has an empty definition", term)
+            continue
+        for variant in variants(term):
+            abbreviations.append(f"*[{variant}]: {title}")
+    log.debug("glossary: %d terms, %d abbreviations", len(terms), len(abbreviations))
+
+
+# Append the glossary abbreviations to the Markdown of every page, after the citation plugin.
+@event_priority(-50)
+def on_page_markdown(
+    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
+    if not abbreviations:
+        return markdown
+    # A blank line first, so no abbreviation becomes part of a footnote or a list above it.
+    return markdown.rstrip("\n") + "\n\n" + "\n".join(abbreviations) + "\n"
+
+
+# -----------------------------------------------------------------------------
+# Markdown extension
+# -----------------------------------------------------------------------------
+
+
+# Register the guard between the footnotes (priority 50 and below) and `abbr` (priority 7).
+class GuardExtension(Extension):
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(GuardTreeprocessor(md), "glossary-guard", 8)
+
+
+# Make the text inside guarded elements atomic, so `abbr` leaves it alone; elsewhere, turn line
+# breaks into spaces, so a term split over two source lines ("reward" / "model") still matches.
+class GuardTreeprocessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag in GUARDED_TAGS or GUARDED_CLASSES & set(el.get("class", "").split()):
+                atomize(el)
+        for el in root.iter():
+            el.text = join_lines(el.text)
+            el.tail = join_lines(el.tail)
+
+
+# -----------------------------------------------------------------------------
+# Helper functions
+# -----------------------------------------------------------------------------
+
+
+# Make the text of an element and of everything inside it atomic; its own tail stays as it is.
+def atomize(el: etree.Element) -> None:
+    if el.text and not isinstance(el.text, AtomicString):
+        el.text = AtomicString(el.text)
+    for child in el.iter():
+        if child is not el and child.tail and not isinstance(child.tail, AtomicString):
+            child.tail = AtomicString(child.tail)
+        if child.text and not isinstance(child.text, AtomicString):
+            child.text = AtomicString(child.text)
+
+
+
+# Read the terms of a Markdown definition list and the first definition of each, in order.
+def parse_glossary(text: str) -> dict[str, str]:
+    terms: dict[str, str] = {}
+    term: str | None = None
+    definition: list[str] | None = None
+    fence: str | None = None
+
+    # Keep the definition being read, if any, under the current term.
+    def finish() -> None:
+        if term is not None and definition is not None and term not in terms:
+            terms[term] = " ".join(part.strip() for part in definition)
+
+    for line in text.splitlines():
+        stripped = line.strip()
+
+        # Skip fenced code, which may look like anything.
+        marker = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence is not None:
+            if marker and stripped.startswith(fence):
+                fence = None
+            continue
+        if marker:
+            finish()
+            term, definition, fence = None, None, marker.group(1)
+            continue
+
+        # A definition starts with ":" and at least one space after it.
+        match = re.match(r":[ \t]+(.*)", line)
+        if match and term is not None:
+            finish()
+            definition = [match.group(1)]
+            continue
+
+        # An indented line continues the definition being read.
+        if definition is not None and stripped and line[:1] in (" ", "\t"):
+            definition.append(stripped)
+            continue
+
+        # A blank line ends nothing: a term may still be followed by its definition.
+        if not stripped:
+            continue
+
+        # Any other line ends the definition; it is a new term unless it is a heading or HTML.
+        finish()
+        definition = None
+        is_term = not stripped.startswith(("#", "<", "*[", "[^", ":"))
+        term = stripped if is_term else None
+
+    finish()
+    return terms
+
+
+# Turn the line breaks of ordinary text into spaces; leave atomic text and bare whitespace alone.
+def join_lines(text: str | None) -> str | None:
+    if not text or isinstance(text, AtomicString) or not text.strip():
+        return text
+    return text.replace("\n", " ")
+
+
+# Turn a definition into one line of plain text: no citations, no Markdown, no line breaks.
+def plain_text(definition: str) -> str:
+    text = CITATION.sub("", definition)
+    for pattern, replacement in MARKDOWN:
+        text = pattern.sub(replacement, text)
+    text = text.replace("\\", "")
+    text = re.sub(r"\s+", " ", text).strip()
+    # A citation directly after a full stop leaves no space to clean up; one before it would.
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+# The spellings of a term that carry its definition: as written, lower case, and plural.
+def variants(term: str) -> list[str]:
+    forms = [term]
+    first = term.split()[0]
+    # "Mesa-optimizer" is also "mesa-optimizer"; acronyms such as "RLHF" or "AI" stay as they are.
+    if first[:1].isupper() and not first[:2].isupper():
+        forms.append(term[0].lower() + term[1:])
+    # "Reward model" is also "reward models"; skip acronyms and words that end in "s" or "y".
+    last = term.split()[-1]
+    if re.fullmatch(r"[a-z][a-z-]*[^sy]", last.lower()) and not last.isupper():
+        forms += [form + "s" for form in list(forms)]
+    return list(dict.fromkeys(forms))

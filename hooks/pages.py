@@ -1,0 +1,89 @@
+"""Check one page's citations and footnotes against the bibliography. Checking only."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from bibfiles import Bibliography
+from diagnostics import Report, line_col, line_starts
+from scan import Scan, prefixed_keys, scan
+
+# -----------------------------------------------------------------------------
+# Page rules
+# -----------------------------------------------------------------------------
+
+
+# Which pages must cite at least one source: folders end with "/", files are named.
+@dataclass(frozen=True)
+class ContentRules:
+    paths: tuple[str, ...] = ()
+
+    def requires_citations(self, src_uri: str) -> bool:
+        return any(src_uri.startswith(p) if p.endswith("/") else src_uri == p for p in self.paths)
+
+
+# -----------------------------------------------------------------------------
+# Checks
+# -----------------------------------------------------------------------------
+
+
+# Scan `markdown` (the page body after front matter, which starts `line_offset` lines into
+# the file) and report every problem; returns the scan for the rendering step.
+def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
+               bibliography: Bibliography, rules: ContentRules, report: Report) -> Scan:
+    page = scan(markdown)
+    starts = line_starts(markdown)
+
+    def add(offset: int, code: str, message: str) -> None:
+        line, col = line_col(starts, offset)
+        report.add(shown_path, line + line_offset, col, code, message)
+
+    _check_citations(page, bibliography, add)
+    _check_footnotes(page, bibliography, add)
+    if rules.requires_citations(src_uri) and not page.citations:
+        add(0, "PAG001", "this page cites no source")
+    return page
+
+
+# Unknown keys (with a suggestion), malformed citations, and prefixes inside brackets.
+def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
+    for citation in page.citations:
+        if citation.error:
+            add(citation.start, "CIT002",
+                f"malformed citation {page.text[citation.start:citation.end]!r}: {citation.error}")
+            continue
+        for cite in citation.cites:
+            if cite.key not in bibliography:
+                add(cite.offset, "CIT001", f"unknown citation key '{cite.key}'{_suggest(cite.key, bibliography)}")
+    for start, end in page.text_brackets:
+        for key, offset in prefixed_keys(page.text, start + 1, end - 1):
+            if key in bibliography and page.text[end:end + 1] != "(":
+                add(offset, "CIT003", f"'@{key}' inside {page.text[start:end]!r} is not a citation")
+
+
+# Footnotes: every reference defined, every definition used once, every aside sourced.
+def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
+    cited = {cite.key for citation in page.valid_citations for cite in citation.cites}
+    defined: dict[str, int] = {}
+    for definition in page.footnote_defs:
+        if definition.label in defined or definition.label in cited:
+            taken = "another definition" if definition.label in defined else "a citation of that source"
+            add(definition.start, "FTN003", f"footnote '{definition.label}' is already defined by {taken}")
+            continue
+        defined[definition.label] = definition.start
+        if not page.citations_within(definition.start, definition.end):
+            add(definition.start, "FTN004", f"footnote '{definition.label}' cites no source")
+    referenced = {label for label, _ in page.footnote_refs}
+    for label, offset in page.footnote_refs:
+        if label not in defined and label not in cited:
+            add(offset, "FTN001", f"footnote '[^{label}]' has no definition")
+    for label, offset in defined.items():
+        if label not in referenced:
+            add(offset, "FTN002", f"footnote '{label}' is defined but never referenced")
+
+
+# " (did you mean 'x'?)" when a known key is close to the unknown one.
+def _suggest(key: str, bibliography: Bibliography) -> str:
+    close = difflib.get_close_matches(key, bibliography.keys, n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,198 @@
+"""Tests for hooks/glossary.py: glossary terms carry their definition on hover."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+import glossary
+
+ROOT = Path(__file__).resolve().parent.parent
+GLOSSARY_MD = ROOT / "docs" / "glossary.md"
+
+# The terms the glossary must define at least.
+REQUIRED_TERMS = [
+    "AI alignment", "Outer alignment", "Inner alignment", "Base objective", "Base optimizer",
+    "Mesa-optimizer", "Mesa-objective", "Pseudo-alignment", "Specification gaming",
+    "Reward hacking", "Goodhart's law", "Goal misgeneralization", "Deceptive alignment",
+    "Alignment faking", "RLHF", "Reward model", "Constitutional AI", "RLAIF",
+    "Scalable oversight", "Debate", "Recursive reward modelling", "Interpretability", "Circuits",
+]
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+# The built HTML of a page, whether the site uses directory URLs or not.
+def page_html(site: Path, src: str) -> str:
+    stem = src.removesuffix(".md")
+    for candidate in (site / f"{stem}.html", site / stem / "index.html"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise AssertionError(f"no built page for {src} in {site}")
+
+
+# The glossary's terms and definitions, as the hook reads them.
+def glossary_terms() -> dict[str, str]:
+    return glossary.parse_glossary(GLOSSARY_MD.read_text(encoding="utf-8"))
+
+
+# Every <abbr> of a page, with its title, its text and the tags and classes around it.
+class AbbrCollector(HTMLParser):
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []
+        self.abbrs: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "abbr":
+            self.abbrs.append({
+                "title": attrs.get("title", ""),
+                "text": "",
+                "ancestors": [t for t, _ in self.stack],
+                "classes": set().union(*(c for _, c in self.stack)) if self.stack else set(),
+            })
+        if tag not in self.VOID:
+            self.stack.append((tag, set((attrs.get("class") or "").split())))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] == "abbr" and self.abbrs:
+            self.abbrs[-1]["text"] += data
+
+
+# The <abbr> elements of some HTML.
+def abbrs_in(text: str) -> list[dict]:
+    collector = AbbrCollector()
+    collector.feed(text)
+    return collector.abbrs
+
+
+# Render Markdown the way the site does, with the hook's abbreviations appended.
+def render(source: str) -> str:
+    glossary.on_pre_build(type("Config", (), {"docs_dir": str(ROOT / "docs")})())
+    md = markdown.Markdown(extensions=[
+        "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
+        "toc", "pymdownx.superfences", glossary.GuardExtension(),
+    ])
+    page = glossary.on_page_markdown(source, page=None, config=None, files=None)
+    return md.convert(page)
+
+
+# -----------------------------------------------------------------------------
+# The glossary page
+# -----------------------------------------------------------------------------
+
+
+# The glossary defines at least the required terms, and ends with the references heading.
+def test_glossary_source_defines_required_terms():
+    terms = glossary_terms()
+    missing = [term for term in REQUIRED_TERMS if term not in terms]
+    assert not missing, f"terms missing from docs/glossary.md: {missing}"
+    lines = GLOSSARY_MD.read_text(encoding="utf-8").rstrip("\n").splitlines()
+    assert lines[0] == "# Glossary"
+    assert lines[-1] == "## References"
+
+
+# Every term in the built glossary has a definition that carries a citation marker.
+def test_every_glossary_term_has_a_cited_definition(built_site):
+    page = page_html(built_site, "glossary.md")
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    built = {re.sub(r"<[^>]+>", "", term).strip(): definition for term, definition in pairs}
+    for term in glossary_terms():
+        assert term in built, f"{term!r} has no <dt> in the built glossary"
+        definition = built[term]
+        assert re.sub(r"<[^>]+>", "", definition).strip(), f"{term!r} has an empty definition"
+        assert re.search(r'<sup id="fnref\d*:[^"]+"', definition), (
+            f"{term!r}: the definition has no citation marker"
+        )
+
+
+# -----------------------------------------------------------------------------
+# Hover definitions on the pages
+# -----------------------------------------------------------------------------
+
+
+# A glossary term used on an explainer page is an <abbr> whose title is its definition.
+@pytest.mark.parametrize("src, term, text", [
+    ("alignment-basics/scalable-oversight.md", "Debate", "debate"),
+    ("alignment-basics/interpretability.md", "Mesa-optimizer", "mesa-optimizer"),
+    ("alignment-basics/constitutional-ai.md", "RLHF", "RLHF"),
+])
+def test_term_on_page_is_abbr_with_definition(built_site, src, term, text):
+    definition = glossary.plain_text(glossary_terms()[term])
+    found = [a for a in abbrs_in(page_html(built_site, src)) if a["text"] == text]
+    assert found, f"no <abbr> for {text!r} on {src}"
+    assert all(a["title"] == definition for a in found)
+    assert "[@" not in definition and "*" not in definition
+
+
+# No abbreviation appears in code, headings, definition-list terms or footnotes of any page.
+def test_no_abbr_in_code_headings_or_footnotes(built_site):
+    guarded = {"code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
+    pages = sorted(built_site.rglob("*.html"))
+    assert pages
+    for path in pages:
+        for abbr in abbrs_in(path.read_text(encoding="utf-8")):
+            where = guarded.intersection(abbr["ancestors"])
+            assert not where, f"{path}: <abbr> {abbr['text']!r} inside {sorted(where)}"
+            assert "footnote" not in abbr["classes"], f"{path}: <abbr> in the footnotes"
+
+
+# No abbreviation line leaks into a page as text.
+def test_no_abbreviation_line_in_pages(built_site):
+    for path in sorted(built_site.rglob("*.html")):
+        assert "*[" not in path.read_text(encoding="utf-8"), f"{path}: literal '*[' in page"
+
+
+# Terms in code spans and code blocks stay plain; prose, links and footnotes still work.
+def test_rendering_guards_code_headings_links_and_footnotes():
+    out = render(
+        "## What is RLHF?\n\n"
+        "RLHF and `RLHF` differ.[^a] See [RLHF](rlhf.md).\n\n"
+        "```text\nRLHF in a fence\n```\n\n"
+        "    RLHF in an indented block\n\n"
+        "[^a]: A source about RLHF.\n"
+    )
+    assert '<h2 id="what-is-rlhf">What is RLHF?</h2>' in out
+    assert "<code>RLHF</code>" in out
+    assert "RLHF in a fence" in out and "RLHF in an indented block" in out
+    assert re.search(r'<a href="rlhf.md"><abbr title="[^"]+">RLHF</abbr></a>', out)
+    assert re.search(r'<p><abbr title="[^"]+">RLHF</abbr> and <code>', out)
+    assert '<sup id="fnref:a">' in out
+    # A term split over two source lines still gets its definition.
+    assert re.search(r'<abbr title="[^"]+">reward model</abbr>', render("A reward\nmodel.\n"))
+    footnotes = out[out.index('<div class="footnote">'):]
+    assert "<abbr" not in footnotes and "A source about RLHF." in footnotes
+    assert "*[" not in out
+    for abbr in abbrs_in(out):
+        assert not {"code", "pre"}.intersection(abbr["ancestors"])
+
+
+# Definitions lose their citations and Markdown, and terms get their other spellings.
+def test_plain_text_and_variants():
+    text = "A *learned* model that is [itself](x.md) an `optimizer`.[@key, sec. 1.1; @other]"
+    assert glossary.plain_text(text) == "A learned model that is itself an optimizer."
+    assert glossary.variants("Mesa-optimizer") == [
+        "Mesa-optimizer", "mesa-optimizer", "Mesa-optimizers", "mesa-optimizers",
+    ]
+    assert glossary.variants("RLHF") == ["RLHF"]
+    assert glossary.variants("Circuits") == ["Circuits", "circuits"]
+    escaped = html.escape(glossary.plain_text(glossary_terms()["Goodhart's law"]), quote=True)
+    assert "[@" not in escaped

@@ -1,0 +1,265 @@
+"""GitHub files: workflows, Dependabot, issue forms and pre-commit config.
+
+Schemas are checked with check-jsonschema's built-in (vendored, offline) schemas
+and the workflows are audited with `zizmor --offline`. Each checker is also shown
+a deliberately broken file, so these tests fail when a checker stops checking.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+GITHUB = ROOT / ".github"
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
+
+# Severities that fail the audit; "Low" and "Informational" findings do not.
+FAILING_SEVERITIES = {"Medium", "High"}
+
+
+# Run a tool from the venv that runs the tests; returns the finished process.
+def run_tool(tool: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / tool), *map(str, args)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+# Validate files against one of check-jsonschema's built-in schemas.
+def check_schema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    return run_tool("check-jsonschema", "--builtin-schema", schema, *files)
+
+
+# zizmor's findings of medium severity or above for the given files or folders.
+def zizmor_findings(*paths: Path) -> list[dict]:
+    result = run_tool("zizmor", "--offline", "--no-progress", "--format", "json", *paths)
+    # zizmor exits 0 without findings and 10 to 14 with them; anything else is an error.
+    assert result.returncode == 0 or 10 <= result.returncode <= 14, result.stderr
+    findings = json.loads(result.stdout or "[]")
+    return [f for f in findings if f["determinations"]["severity"] in FAILING_SEVERITIES]
+
+
+# One line per finding, for assertion messages.
+def describe(findings: list[dict]) -> str:
+    return "\n".join(
+        f"{f['ident']} ({f['determinations']['severity']}): {f['desc']}" for f in findings
+    )
+
+
+# The parsed YAML of a workflow; PyYAML reads the key `on` as True, so it is renamed back.
+def load_workflow(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+# Every step of every job of a workflow.
+def steps_of(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------
+
+
+def test_the_expected_files_exist():
+    names = {p.name for p in WORKFLOWS}
+    assert {"check.yml", "deploy.yml"} <= names
+    assert (GITHUB / "dependabot.yml").is_file()
+    assert (GITHUB / "pull_request_template.md").is_file()
+    assert {p.name for p in ISSUE_FORMS} == {
+        "claim-wrong-or-unsourced.yml",
+        "suggest-a-question.yml",
+    }
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_schema(workflow):
+    result = check_schema("vendor.github-workflows", workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dependabot_matches_schema():
+    result = check_schema("vendor.dependabot", GITHUB / "dependabot.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("form", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_matches_schema(form):
+    result = check_schema("vendor.github-issue-forms", form)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_template_config_matches_schema():
+    result = check_schema("vendor.github-issue-config", GITHUB / "ISSUE_TEMPLATE" / "config.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+BROKEN_WORKFLOW = """\
+name: Broken
+on:
+  push:
+jobs:
+  build:
+    # no runs-on, and a step that is neither `run` nor `uses`
+    steps:
+      - name: Nothing to do
+        with:
+          foo: bar
+"""
+
+
+def test_schema_check_rejects_a_broken_workflow(tmp_path):
+    path = tmp_path / "broken.yml"
+    path.write_text(BROKEN_WORKFLOW, encoding="utf-8")
+    result = check_schema("vendor.github-workflows", path)
+    assert result.returncode != 0
+    assert "runs-on" in result.stdout + result.stderr
+
+
+def test_schema_check_rejects_broken_dependabot_and_issue_form(tmp_path):
+    dependabot = tmp_path / "dependabot.yml"
+    dependabot.write_text("updates:\n  - package-ecosystem: pip\n", encoding="utf-8")
+    assert check_schema("vendor.dependabot", dependabot).returncode != 0
+    form = tmp_path / "form.yml"
+    form.write_text("name: No body\ndescription: An issue form needs a body.\n", encoding="utf-8")
+    assert check_schema("vendor.github-issue-forms", form).returncode != 0
+
+
+# ---------------------------------------------------------------------------
+# Security audit (zizmor, offline)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_zizmor_finds_nothing_of_medium_severity_or_above(workflow):
+    findings = zizmor_findings(workflow)
+    assert not findings, describe(findings)
+
+
+def test_zizmor_finds_nothing_in_dependabot_config():
+    findings = zizmor_findings(GITHUB / "dependabot.yml")
+    assert not findings, describe(findings)
+
+
+INSECURE_WORKFLOW = """\
+name: Insecure
+on:
+  pull_request_target:
+jobs:
+  greet:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: ${{ github.event.pull_request.head.sha }}
+      - run: echo "${{ github.event.pull_request.title }}"
+"""
+
+
+def test_zizmor_flags_an_insecure_workflow(tmp_path):
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "insecure.yml").write_text(INSECURE_WORKFLOW, encoding="utf-8")
+    idents = {f["ident"] for f in zizmor_findings(workflows / "insecure.yml")}
+    assert {"unpinned-uses", "template-injection"} <= idents
+
+
+# ---------------------------------------------------------------------------
+# What the workflows do
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_to_commits_with_a_version_comment(workflow):
+    lines = [line for line in workflow.read_text(encoding="utf-8").splitlines() if "uses:" in line]
+    assert lines
+    for line in lines:
+        assert re.search(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$", line), line
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_checkout_keeps_no_credentials_and_fetches_history(workflow):
+    checkouts = [s for s in steps_of(load_workflow(workflow)) if "actions/checkout@" in s.get("uses", "")]
+    assert checkouts
+    for step in checkouts:
+        assert step["with"]["persist-credentials"] is False
+        # The page dates come from git history: a shallow clone would date every page today.
+        assert step["with"]["fetch-depth"] == 0
+
+
+def test_check_workflow_builds_tests_and_keeps_artifacts():
+    workflow = load_workflow(GITHUB / "workflows" / "check.yml")
+    assert {"pull_request", "push"} <= set(workflow["on"])
+    runs = "\n".join(s.get("run", "") for s in steps_of(workflow))
+    for command in ("apt-get install -y chromium", "make build", "make test", "make offline"):
+        assert command in runs
+    uploads = [s["with"]["path"] for s in steps_of(workflow) if "upload-artifact@" in s.get("uses", "")]
+    assert sorted(uploads) == ["dist/alignment-basics-site.zip", "site/"]
+    python = next(s for s in steps_of(workflow) if "setup-python@" in s.get("uses", ""))
+    assert python["with"]["cache"] == "pip"
+    assert python["with"]["cache-dependency-path"] == "requirements.lock"
+
+
+def test_make_targets_used_by_workflows_exist():
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+    for workflow in WORKFLOWS:
+        for run in (s.get("run", "") for s in steps_of(load_workflow(workflow))):
+            for target in re.findall(r"\bmake ([\w-]+)", run):
+                assert target in targets, f"{workflow.name}: no Makefile target {target!r}"
+
+
+def test_deploy_workflow_has_least_privilege():
+    workflow = load_workflow(GITHUB / "workflows" / "deploy.yml")
+    assert set(workflow["on"]) == {"push", "workflow_dispatch"}
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    assert workflow["permissions"] in ({}, "read-all", {"contents": "read"})
+    assert workflow["concurrency"]["group"]
+    jobs = workflow["jobs"]
+    for name, job in jobs.items():
+        permissions = job.get("permissions", {})
+        writes = {scope for scope, level in permissions.items() if level == "write"}
+        uses = " ".join(s.get("uses", "") for s in job.get("steps", []))
+        if "deploy-pages@" in uses:
+            assert writes == {"pages", "id-token"}, name
+            assert job["environment"]["name"] == "github-pages"
+            assert "page_url" in job["environment"]["url"]
+        else:
+            assert not writes, f"job {name} needs no write permission"
+    uses = " ".join(s.get("uses", "") for s in steps_of(workflow))
+    for action in ("configure-pages@", "upload-pages-artifact@", "deploy-pages@"):
+        assert action in uses
+
+
+# ---------------------------------------------------------------------------
+# pre-commit (no built-in schema exists for it: checked by hand)
+# ---------------------------------------------------------------------------
+
+
+def test_pre_commit_config_runs_citecheck_on_pages_and_sources():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: (repo, hook) for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"citecheck", "trailing-whitespace", "end-of-file-fixer", "check-yaml",
+            "check-merge-conflict"} <= set(hooks)
+    repo, citecheck = hooks["citecheck"]
+    assert repo["repo"] == "local"
+    assert "hooks/citecheck.py" in citecheck["entry"]
+    assert citecheck.get("pass_filenames", True) is True
+    files = re.compile(citecheck["files"])
+    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib"):
+        assert files.search(path), path
+    for path in ("docs/assets/stylesheets/extra.css", "mkdocs.yml", "bib/README.txt"):
+        assert not files.search(path), path
+    for repo in config["repos"]:
+        if repo["repo"] != "local":
+            assert repo["repo"].startswith("https://") and repo["rev"]
