@@ -30,35 +30,15 @@ from mkdocs.plugins import event_priority
 
 import bibfiles
 from bibfiles import Bibliography
-from diagnostics import Report
+from buildstate import FORMATTED, state
 from pages import ContentRules, check_page
 from scan import Scan
 
 log = logging.getLogger("mkdocs.hooks.citations")
 
 # -----------------------------------------------------------------------------
-# State of the current build
+# Patterns
 # -----------------------------------------------------------------------------
-
-
-# What one build has learned so far; reset at the start of every build.
-class BuildState:
-    def __init__(self) -> None:
-        self.command = "build"
-        self.report = Report()
-        self.bibliography = Bibliography()
-        self.rules = ContentRules()
-        self.allowed: dict[str, str] = {}
-        self.root = Path.cwd()
-        self.config_path = "mkdocs.yml"
-        self.scans: dict[str, Scan] = {}
-        self.hidden: dict[str, str] = {}
-
-
-state = BuildState()
-# Formatted reference text by the entry's BibTeX source: an unchanged entry is formatted once
-# per process, so a `mkdocs serve` rebuild formats only what was edited.
-FORMATTED: dict[str, str] = {}
 
 TOKEN = re.compile("\ue000(\\d+)\ue001")
 # The plugin's own idea of a citation block; anything it would match must be ours.
@@ -83,9 +63,7 @@ def on_startup(command: str, dirty: bool) -> None:
 # Parse and check bib/ once, before mkdocs-bibtex reads it.
 @event_priority(100)
 def on_config(config):
-    previous_command = state.command
-    state.__init__()
-    state.command = previous_command
+    state.reset()
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)
     settings = (config.extra or {}).get("citations", {}) or {}

@@ -9,16 +9,17 @@ without JavaScript the browser's own tooltip shows it.
 
 The `abbr` extension skips atomic text, which is how it leaves code spans alone. A small
 treeprocessor, run just before it, makes the text of code, headings, the footnotes (the
-numbered sources) and definition-list terms atomic too, so no abbreviation lands there.
+numbered sources) and definition-list terms atomic too, so no abbreviation lands there. It
+also turns line breaks in ordinary text into spaces, so a term that a source line break splits
+still gets its definition.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
-
 import xml.etree.ElementTree as etree
+from pathlib import Path
 
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor

@@ -1,0 +1,358 @@
+"""The built site read from disk (file://) in a real Chromium, with the network cut.
+
+Every http(s) request is blocked and recorded; each test then proves that none
+was made and the console stayed free of errors. Needs Debian's Chromium at
+/usr/bin/chromium (`apt-get install chromium`); set CHROMIUM to use another.
+Without it these tests skip, except on CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# -----------------------------------------------------------------------------
+# Constants
+# -----------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# No sandbox (root, containers), and nothing that phones home by itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# Wide enough for Material's sidebars and header search field (76.25em).
+VIEWPORT = {"width": 1280, "height": 900}
+
+HOME = "index.html"
+EXPLAINER = "alignment-basics/outer-and-inner-alignment.html"
+
+# The explainer pages, from the sources, so each gets its own test id.
+EXPLAINERS = sorted(
+    f"alignment-basics/{path.stem}.html" for path in (ROOT / "docs/alignment-basics").glob("*.md")
+)
+
+PALETTES = {"light": "default", "dark": "slate"}
+
+# -----------------------------------------------------------------------------
+# Browser set-up
+# -----------------------------------------------------------------------------
+
+
+# Chromium's path, or a skip (a failure on CI) saying how to install it.
+def _chromium() -> str:
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+        "(Debian), or set CHROMIUM to a Chromium or Chrome binary"
+    )
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message + " (CI must run the browser tests)")
+    pytest.skip(message)
+
+
+# One Chromium for the whole session.
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+# A browser tab on the built site, with every request off file:// blocked and recorded.
+@dataclass
+class Tab:
+    page: object
+    site: Path
+    remote: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    # Open a page of the site by its path inside the site.
+    def open(self, path: str) -> None:
+        self.page.goto((self.site / path).as_uri())
+        self.page.wait_for_load_state("load")
+
+    # The path inside the site of the page now shown.
+    @property
+    def path(self) -> str:
+        url = self.page.url.split("#")[0].split("?")[0]
+        return url.removeprefix(self.site.as_uri() + "/")
+
+    # Nothing left file:// and nothing went wrong in the page.
+    def assert_offline_and_clean(self) -> None:
+        assert not self.remote, f"requests left file://: {self.remote}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+# A fresh tab (own storage, light palette) on the built site.
+@pytest.fixture
+def tab(browser, built_site):
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    tab = Tab(page=page, site=built_site)
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file:", "data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            tab.remote.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
+    page.on("pageerror", lambda error: tab.errors.append(f"uncaught: {error}"))
+    yield tab
+    context.close()
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+# Plain text of a footnote's reference, as the references list shows it (no backlinks).
+def _reference_text(page, key: str) -> str:
+    item = page.locator(f'.footnote li[id="fn:{key}"]')
+    text = item.evaluate(
+        """li => { const c = li.cloneNode(true);
+                   c.querySelectorAll('.footnote-backref').forEach(a => a.remove());
+                   return c.innerText }"""
+    )
+    return " ".join(text.split())
+
+
+# The citation keys of a page's footnote markers, in order, each once.
+def _marker_keys(page) -> list[str]:
+    hrefs = page.locator("a.footnote-ref").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    return list(dict.fromkeys(href.removeprefix("#fn:") for href in hrefs))
+
+
+# The text of the tooltip that `marker` (hovered or focused) controls, once shown.
+def _tooltip_text(page, marker) -> str:
+    page.wait_for_function("a => a.hasAttribute('aria-controls')", arg=marker.element_handle())
+    tooltip = page.locator(f'[id="{marker.get_attribute("aria-controls")}"]')
+    page.wait_for_function("t => t.classList.contains('md-tooltip2--active')", arg=tooltip.element_handle())
+    inner = tooltip.locator(".md-tooltip2__inner")
+    inner.wait_for(state="visible")
+    return " ".join(inner.inner_text().split())
+
+
+# A word found in the body of `page_path` and in no other page of the search index.
+def _word_only_in(site: Path, page_path: str) -> str:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    words = defaultdict(set)
+    body = set()
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        text = html.unescape(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])).lower()
+        words[page].update(re.findall(r"[a-z]+", text))
+        if page == page_path:
+            body.update(re.findall(r"[a-z]+", html.unescape(re.sub(r"<[^>]+>", " ", doc["text"])).lower()))
+    others = set().union(*(w for p, w in words.items() if p != page_path))
+    titles = {w for d in index["docs"] if d["location"].split("#")[0] == page_path
+              for w in re.findall(r"[a-z]+", d["title"].lower())}
+    unique = sorted((w for w in body - others - titles if len(w) >= 6), key=lambda w: (-len(w), w))
+    assert unique, f"no word only in {page_path}"
+    return unique[0]
+
+
+# -----------------------------------------------------------------------------
+# Loading and navigation
+# -----------------------------------------------------------------------------
+
+
+def test_home_page_loads_offline(tab):
+    tab.open(HOME)
+    assert "Alignment Basics" in tab.page.title()
+    tab.page.locator(".md-content h1").wait_for(state="visible")
+    # Search is ready: Material hides it when its worker cannot start.
+    tab.page.locator(".md-search__input").wait_for(state="visible")
+    tab.page.wait_for_timeout(300)
+    tab.assert_offline_and_clean()
+
+
+def test_navigation_reaches_the_explainer_and_back(tab):
+    tab.open(HOME)
+    tab.page.locator(f'.md-nav--primary a.md-nav__link[href$="{Path(EXPLAINER).name}"]').first.click()
+    tab.page.wait_for_url("**/" + EXPLAINER)
+    assert "outer and inner alignment" in tab.page.locator(".md-content h1").inner_text().lower()
+    # Back home through the navigation, then with the browser's Back button.
+    tab.page.locator('.md-nav--primary a.md-nav__link[href$="index.html"]').first.click()
+    tab.page.wait_for_url("**/" + HOME)
+    tab.page.go_back()
+    tab.page.wait_for_url("**/" + EXPLAINER)
+    tab.page.go_back()
+    tab.page.wait_for_url("**/" + HOME)
+    tab.assert_offline_and_clean()
+
+
+def test_search_finds_the_explainer_by_a_word_of_its_body(tab):
+    word = _word_only_in(tab.site, EXPLAINER)
+    tab.open(HOME)
+    search = tab.page.locator(".md-search__input")
+    search.click()
+    search.press_sequentially(word, delay=20)
+    result = tab.page.locator(f'.md-search-result__item a[href*="{EXPLAINER}"]').first
+    result.wait_for(state="visible")
+    result.click()
+    tab.page.wait_for_url(re.compile(re.escape(EXPLAINER)))
+    assert tab.path == EXPLAINER
+    assert word in tab.page.locator(".md-content").inner_text().lower()
+    tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Footnote citations
+# -----------------------------------------------------------------------------
+
+
+def test_hovering_a_marker_shows_its_reference(tab):
+    tab.open(EXPLAINER)
+    keys = _marker_keys(tab.page)
+    assert keys, "the explainer cites nothing"
+    for key in keys:
+        marker = tab.page.locator(f'a.footnote-ref[href="#fn:{key}"]').first
+        marker.hover()
+        assert _reference_text(tab.page, key) in _tooltip_text(tab.page, marker), key
+        tab.page.mouse.move(0, 0)
+    tab.assert_offline_and_clean()
+
+
+# Tab through the whole page: every marker takes the focus and then shows its reference.
+def test_every_marker_and_tooltip_is_reachable_by_keyboard(tab):
+    tab.open(EXPLAINER)
+    markers = tab.page.locator("a.footnote-ref").count()
+    assert markers
+    seen = 0
+    for _ in range(1000):
+        tab.page.keyboard.press("Tab")
+        href = tab.page.evaluate(
+            "() => document.activeElement.matches('a.footnote-ref') ? document.activeElement.getAttribute('href') : null"
+        )
+        if href is None:
+            if seen == markers:
+                break
+            continue
+        seen += 1
+        key = href.removeprefix("#fn:")
+        marker = tab.page.locator("a.footnote-ref:focus")
+        assert _reference_text(tab.page, key) in _tooltip_text(tab.page, marker), key
+    assert seen == markers, f"{seen} of {markers} markers reached with Tab"
+    tab.assert_offline_and_clean()
+
+
+def test_references_link_back_to_every_marker(tab):
+    tab.open(EXPLAINER)
+    page = tab.page
+    items = page.locator('.footnote li[id^="fn:"]')
+    assert items.count()
+    for key in _marker_keys(page):
+        backrefs = page.locator(f'.footnote li[id="fn:{key}"] a.footnote-backref')
+        targets = backrefs.evaluate_all("els => els.map(a => a.getAttribute('href').slice(1))")
+        assert targets, f"reference {key} has no backlink"
+        for target in targets:
+            marker = page.locator(f'sup[id="{target}"] a.footnote-ref[href="#fn:{key}"]')
+            assert marker.count() == 1, f"backlink #{target} of {key} leads to no marker"
+        # The marker leads to the reference, and its first backlink back to the marker.
+        page.locator(f'a.footnote-ref[href="#fn:{key}"]').first.click()
+        page.wait_for_url(f"**#fn:{key}")
+        backrefs.first.click()
+        page.wait_for_url(f"**#{targets[0]}")
+        assert page.locator(f'sup[id="{targets[0]}"]').is_visible()
+        assert page.evaluate(
+            f"""() => {{ const r = document.getElementById({json.dumps(targets[0])}).getBoundingClientRect();
+                        return r.top >= 0 && r.bottom <= innerHeight }}"""
+        ), f"marker {targets[0]} not scrolled into view"
+    tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Palette
+# -----------------------------------------------------------------------------
+
+
+def test_dark_palette_toggle_is_remembered(tab):
+    page = tab.page
+    tab.open(HOME)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    page.locator('label[title="Switch to dark mode"]:visible').click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.locator(f'.md-nav--primary a.md-nav__link[href$="{Path(EXPLAINER).name}"]').first.click()
+    page.wait_for_url("**/" + EXPLAINER)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.locator('label[title="Switch to light mode"]:visible').click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Accessibility
+# -----------------------------------------------------------------------------
+
+
+# axe-core, once per session (it reads its bundled script).
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("path", [HOME, *EXPLAINERS])
+def test_no_axe_violations(tab, axe, path, palette):
+    tab.page.emulate_media(color_scheme=palette)
+    tab.open(path)
+    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[palette]
+    # No preload: axe's own XHR for the stylesheets (for css-orientation-lock) is refused from file://.
+    results = axe.run(tab.page, options={"resultTypes": ["violations"], "preload": False})
+    assert results.violations_count == 0, results.generate_report()
+    tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Print
+# -----------------------------------------------------------------------------
+
+
+def test_print_shows_references_without_navigation(tab, tmp_path):
+    page = tab.page
+    tab.open(EXPLAINER)
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+    assert page.locator(".md-content h1").is_visible()
+    references = page.locator('.footnote li[id^="fn:"]')
+    assert references.count()
+    for i in range(references.count()):
+        item = references.nth(i)
+        assert item.is_visible()
+        key = item.get_attribute("id").removeprefix("fn:")
+        assert len(_reference_text(page, key)) > 20, f"reference {key} prints almost empty"
+    # The references print in the text colour, not the faded footnote grey.
+    colours = page.evaluate(
+        """() => [getComputedStyle(document.querySelector('.md-typeset')).color,
+                  getComputedStyle(document.querySelector('.md-typeset .footnote')).color]"""
+    )
+    assert colours[0] == colours[1], colours
+    pdf = page.pdf(path=str(tmp_path / "explainer.pdf"))
+    assert pdf.startswith(b"%PDF")
+    tab.assert_offline_and_clean()
