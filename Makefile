@@ -15,7 +15,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --watch bib --watch hooks
+	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks
 
 # The site as one zip to read from disk (open index.html): dist/alignment-basics-site.zip.
 offline: $(STAMP)

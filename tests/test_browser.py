@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,22 +154,23 @@ def _tooltip_text(page, marker) -> str:
     return " ".join(inner.inner_text().split())
 
 
-# A word found in the body of `page_path` and in no other page of the search index.
+# The lower-case words of a search index entry's title or text.
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", html.unescape(re.sub(r"<[^>]+>", " ", text)).lower()))
+
+
+# The longest word in the body of `page_path` that no other page and no heading of it has.
 def _word_only_in(site: Path, page_path: str) -> str:
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    words = defaultdict(set)
-    body = set()
+    body, elsewhere = set(), set()
     for doc in index["docs"]:
-        page = doc["location"].split("#")[0]
-        text = html.unescape(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])).lower()
-        words[page].update(re.findall(r"[a-z]+", text))
-        if page == page_path:
-            body.update(re.findall(r"[a-z]+", html.unescape(re.sub(r"<[^>]+>", " ", doc["text"])).lower()))
-    others = set().union(*(w for p, w in words.items() if p != page_path))
-    titles = {w for d in index["docs"] if d["location"].split("#")[0] == page_path
-              for w in re.findall(r"[a-z]+", d["title"].lower())}
-    unique = sorted((w for w in body - others - titles if len(w) >= 6), key=lambda w: (-len(w), w))
-    assert unique, f"no word only in {page_path}"
+        if doc["location"].split("#")[0] == page_path:
+            body |= _words(doc["text"])
+            elsewhere |= _words(doc["title"])
+        else:
+            elsewhere |= _words(doc["title"]) | _words(doc["text"])
+    unique = sorted((w for w in body - elsewhere if len(w) >= 6), key=lambda w: (-len(w), w))
+    assert unique, f"no word only in the body of {page_path}"
     return unique[0]
 
 

@@ -1,0 +1,642 @@
+# Alignment Basics: sources as first-class citizens of the site.
+#
+# 1. The sources page (docs/sources.md) lists every entry of bib/, with the same formatted text
+#    the footnotes show, and links to every footnote marker that cites it, across the site.
+# 2. Each explainer page ends with a "Cite this page" block: a formatted citation and a BibTeX
+#    entry for the page itself.
+# 3. Each explainer page carries Google Scholar `citation_*` meta tags and a JSON-LD
+#    ScholarlyArticle in its <head> (overrides/main.html, block extrahead, reads page.meta).
+# 4. The build writes site/claims.json: one record per footnote marker of the site, with the
+#    sentence that carries it (docs/contributing/claims-ledger.md describes the format).
+#
+# MkDocs renders every page (on_page_content) before it writes any (on_post_page), so the
+# markers of all pages are known when the sources page is written.
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown as python_markdown
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from pybtex.richtext import Text
+
+from buildstate import state
+
+log = logging.getLogger("mkdocs.hooks.sources")
+
+# -----------------------------------------------------------------------------
+# Globals
+# -----------------------------------------------------------------------------
+
+# The sources page, relative to docs_dir, and the element of it that the list replaces.
+SOURCES_PAGE = "sources.md"
+PLACEHOLDER = '<div class="sources-list"></div>'
+
+# Explainer pages: they get "Cite this page" and citation metadata.
+EXPLAINERS = "alignment-basics/"
+
+# The ledger of claims, written at the root of the site.
+CLAIMS_FILE = "claims.json"
+CLAIMS_FORMAT = "alignment-basics/claims"
+CLAIMS_VERSION = 1
+
+# Who the site names as the author of its pages when mkdocs.yml names nobody.
+DEFAULT_AUTHOR = "Alignment Basics contributors"
+
+# Groups of the sources page, in page order: (id, heading).
+GROUPS = (("papers", "Papers"), ("posts", "Posts and articles"), ("books", "Books"))
+BOOK_TYPES = {"book", "inbook", "incollection", "booklet", "proceedings"}
+PAPER_TYPES = {"article", "inproceedings", "conference", "techreport", "phdthesis", "mastersthesis"}
+
+# schema.org type of a source in each group.
+SCHEMA_TYPES = {"papers": "ScholarlyArticle", "posts": "CreativeWork", "books": "Book"}
+
+# Where a "Cited by" list goes on the sources page, until every page is rendered.
+CITED_BY_SLOT = re.compile(r'<div class="cited-by" data-source="([^"]+)"></div>')
+
+# A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit.
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3").
+ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "no", "vol", "eq", "ed"}
+
+# Elements that start a new block of text; void ones (br, hr, img) have no end tag.
+BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
+          "blockquote", "summary", "div", "ol", "ul", "dl", "table", "tr", "details", "figure",
+          "section", "article", "pre"}
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "embed"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "summary"}
+
+
+# One footnote marker: where it stands and what it cites.
+@dataclass
+class Marker:
+    page: str
+    title: str
+    anchor: str
+    label: str
+    text: str = ""
+    locator: str = ""
+    in_footnote: str = ""
+    cites: list[tuple[str, str]] = field(default_factory=list)
+
+
+# What this build has collected: markers and per-page counts, in build order.
+@dataclass
+class Collected:
+    markers: list[Marker] = field(default_factory=list)
+    pages: list[dict] = field(default_factory=list)
+    sources_url: str = ""
+
+
+collected = Collected()
+
+# -----------------------------------------------------------------------------
+# Hooks
+# -----------------------------------------------------------------------------
+
+
+# Forget the previous build (mkdocs serve rebuilds in the same process).
+def on_config(config: MkDocsConfig) -> None:
+    global collected
+    collected = Collected()
+
+
+# Write the list of sources into the sources page, after the citation plugin has run.
+@event_priority(-10)
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri != SOURCES_PAGE:
+        return markdown
+    collected.sources_url = page.url
+    if PLACEHOLDER not in markdown:
+        log.warning("sources: %s has no %s; no list of sources", SOURCES_PAGE, PLACEHOLDER)
+        return markdown
+    return markdown.replace(PLACEHOLDER, _sources_markdown(config), 1)
+
+
+# Read the markers and sentences of every page; give explainer pages metadata and a citation.
+@event_priority(-50)
+def on_page_content(html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri == SOURCES_PAGE:
+        return html_text
+    markers, counts = read_page(html_text, page.url, page.title or "", _is_source)
+    collected.markers.extend(markers)
+    if markers or state.rules.requires_citations(page.file.src_uri):
+        collected.pages.append(counts)
+    if not page.file.src_uri.startswith(EXPLAINERS):
+        return html_text
+    keys = list(dict.fromkeys(k for m in markers if m.label in state.bibliography for k, _ in m.cites))
+    page.meta["sources_head"] = _scholar_tags(page, config, keys)
+    page.meta["sources_jsonld"] = _json_ld(page, config, keys)
+    return html_text + _cite_this_page(page, config)
+
+
+# Fill the "Cited by" lists of the sources page, now that every page is rendered.
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    if page.file.src_uri != SOURCES_PAGE:
+        return output
+    by_key: dict[str, list[Marker]] = {}
+    for marker in collected.markers:
+        by_key.setdefault(marker.label, []).append(marker)
+    return CITED_BY_SLOT.sub(lambda m: _cited_by_html(by_key.get(m[1], []), page.url), output)
+
+
+# Write the claims ledger beside the pages.
+def on_post_build(config: MkDocsConfig) -> None:
+    path = Path(config.site_dir) / CLAIMS_FILE
+    path.write_text(json.dumps(claims_ledger(config), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# -----------------------------------------------------------------------------
+# Sources: grouping and plain text
+# -----------------------------------------------------------------------------
+
+
+# Whether a footnote label is a source of bib/ (rather than an aside).
+def _is_source(label: str) -> bool:
+    return label in state.bibliography
+
+
+# The group of the sources page an entry belongs to: papers, posts or books.
+def group_of(entry) -> str:
+    kind = entry.type.lower()
+    if kind in BOOK_TYPES:
+        return "books"
+    if kind in PAPER_TYPES or entry.fields.get("eprint") or entry.fields.get("doi"):
+        return "papers"
+    return "posts"
+
+
+# A BibTeX field as plain text: braces gone, accents and dashes decoded.
+def plain(value: str) -> str:
+    return " ".join(Text.from_latex(value).render_as("text").split())
+
+
+# The entry's authors as (family name, full name, is an organisation).
+def authors(entry) -> list[tuple[str, str, bool]]:
+    found = []
+    for person in entry.persons.get("author", []):
+        last = plain(" ".join(person.prelast_names + person.last_names))
+        first = plain(" ".join(person.first_names + person.middle_names))
+        organisation = not first and " ".join(person.last_names).startswith("{")
+        found.append((last, f"{first} {last}".strip(), organisation))
+    return found
+
+
+# The links of an entry that identify it: its DOI and arXiv addresses, then its URL.
+def identifier_urls(entry) -> dict[str, str]:
+    fields, urls = entry.fields, {}
+    if fields.get("doi"):
+        urls["doi"] = f"https://doi.org/{fields['doi'].strip()}"
+    if fields.get("eprint") and fields.get("archiveprefix", "arXiv").strip().lower() == "arxiv":
+        urls["arxiv"] = f"https://arxiv.org/abs/{fields['eprint'].strip()}"
+    if fields.get("url"):
+        urls["url"] = fields["url"].strip()
+    return urls
+
+
+# Where an entry appeared: journal, proceedings or blog, as plain text.
+def venue(entry) -> str:
+    for name in ("journal", "booktitle", "howpublished", "publisher"):
+        if entry.fields.get(name):
+            return plain(entry.fields[name])
+    return ""
+
+
+# The formatted reference (Markdown) the footnotes show, from the plugin's cached registry.
+def reference_markdown(config: MkDocsConfig, key: str) -> str:
+    from mkdocs_bibtex.citation import Citation
+
+    registry = getattr(config.plugins.get("bibtex"), "registry", None)
+    return registry.reference_text(Citation(key)) if registry is not None else key
+
+
+# -----------------------------------------------------------------------------
+# Sources page
+# -----------------------------------------------------------------------------
+
+
+# Markdown for the list: one heading per non-empty group, each entry with an empty "Cited by".
+def _sources_markdown(config: MkDocsConfig) -> str:
+    groups: dict[str, list] = {name: [] for name, _ in GROUPS}
+    for key, source in state.bibliography.sources.items():
+        groups[group_of(source.entry)].append((_sort_key(source.entry), key))
+    parts = []
+    for name, heading in GROUPS:
+        if not groups[name]:
+            continue
+        items = "\n".join(_source_item(config, key) for _, key in sorted(groups[name]))
+        parts.append(f"## {heading} {{#{name}}}\n\n<ul class=\"sources-group\">\n{items}\n</ul>\n")
+    return "\n".join(parts)
+
+
+# Sort by first author's family name, then year and title.
+def _sort_key(entry) -> tuple[str, str, str]:
+    names = authors(entry)
+    return (names[0][0].lower() if names else "", entry.fields.get("year", ""), plain(entry.fields.get("title", "")))
+
+
+# One entry of the sources page as raw HTML (kept away from the glossary's abbreviations).
+def _source_item(config: MkDocsConfig, key: str) -> str:
+    rendered = python_markdown.markdown(reference_markdown(config, key))
+    rendered = re.sub(r"^<p>|</p>$", "", rendered.strip())
+    return (f'<li id="source-{key}" class="source-entry"><p>{rendered}</p>'
+            f'<div class="cited-by" data-source="{key}"></div></li>')
+
+
+# The "Cited by" list of one source: each citing page, with a link to every marker there.
+def _cited_by_html(markers: list[Marker], sources_url: str) -> str:
+    if not markers:
+        return '<p class="cited-by">Not cited on any page yet.</p>'
+    pages: dict[str, list[Marker]] = {}
+    for marker in markers:
+        pages.setdefault(marker.page, []).append(marker)
+    items = []
+    for page_url, found in pages.items():
+        links = []
+        for number, marker in enumerate(found, start=1):
+            href = html.escape(f"{get_relative_url(page_url, sources_url)}#{marker.anchor}", quote=True)
+            hint = html.escape(_shorten(marker.text), quote=True)
+            links.append(f'<a href="{href}" title="{hint}">{number}</a>')
+        items.append(f"<li>{html.escape(found[0].title)}: {', '.join(links)}</li>")
+    return f'<div class="cited-by"><p class="cited-by-title">Cited by</p><ul>{"".join(items)}</ul></div>'
+
+
+# A sentence cut to a tooltip's length.
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -----------------------------------------------------------------------------
+# Cite this page
+# -----------------------------------------------------------------------------
+
+
+# The author the site names for its pages.
+def site_author(config: MkDocsConfig) -> str:
+    return config.site_author or DEFAULT_AUTHOR
+
+
+# The page's last change (ISO) from hooks/page_dates.py, or "" when git gave none.
+def last_change(page: Page) -> str:
+    return str(page.meta.get("revision_date") or "")
+
+
+# The year to cite: of the last change, else of the build.
+def citation_year(page: Page) -> str:
+    return last_change(page)[:4] or str(date.today().year)
+
+
+# The page's address on the published site (the page's own path without site_url).
+def page_address(page: Page, config: MkDocsConfig) -> str:
+    return page.canonical_url or page.url
+
+
+# A BibTeX entry for the page: @misc with title, author, howpublished, url, year and note.
+def page_bibtex(page: Page, config: MkDocsConfig) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", Path(page.file.src_uri).with_suffix("").name).strip("-").lower()
+    changed = page.meta.get("revision_date_text") or last_change(page)
+    note = f"Last changed {changed}" if changed else f"Accessed {date.today().isoformat()}"
+    fields = [
+        ("author", f"{{{_bibtex_escape(site_author(config))}}}"),
+        ("title", _bibtex_escape(page.title or "")),
+        ("howpublished", f"\\url{{{page_address(page, config)}}}"),
+        ("url", page_address(page, config)),
+        ("organization", _bibtex_escape(config.site_name)),
+        ("year", citation_year(page)),
+        ("note", note),
+    ]
+    body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
+    return f"@misc{{alignmentbasics-{slug},\n{body}\n}}\n"
+
+
+# Escape the characters BibTeX or LaTeX would read as commands.
+def _bibtex_escape(text: str) -> str:
+    text = text.replace("{", "").replace("}", "")
+    return re.sub(r"([&%$#_])", r"\\\1", text)
+
+
+# The "Cite this page" block, collapsed, left out of the search index.
+def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
+    url = html.escape(page_address(page, config), quote=True)
+    citation = (f"{html.escape(site_author(config))}, “{html.escape(page.title or '')}”, "
+                f"<em>{html.escape(config.site_name)}</em>, {citation_year(page)}, "
+                f'<a href="{url}">{url}</a>.')
+    return ('\n<details class="quote cite-this-page" data-search-exclude>\n'
+            "<summary>Cite this page</summary>\n"
+            f'<p class="cite-this-page-text">{citation}</p>\n<p>BibTeX:</p>\n'
+            f'<div class="highlight"><pre><span></span><code class="language-bibtex">'
+            f"{html.escape(page_bibtex(page, config))}</code></pre></div>\n</details>\n")
+
+
+# -----------------------------------------------------------------------------
+# Metadata in <head>
+# -----------------------------------------------------------------------------
+
+
+# Google Scholar tags: the page, then one citation_reference per source it cites.
+def _scholar_tags(page: Page, config: MkDocsConfig, keys: list[str]) -> list[dict[str, str]]:
+    published = last_change(page).replace("-", "/") or citation_year(page)
+    tags = [
+        {"name": "citation_title", "content": page.title or ""},
+        {"name": "citation_author", "content": site_author(config)},
+        {"name": "citation_publication_date", "content": published},
+        {"name": "citation_public_url", "content": page_address(page, config)},
+    ]
+    for key in keys:
+        tags.append({"name": "citation_reference", "content": citation_reference(state.bibliography.sources[key].entry)})
+    return tags
+
+
+# One source as a citation_reference value: "citation_title=...; citation_author=...; ...".
+def citation_reference(entry) -> str:
+    parts = [("citation_title", plain(entry.fields.get("title", "")))]
+    parts += [("citation_author", _family_first(entry, index)) for index in range(len(authors(entry)))]
+    parts.append(("citation_publication_date", entry.fields.get("year", "")))
+    place = "citation_journal_title" if entry.type.lower() == "article" else "citation_conference_title"
+    if entry.type.lower() in ("article", "inproceedings") and venue(entry):
+        parts.append((place, venue(entry)))
+    for name in ("volume", "number"):
+        if entry.fields.get(name):
+            parts.append(("citation_volume" if name == "volume" else "citation_issue", entry.fields[name]))
+    urls = identifier_urls(entry)
+    if entry.fields.get("doi"):
+        parts.append(("citation_doi", entry.fields["doi"].strip()))
+    if entry.fields.get("eprint") and "arxiv" in urls:
+        parts.append(("citation_arxiv_id", entry.fields["eprint"].strip()))
+    link = urls.get("url") or urls.get("arxiv") or urls.get("doi")
+    if link:
+        parts.append(("citation_pdf_url" if link.lower().endswith(".pdf") else "citation_url", link))
+    return "; ".join(f"{name}={value.replace(';', ',')}" for name, value in parts if value)
+
+
+# Author `index` of an entry as "Family, Given" (Scholar's preferred form).
+def _family_first(entry, index: int) -> str:
+    person = entry.persons["author"][index]
+    last = plain(" ".join(person.prelast_names + person.last_names))
+    first = plain(" ".join(person.first_names + person.middle_names))
+    return f"{last}, {first}" if first else last
+
+
+# JSON-LD for the page: a ScholarlyArticle whose `citation` lists its sources.
+def _json_ld(page: Page, config: MkDocsConfig, keys: list[str]) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": page.title or "",
+        "name": page.title or "",
+        "author": {"@type": "Organization", "name": site_author(config)},
+        "dateModified": last_change(page) or citation_year(page),
+        "url": page_address(page, config),
+        "isPartOf": {"@type": "WebSite", "name": config.site_name, "url": config.site_url or ""},
+        "citation": [source_json_ld(config, key) for key in keys],
+    }
+    # "</" would end the <script> element early.
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+# One source as a schema.org work.
+def source_json_ld(config: MkDocsConfig, key: str) -> dict:
+    entry = state.bibliography.sources[key].entry
+    urls = identifier_urls(entry)
+    work = {
+        "@type": SCHEMA_TYPES[group_of(entry)],
+        "@id": f"{config.site_url or ''}{_sources_page_url()}#source-{key}",
+        "name": plain(entry.fields.get("title", "")),
+        "author": [{"@type": "Organization" if org else "Person", "name": name} for _, name, org in authors(entry)],
+        "datePublished": entry.fields.get("year", ""),
+        "url": urls.get("url") or urls.get("arxiv") or urls.get("doi", ""),
+    }
+    same = [urls[name] for name in ("doi", "arxiv") if name in urls and urls[name] != work["url"]]
+    if same:
+        work["sameAs"] = same
+    if venue(entry):
+        work["isPartOf"] = {"@type": "CreativeWork", "name": venue(entry)}
+    return work
+
+
+# The sources page's address relative to the site (sources.html).
+def _sources_page_url() -> str:
+    return collected.sources_url or "sources.html"
+
+
+# -----------------------------------------------------------------------------
+# Claims: markers and the sentences that carry them
+# -----------------------------------------------------------------------------
+
+
+# One block of text (a paragraph, a list item, a cell) and the markers inside it.
+@dataclass
+class Block:
+    text: str
+    markers: list[tuple[int, Marker]]
+    prose: bool
+    in_source_reference: bool = False
+
+
+# Read a rendered page: its markers (with sentence, locator and sources) and its counts.
+def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[list[Marker], dict]:
+    reader = _PageReader(page_url, title)
+    reader.feed(html_text)
+    reader.close()
+    markers, sentences, cited = [], 0, 0
+    for block in reader.blocks:
+        spans = sentence_spans(block.text, [position for position, _ in block.markers])
+        carrying = set()
+        for position, marker in block.markers:
+            index = _sentence_at(spans, position)
+            marker.text = block.text[spans[index][0]:spans[index][1]].strip() if spans else ""
+            carrying.add(index)
+            markers.append(marker)
+        if block.prose and not block.in_source_reference:
+            sentences += sum(1 for start, end in spans if re.search(r"\w", block.text[start:end]))
+            cited += len(carrying)
+    _resolve_cites(markers, is_source)
+    counts = {
+        "page": page_url,
+        "title": title,
+        "sentences": sentences,
+        "cited_sentences": cited,
+        "claims": len(markers),
+        "sources": sorted({key for m in markers if is_source(m.label) for key, _ in m.cites}),
+    }
+    return markers, counts
+
+
+# What each marker cites: its own source, or, for an aside, the sources cited inside the aside.
+def _resolve_cites(markers: list[Marker], is_source) -> None:
+    inside: dict[str, list[tuple[str, str]]] = {}
+    for marker in markers:
+        if marker.in_footnote and is_source(marker.label):
+            inside.setdefault(marker.in_footnote, []).append((marker.label, marker.locator))
+    for marker in markers:
+        marker.cites = [(marker.label, marker.locator)] if is_source(marker.label) else inside.get(marker.label, [])
+
+
+# (start, end) of each sentence of `text`; a marker right after a full stop also ends one.
+def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
+    ends = set()
+    for match in SENTENCE_END.finditer(text):
+        word = re.search(r"([\w.]+)\.?$", text[: match.start() + 1].rstrip(".!?…"))
+        before = word[1].lower() if word else ""
+        if text[match.start()] == "." and (before in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[1] if word else "")):
+            continue
+        ends.add(match.end())
+    for position in markers:
+        if 0 < position < len(text) and text[position - 1] in ".!?" and not text[position].isspace():
+            ends.add(position)
+    spans, start = [], 0
+    for end in sorted(ends) + [len(text)]:
+        if end > start:
+            spans.append((start, end))
+            start = end
+    return spans
+
+
+# Index of the sentence a marker at `position` belongs to: the one that ends where it stands.
+def _sentence_at(spans: list[tuple[int, int]], position: int) -> int:
+    for index, (start, end) in enumerate(spans):
+        if start < position <= end:
+            return index
+    return 0
+
+
+# Walks a rendered page and cuts it into blocks of plain text, noting where markers stand.
+class _PageReader(HTMLParser):
+    def __init__(self, page_url: str, title: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_url, self.title = page_url, title
+        self.blocks: list[Block] = []
+        self.stack: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.markers: list[tuple[int, Marker]] = []
+        self.last_marker: Marker | None = None
+        self.footnote_item = ""
+        self.in_footnotes = 0
+
+    # Open an element: start a block, or enter a marker, a locator or skipped text.
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag in BLOCKS:
+            self._flush()
+        if tag in VOID:
+            if tag == "br":
+                self._add(" ")
+            return
+        mode = ""
+        if tag == "sup" and (attributes.get("id") or "").startswith("fnref"):
+            mode = "marker"
+            anchor = attributes["id"]
+            marker = Marker(self.page_url, self.title, anchor, anchor.split(":", 1)[1],
+                            in_footnote=self.footnote_item)
+            self.markers.append((self._length(), marker))
+            self.last_marker = marker
+        elif tag == "span" and "cite-locator" in classes:
+            mode = "locator"
+        elif tag in ("pre", "script", "style", "svg") or {"headerlink", "footnote-backref"} & set(classes):
+            mode = "skip"
+        elif tag == "div" and "footnote" in classes:
+            mode = "footnotes"
+            self.in_footnotes += 1
+        elif tag == "li" and self.in_footnotes and (attributes.get("id") or "").startswith("fn:"):
+            mode = "item"
+            self.footnote_item = attributes["id"][3:]
+        elif tag in HEADINGS or "admonition-title" in classes:
+            mode = "heading"
+        if mode not in ("marker", "locator"):
+            self.last_marker = None if tag not in ("sup", "a") else self.last_marker
+        self.stack.append((tag, mode))
+
+    # Close an element: end its block first, then leave a marker, a locator or skipped text.
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not any(open_tag == tag for open_tag, _ in self.stack):
+            return
+        if tag in BLOCKS:
+            self._flush()
+        while self.stack:
+            open_tag, mode = self.stack.pop()
+            if mode == "footnotes":
+                self.in_footnotes -= 1
+            elif mode == "item":
+                self.footnote_item = ""
+            elif mode == "locator":
+                self.last_marker = None
+            if open_tag == tag:
+                break
+
+    # Text: skipped, a locator for the last marker, or part of the current block.
+    def handle_data(self, data: str) -> None:
+        modes = {mode for _, mode in self.stack}
+        if "skip" in modes or "marker" in modes:
+            return
+        if "locator" in modes:
+            if self.last_marker is not None:
+                self.last_marker.locator = " ".join((self.last_marker.locator + " " + data).split())
+            return
+        if data.strip():
+            self.last_marker = None
+        self._add(data)
+
+    # Append text, with runs of white space as one space.
+    def _add(self, data: str) -> None:
+        data = re.sub(r"\s+", " ", data)
+        if data.startswith(" ") and (not self.text or self.text[-1].endswith(" ")):
+            data = data[1:]
+        if data:
+            self.text.append(data)
+
+    # Length of the current block's text so far.
+    def _length(self) -> int:
+        return sum(len(piece) for piece in self.text)
+
+    # End the current block: keep it when it has text or markers.
+    def _flush(self) -> None:
+        raw = "".join(self.text)
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if text or self.markers:
+            modes = {mode for _, mode in self.stack}
+            in_reference = bool(self.in_footnotes) and self.footnote_item in state.bibliography
+            self.blocks.append(Block(text, [(max(0, min(p - lead, len(text))), m) for p, m in self.markers],
+                                     prose="heading" not in modes, in_source_reference=in_reference))
+        self.text, self.markers = [], []
+
+
+# -----------------------------------------------------------------------------
+# Claims ledger
+# -----------------------------------------------------------------------------
+
+
+# The ledger: format, version, pages with their counts, and one claim per marker.
+def claims_ledger(config: MkDocsConfig) -> dict:
+    site_url = config.site_url or ""
+    claims = []
+    for marker in collected.markers:
+        claims.append({
+            "page": marker.page,
+            "page_title": marker.title,
+            "anchor": marker.anchor,
+            "url": f"{site_url}{marker.page}#{marker.anchor}",
+            "footnote": marker.label,
+            "text": marker.text,
+            "sources": list(dict.fromkeys(key for key, _ in marker.cites)),
+            "cites": [{"key": key, "locator": locator} for key, locator in marker.cites],
+        })
+    return {
+        "format": CLAIMS_FORMAT,
+        "version": CLAIMS_VERSION,
+        "site_url": site_url,
+        "pages": collected.pages,
+        "claims": claims,
+    }
