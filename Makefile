@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve offline lock clean
+.PHONY: build test serve offline claims bench lock clean
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -21,6 +21,15 @@ serve: $(STAMP)
 offline: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python tools/make_offline_zip.py site dist/alignment-basics-site.zip
+
+# Per-page citation coverage (sentences, cited sentences, sources) from site/claims.json.
+claims: $(STAMP)
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python tools/claims_summary.py site/claims.json
+
+# Build times against plain MkDocs at three sizes (bench/run.py; see docs/contributing/performance.md).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 # Re-pin every dependency (exact versions and hashes) from requirements.in.
 lock: $(STAMP)

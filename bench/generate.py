@@ -88,9 +88,9 @@ def make_page(number: int, keys: list[str], rng: random.Random) -> list:
     for index, group in enumerate(groups):
         if index % 6 == 0:
             blocks.append(f"\n## {sentence(rng)[:40]}\n\n")
-        blocks.append(sentence(rng) + " ")
+        blocks.append(sentence(rng) + ".")
         blocks.append(group)
-        blocks.append(". " + (sentence(rng) + ". " if rng.random() < 0.5 else ""))
+        blocks.append(" " + (sentence(rng) + ". " if rng.random() < 0.5 else ""))
         if index % 3 == 2:
             blocks.append("\n\n")
         if index == 4:

@@ -54,6 +54,8 @@ class Source:
 class Bibliography:
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, BibliographyData] = field(default_factory=dict)
+    # Lower-case key -> key as written, to find a duplicate in one look-up.
+    folded: dict[str, str] = field(default_factory=dict)
 
     def __contains__(self, key: str) -> bool:
         return key in self.sources
@@ -109,22 +111,26 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
 
 # Record a source unless its key is taken; a duplicate is reported at both places.
 def _add(source: Source, bibliography: Bibliography, data: BibliographyData, report: Report) -> None:
-    existing = next((s for k, s in bibliography.sources.items() if k.lower() == source.key.lower()), None)
+    taken = bibliography.folded.get(source.key.lower())
+    existing = bibliography.sources.get(taken) if taken is not None else None
     if existing is not None:
         report.add(source.path, source.line, 1, "BIB002",
                    f"key '{source.key}' is already defined at {existing.path}:{existing.line}")
         return
     bibliography.sources[source.key] = source
+    bibliography.folded[source.key.lower()] = source.key
     data.entries[source.key] = source.entry
 
 
 # Split a file into (type, key, line, text) chunks, one per @-block.
 def _chunks(text: str) -> list[tuple[str, str, int, str]]:
     starts = list(ENTRY_START.finditer(text))
-    chunks = []
+    chunks, line, counted = [], 1, 0
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        line = text.count("\n", 0, match.start()) + 1
+        # Count line breaks from the previous entry only, so the whole file is read once.
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         chunks.append((match["type"].lower(), match["key"], line, text[match.start():end]))
     return chunks
 

@@ -43,6 +43,8 @@ log = logging.getLogger("mkdocs.hooks.citations")
 TOKEN = re.compile("\ue000(\\d+)\ue001")
 # The plugin's own idea of a citation block; anything it would match must be ours.
 PLUGIN_BLOCK = re.compile(r"\[(.*?)\]")
+# The body of a bracket the plugin may keep: one known key, nothing else.
+CITATION_BODY = re.compile(r"@[A-Za-z0-9_-]+")
 UNSAFE_SCHEME = re.compile(r'href="(?!https?:|mailto:|#|/|\.|[^":]*(?:[/?#"]|$))([a-zA-Z][\w+.-]*:[^"]*)"')
 FOOTNOTE_REF_HTML = re.compile(r'<a class="footnote-ref" href="#fn:([^"]+)"')
 FOOTNOTE_ITEM_HTML = re.compile(r'<li id="fn:([^"]+)">')
@@ -111,7 +113,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     shown = os.path.relpath(page.file.abs_src_path, state.root)
     page_scan = state.scans.get(page.file.src_uri)
     text = page_scan.text if page_scan else ""
-    already_reported = any(d.path == shown for d in state.report.diagnostics)
+    already_reported = state.report.has_path(shown)
     for code, message, needle in _check_html(html_text, state.bibliography, already_reported):
         state.report.add(shown, _line_of(text, needle.replace("[^", "[@").rstrip("]")), 1, code, message)
     return html_text
@@ -194,15 +196,19 @@ def _canonical(cite) -> str:
 
 
 # Last line of defence: any other bracket the plugin would read as a citation is hidden.
+# One pass: after hiding a "[", the scan goes on from the next character, which is where a
+# rescan from the start would find its next match (a token holds no bracket and no line break).
 def _hide_other_blocks(markdown: str) -> str:
-    while True:
-        for match in PLUGIN_BLOCK.finditer(markdown):
-            body = match.group(1)
-            if "@" in body and not (re.fullmatch(r"@[A-Za-z0-9_-]+", body) and body[1:] in state.bibliography):
-                markdown = markdown[:match.start()] + _hide("[") + markdown[match.start() + 1:]
-                break
+    pieces, cursor, position = [], 0, 0
+    while (match := PLUGIN_BLOCK.search(markdown, position)) is not None:
+        body = match.group(1)
+        if "@" in body and not (CITATION_BODY.fullmatch(body) and body[1:] in state.bibliography):
+            pieces += [markdown[cursor:match.start()], _hide("[")]
+            cursor = position = match.start() + 1
         else:
-            return markdown
+            position = match.end()
+    pieces.append(markdown[cursor:])
+    return "".join(pieces)
 
 
 # Replace text by a token that the plugin cannot match; RestoreHidden puts it back.

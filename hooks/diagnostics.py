@@ -110,6 +110,10 @@ class Report:
     def clear_path(self, path: str) -> None:
         self._seen = {d for d in self._seen if d.path != path}
 
+    # Whether any problem is recorded for `path` (no sorting, unlike `diagnostics`).
+    def has_path(self, path: str) -> bool:
+        return any(d.path == path for d in self._seen)
+
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return sorted(self._seen)

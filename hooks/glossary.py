@@ -1,9 +1,10 @@
 """MkDocs hook: glossary terms show their definition on hover, on every page, offline too.
 
 Once per build, read the definition list in docs/glossary.md and turn every term into
-Python-Markdown abbreviation lines, `*[Term]: definition`, with the citation brackets and the
-Markdown of the definition stripped. In `on_page_markdown`, after the citation plugin has done
-its work, append those lines to every page. The `abbr` extension then wraps each use of a term in
+Python-Markdown abbreviations, `*[Term]: definition`, with the citation brackets and the
+Markdown of the definition stripped. They are handed to the `abbr` extension of every page as its
+glossary (not appended to each page as lines, which every page would parse again, one block
+processor pass per line). The `abbr` extension then wraps each use of a term in
 `<abbr title="definition">`. Material's `content.tooltips` feature shows the title as a tooltip;
 without JavaScript the browser's own tooltip shows it.
 
@@ -22,6 +23,7 @@ import xml.etree.ElementTree as etree
 from pathlib import Path
 
 from markdown import Extension
+from markdown.extensions.abbr import AbbrExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.config.defaults import MkDocsConfig
@@ -40,6 +42,9 @@ GLOSSARY = "glossary.md"
 
 # Abbreviation lines for the current build, built in on_pre_build.
 abbreviations: list[str] = []
+
+# The same as {term: definition}: the glossary handed to the `abbr` extension of every page.
+titles: dict[str, str] = {}
 
 # A citation, e.g. `[@key]`, `[@key, sec. 2]`, `[@a; @b]` or `[-@key]`.
 CITATION = re.compile(r"\[-?@[^\[\]]*\]")
@@ -75,6 +80,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 # Read the glossary once per build and turn its terms into abbreviation lines.
 def on_pre_build(config: MkDocsConfig) -> None:
     abbreviations.clear()
+    titles.clear()
     path = Path(config.docs_dir) / GLOSSARY
     if not path.is_file():
         log.warning("glossary: %s not found; no hover definitions in this build", path)
@@ -87,18 +93,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
             continue
         for variant in variants(term):
             abbreviations.append(f"*[{variant}]: {title}")
+            titles[variant] = title
     log.debug("glossary: %d terms, %d abbreviations", len(terms), len(abbreviations))
 
 
-# Append the glossary abbreviations to the Markdown of every page, after the citation plugin.
+# Pages are left as written: GuardExtension hands the abbreviations to `abbr` as its glossary.
+# (Appending the lines to each page cost more than rendering the page without them.)
 @event_priority(-50)
 def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
-    if not abbreviations:
-        return markdown
-    # A blank line first, so no abbreviation becomes part of a footnote or a list above it.
-    return markdown.rstrip("\n") + "\n\n" + "\n".join(abbreviations) + "\n"
+    return markdown
 
 
 # -----------------------------------------------------------------------------
@@ -110,6 +115,10 @@ def on_page_markdown(
 class GuardExtension(Extension):
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(GuardTreeprocessor(md), "glossary-guard", 8)
+        # The glossary's terms, for the `abbr` extension (registered before this one) to apply.
+        for extension in md.registeredExtensions:
+            if isinstance(extension, AbbrExtension) and titles:
+                extension.load_glossary(titles)
 
 
 # Make the text inside guarded elements atomic, so `abbr` leaves it alone; elsewhere, turn line

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
+from functools import lru_cache
 from pathlib import Path
 
 import markdown as python_markdown
@@ -29,6 +30,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs_bibtex.citation import Citation
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.richtext import Text
 
 from buildstate import state
@@ -75,7 +78,10 @@ BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
           "blockquote", "summary", "div", "ol", "ul", "dl", "table", "tr", "details", "figure",
           "section", "article", "pre"}
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "embed"}
-HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "summary"}
+# pybtex's plain-text backend (render_as() would look it up by name on every call).
+PLAIN_TEXT = PlainTextBackend()
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 
 
 # One footnote marker: where it stands and what it cites.
@@ -97,6 +103,8 @@ class Collected:
     markers: list[Marker] = field(default_factory=list)
     pages: list[dict] = field(default_factory=list)
     sources_url: str = ""
+    # Page URL -> its place in the navigation, for listing pages in reading order.
+    order: dict[str, int] = field(default_factory=dict)
 
 
 collected = Collected()
@@ -112,12 +120,19 @@ def on_config(config: MkDocsConfig) -> None:
     collected = Collected()
 
 
+# Remember the reading order of the pages, and where the sources page is.
+def on_nav(nav, *, config: MkDocsConfig, files: Files):
+    collected.order = {page.url: index for index, page in enumerate(nav.pages)}
+    sources_file = files.get_file_from_path(SOURCES_PAGE)
+    collected.sources_url = sources_file.url if sources_file else ""
+    return nav
+
+
 # Write the list of sources into the sources page, after the citation plugin has run.
 @event_priority(-10)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri != SOURCES_PAGE:
         return markdown
-    collected.sources_url = page.url
     if PLACEHOLDER not in markdown:
         log.warning("sources: %s has no %s; no list of sources", SOURCES_PAGE, PLACEHOLDER)
         return markdown
@@ -146,7 +161,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     if page.file.src_uri != SOURCES_PAGE:
         return output
     by_key: dict[str, list[Marker]] = {}
-    for marker in collected.markers:
+    for marker in _in_reading_order(collected.markers, lambda m: m.page):
         by_key.setdefault(marker.label, []).append(marker)
     return CITED_BY_SLOT.sub(lambda m: _cited_by_html(by_key.get(m[1], []), page.url), output)
 
@@ -177,9 +192,10 @@ def group_of(entry) -> str:
     return "posts"
 
 
-# A BibTeX field as plain text: braces gone, accents and dashes decoded.
+# A BibTeX field as plain text: braces gone, accents and dashes decoded (once per text).
+@lru_cache(maxsize=None)
 def plain(value: str) -> str:
-    return " ".join(Text.from_latex(value).render_as("text").split())
+    return " ".join(Text.from_latex(value).render(PLAIN_TEXT).split())
 
 
 # The entry's authors as (family name, full name, is an organisation).
@@ -215,8 +231,6 @@ def venue(entry) -> str:
 
 # The formatted reference (Markdown) the footnotes show, from the plugin's cached registry.
 def reference_markdown(config: MkDocsConfig, key: str) -> str:
-    from mkdocs_bibtex.citation import Citation
-
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
     return registry.reference_text(Citation(key)) if registry is not None else key
 
@@ -268,8 +282,8 @@ def _cited_by_html(markers: list[Marker], sources_url: str) -> str:
             href = html.escape(f"{get_relative_url(page_url, sources_url)}#{marker.anchor}", quote=True)
             hint = html.escape(_shorten(marker.text), quote=True)
             links.append(f'<a href="{href}" title="{hint}">{number}</a>')
-        items.append(f"<li>{html.escape(found[0].title)}: {', '.join(links)}</li>")
-    return f'<div class="cited-by"><p class="cited-by-title">Cited by</p><ul>{"".join(items)}</ul></div>'
+        items.append(f"<li>{html.escape(found[0].title)} — {', '.join(links)}</li>")
+    return f'<div class="cited-by"><p class="cited-by-title"><strong>Cited by</strong></p><ul>{"".join(items)}</ul></div>'
 
 
 # A sentence cut to a tooltip's length.
@@ -297,8 +311,8 @@ def citation_year(page: Page) -> str:
     return last_change(page)[:4] or str(date.today().year)
 
 
-# The page's address on the published site (the page's own path without site_url).
-def page_address(page: Page, config: MkDocsConfig) -> str:
+# The page's address on the published site (its path alone when there is no site_url).
+def page_address(page: Page) -> str:
     return page.canonical_url or page.url
 
 
@@ -309,10 +323,10 @@ def page_bibtex(page: Page, config: MkDocsConfig) -> str:
     note = f"Last changed {changed}" if changed else f"Accessed {date.today().isoformat()}"
     fields = [
         ("author", f"{{{_bibtex_escape(site_author(config))}}}"),
-        ("title", _bibtex_escape(page.title or "")),
-        ("howpublished", f"\\url{{{page_address(page, config)}}}"),
-        ("url", page_address(page, config)),
-        ("organization", _bibtex_escape(config.site_name)),
+        # Double braces keep the title's capitals as written.
+        ("title", f"{{{_bibtex_escape(page.title or '')}}}"),
+        ("howpublished", f"{_bibtex_escape(config.site_name)}, \\url{{{page_address(page)}}}"),
+        ("url", page_address(page)),
         ("year", citation_year(page)),
         ("note", note),
     ]
@@ -328,7 +342,7 @@ def _bibtex_escape(text: str) -> str:
 
 # The "Cite this page" block, collapsed, left out of the search index.
 def _cite_this_page(page: Page, config: MkDocsConfig) -> str:
-    url = html.escape(page_address(page, config), quote=True)
+    url = html.escape(page_address(page), quote=True)
     citation = (f"{html.escape(site_author(config))}, “{html.escape(page.title or '')}”, "
                 f"<em>{html.escape(config.site_name)}</em>, {citation_year(page)}, "
                 f'<a href="{url}">{url}</a>.')
@@ -351,7 +365,7 @@ def _scholar_tags(page: Page, config: MkDocsConfig, keys: list[str]) -> list[dic
         {"name": "citation_title", "content": page.title or ""},
         {"name": "citation_author", "content": site_author(config)},
         {"name": "citation_publication_date", "content": published},
-        {"name": "citation_public_url", "content": page_address(page, config)},
+        {"name": "citation_public_url", "content": page_address(page)},
     ]
     for key in keys:
         tags.append({"name": "citation_reference", "content": citation_reference(state.bibliography.sources[key].entry)})
@@ -361,7 +375,7 @@ def _scholar_tags(page: Page, config: MkDocsConfig, keys: list[str]) -> list[dic
 # One source as a citation_reference value: "citation_title=...; citation_author=...; ...".
 def citation_reference(entry) -> str:
     parts = [("citation_title", plain(entry.fields.get("title", "")))]
-    parts += [("citation_author", _family_first(entry, index)) for index in range(len(authors(entry)))]
+    parts += [("citation_author", _family_first(person)) for person in entry.persons.get("author", [])]
     parts.append(("citation_publication_date", entry.fields.get("year", "")))
     place = "citation_journal_title" if entry.type.lower() == "article" else "citation_conference_title"
     if entry.type.lower() in ("article", "inproceedings") and venue(entry):
@@ -380,9 +394,8 @@ def citation_reference(entry) -> str:
     return "; ".join(f"{name}={value.replace(';', ',')}" for name, value in parts if value)
 
 
-# Author `index` of an entry as "Family, Given" (Scholar's preferred form).
-def _family_first(entry, index: int) -> str:
-    person = entry.persons["author"][index]
+# An author as "Family, Given" (Scholar's preferred form).
+def _family_first(person) -> str:
     last = plain(" ".join(person.prelast_names + person.last_names))
     first = plain(" ".join(person.first_names + person.middle_names))
     return f"{last}, {first}" if first else last
@@ -397,7 +410,7 @@ def _json_ld(page: Page, config: MkDocsConfig, keys: list[str]) -> str:
         "name": page.title or "",
         "author": {"@type": "Organization", "name": site_author(config)},
         "dateModified": last_change(page) or citation_year(page),
-        "url": page_address(page, config),
+        "url": page_address(page),
         "isPartOf": {"@type": "WebSite", "name": config.site_name, "url": config.site_url or ""},
         "citation": [source_json_ld(config, key) for key in keys],
     }
@@ -446,7 +459,7 @@ class Block:
 
 # Read a rendered page: its markers (with sentence, locator and sources) and its counts.
 def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[list[Marker], dict]:
-    reader = _PageReader(page_url, title)
+    reader = _PageReader(page_url, title, is_source)
     reader.feed(html_text)
     reader.close()
     markers, sentences, cited = [], 0, 0
@@ -513,9 +526,9 @@ def _sentence_at(spans: list[tuple[int, int]], position: int) -> int:
 
 # Walks a rendered page and cuts it into blocks of plain text, noting where markers stand.
 class _PageReader(HTMLParser):
-    def __init__(self, page_url: str, title: str) -> None:
+    def __init__(self, page_url: str, title: str, is_source) -> None:
         super().__init__(convert_charrefs=True)
-        self.page_url, self.title = page_url, title
+        self.page_url, self.title, self.is_source = page_url, title, is_source
         self.blocks: list[Block] = []
         self.stack: list[tuple[str, str]] = []
         self.text: list[str] = []
@@ -607,7 +620,7 @@ class _PageReader(HTMLParser):
         text = raw.strip()
         if text or self.markers:
             modes = {mode for _, mode in self.stack}
-            in_reference = bool(self.in_footnotes) and self.footnote_item in state.bibliography
+            in_reference = bool(self.in_footnotes) and self.is_source(self.footnote_item)
             self.blocks.append(Block(text, [(max(0, min(p - lead, len(text))), m) for p, m in self.markers],
                                      prose="heading" not in modes, in_source_reference=in_reference))
         self.text, self.markers = [], []
@@ -622,7 +635,7 @@ class _PageReader(HTMLParser):
 def claims_ledger(config: MkDocsConfig) -> dict:
     site_url = config.site_url or ""
     claims = []
-    for marker in collected.markers:
+    for marker in _in_reading_order(collected.markers, lambda m: m.page):
         claims.append({
             "page": marker.page,
             "page_title": marker.title,
@@ -637,6 +650,12 @@ def claims_ledger(config: MkDocsConfig) -> dict:
         "format": CLAIMS_FORMAT,
         "version": CLAIMS_VERSION,
         "site_url": site_url,
-        "pages": collected.pages,
+        "pages": _in_reading_order(collected.pages, lambda p: p["page"]),
         "claims": claims,
     }
+
+
+# Items sorted by their page's place in the navigation; within a page, in document order.
+def _in_reading_order(items: list, page_of) -> list:
+    last = len(collected.order)
+    return sorted(items, key=lambda item: collected.order.get(page_of(item), last))

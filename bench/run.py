@@ -1,0 +1,252 @@
+"""`make bench`: how much the citation hooks and mkdocs-bibtex cost, measured against plain MkDocs.
+
+For each size (pages, citations a page, .bib entries) it generates a synthetic site
+(bench/generate.py, into bench/out/, git-ignored) and builds it, runs interleaved, each build in
+its own `mkdocs build --strict` process:
+
+  a  full:      the real theme, extensions, plugins and hooks (cold: no .cache/ from a former run)
+  a' warm:      the same with the disk cache of formatted references left by a former build
+  b  footnotes: the floor: plain MkDocs, each citation pre-written as a Markdown footnote
+  c  text:      plain MkDocs, citations left as text
+
+It prints the median wall time of each, a/b and a/c, the median CPU time (user + sys of the
+build process, which a busy machine disturbs less than wall time) and the peak resident memory
+of the build process (ru_maxrss from os.wait4, i.e. getrusage of that child).
+Then it times the real site: a full build, a `mkdocs serve`-style rebuild after one page edit
+(bench/rebuild.py, on a copy of the project), and a reader's first load of an explainer page.
+
+Usage: python bench/run.py [--quick]   (--quick: the two smaller sizes, fewer runs)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from generate import generate  # noqa: E402
+
+# (pages, citations a page, .bib entries, runs of each variant)
+SIZES = [(20, 30, 200, 5), (200, 30, 2000, 3), (1000, 30, 10000, 1)]
+QUICK = [(20, 30, 200, 3), (200, 30, 2000, 2)]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+# -----------------------------------------------------------------------------
+# Measuring
+# -----------------------------------------------------------------------------
+
+
+# Run a command as a child; (wall seconds, cpu seconds, peak RSS in MB, stdout).
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, float, str]:
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode:
+        raise SystemExit(f"failed: {' '.join(map(str, command))}\n{stderr[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+
+
+# One strict build of `config` into a fresh temporary folder.
+def build(config: Path) -> tuple[float, float, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as site:
+        wall, cpu, rss, _ = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--strict",
+                                     "-f", str(config), "-d", site])
+    return wall, cpu, rss
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# -----------------------------------------------------------------------------
+# Synthetic sites
+# -----------------------------------------------------------------------------
+
+
+# Build every variant of one size `runs` times, interleaved; returns the row of the table.
+def bench_size(pages: int, cites: int, entries: int, runs: int) -> dict:
+    configs = generate(BENCH / "out" / f"p{pages}", pages, cites, entries)
+    cache = configs["full"].parent / ".cache"
+    times: dict[str, list[tuple[float, float, float]]] = {k: [] for k in ("a", "warm", "b", "c")}
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        times["a"].append(build(configs["full"]))
+        if cache.exists():
+            times["warm"].append(build(configs["full"]))
+        times["b"].append(build(configs["footnotes"]))
+        times["c"].append(build(configs["text"]))
+    row = {"pages": pages, "citations": pages * cites, "entries": entries, "runs": runs}
+    for key, values in times.items():
+        row[key] = median([v[0] for v in values])
+        row[key + "_cpu"] = median([v[1] for v in values])
+        row[key + "_mb"] = max((v[2] for v in values), default=float("nan"))
+    return row
+
+
+# A serve-style rebuild of the full site and of the floor, for one size.
+def bench_rebuild(pages: int) -> dict:
+    result = {}
+    for variant in ("full", "footnotes"):
+        config = BENCH / "out" / f"p{pages}" / variant / "mkdocs.yml"
+        shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="bench-serve-") as site:
+            _, _, _, out = measure([sys.executable, str(BENCH / "rebuild.py"), str(config),
+                                    "pages/page-0002.md", site])
+        result[variant] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+# -----------------------------------------------------------------------------
+# The real site
+# -----------------------------------------------------------------------------
+
+
+# The project's own files a build reads, copied to `dest` (so a page can be edited safely).
+def copy_project(dest: Path) -> Path:
+    for name in ("docs", "bib", "hooks", "overrides"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest / "mkdocs.yml"
+
+
+# Median full build of the real site (3 runs), its serve rebuild, and the first-load bytes.
+def bench_real_site() -> dict:
+    walls, cpus, rss = [], [], []
+    site = Path(tempfile.mkdtemp(prefix="bench-real-"))
+    for _ in range(3):
+        wall, cpu, peak, _ = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--strict",
+                                      "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)], cwd=ROOT)
+        walls.append(wall)
+        cpus.append(cpu)
+        rss.append(peak)
+    with tempfile.TemporaryDirectory(prefix="bench-copy-") as copy:
+        config = copy_project(Path(copy))
+        _, _, _, out = measure([sys.executable, str(BENCH / "rebuild.py"), str(config),
+                                "alignment-basics/rlhf.md", str(Path(copy) / "site")], cwd=copy)
+    first_load = first_load_bytes(site)
+    shutil.rmtree(site, ignore_errors=True)
+    return {"build": median(walls), "build_cpu": median(cpus), "build_mb": max(rss),
+            "rebuild": json.loads(out.strip().splitlines()[-1]), "first_load": first_load}
+
+
+# What a reader's browser fetches for the largest explainer page, uncompressed, by kind.
+def first_load_bytes(site: Path) -> dict:
+    pages = sorted((site / "alignment-basics").glob("*.html"), key=lambda p: p.stat().st_size)
+    page = pages[-1]
+    html = page.read_text(encoding="utf-8")
+    found: dict[str, set[Path]] = {"css": set(), "js": set(), "search": set(), "fonts": set(), "images": set()}
+
+    def local(ref: str, base: Path = page.parent) -> Path | None:
+        if re.match(r"^[a-z]+:", ref) or ref.startswith("#"):
+            return None
+        path = (base / ref.split("#")[0].split("?")[0]).resolve()
+        return path if path.is_file() else None
+
+    for ref in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html):
+        if (path := local(ref)) is not None:
+            found["css"].add(path)
+    for ref in re.findall(r'<script src="([^"]+)"', html):
+        if (path := local(ref)) is not None:
+            found["js"].add(path)
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)
+    if config and (worker := json.loads(config.group(1)).get("search")):
+        if (path := local(worker)) is not None:
+            found["js"].add(path)
+        index = site / "search" / "search_index.js"
+        found["search"].add(index if index.exists() else site / "search" / "search_index.json")
+    for css in list(found["css"]):
+        for ref in re.findall(r"url\(['\"]?([^'\")]+)['\"]?\)", css.read_text(encoding="utf-8")):
+            if ref.endswith((".woff", ".woff2", ".ttf", ".otf")) and (path := local(ref, css.parent)):
+                found["fonts"].add(path)
+    for ref in re.findall(r'<img [^>]*src="([^"]+)"|<link rel="icon" href="([^"]+)"', html):
+        if (path := local(ref[0] or ref[1])) is not None:
+            found["images"].add(path)
+    sizes = {kind: sum(p.stat().st_size for p in paths) for kind, paths in found.items()}
+    sizes["html"] = page.stat().st_size
+    sizes["page"] = str(page.relative_to(site))
+    sizes["total"] = sum(sizes[k] for k in ("html", "css", "js", "search", "fonts"))
+    return sizes
+
+
+# -----------------------------------------------------------------------------
+# Report
+# -----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M).group(1)
+    except (OSError, AttributeError):
+        pass
+    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores ({cpu}); "
+            f"Python {sys.version.split()[0]}; load average before: {os.getloadavg()[0]:.2f}")
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    started = time.perf_counter()
+    print(f"Machine: {machine()}", flush=True)
+    print("Times are medians of the runs, wall clock (CPU seconds of the build process in brackets);")
+    print("a = everything on, cold (no .cache/); a' = a with a warm .cache/; b = plain MkDocs with")
+    print("pre-written footnotes (the floor); c = plain MkDocs, citations as text.")
+    print("Peak memory: ru_maxrss of the build process (os.wait4), the largest over the runs.\n")
+    header = (f"{'pages':>5} {'cites':>6} {'bib':>6} {'runs':>4} | {'a':>13} {'a_warm':>13} "
+              f"{'b':>13} {'c':>13} | {'a/b':>9} {'a_warm/b':>9} {'a/c':>9} | peak MB a/b/c")
+    print(header)
+    print("-" * len(header))
+    for pages, cites, entries, runs in (QUICK if quick else SIZES):
+        r = bench_size(pages, cites, entries, runs)
+
+        def cell(key: str) -> str:
+            return f"{r[key]:5.2f}s ({r[key + '_cpu']:4.1f})"
+
+        def ratio(x: str, y: str) -> str:
+            return f"{r[x] / r[y]:4.2f}({r[x + '_cpu'] / r[y + '_cpu']:3.2f})"
+
+        print(f"{pages:>5} {r['citations']:>6} {entries:>6} {runs:>4} | {cell('a'):>13} {cell('warm'):>13} "
+              f"{cell('b'):>13} {cell('c'):>13} | {ratio('a', 'b'):>9} {ratio('warm', 'b'):>9} "
+              f"{ratio('a', 'c'):>9} | {r['a_mb']:.0f}/{r['b_mb']:.0f}/{r['c_mb']:.0f}", flush=True)
+    print("(ratios: wall (CPU))\n")
+
+    rebuild = bench_rebuild(200)
+    full, floor = rebuild["full"], rebuild["footnotes"]
+    print("Serve-style rebuild after one page edit, 200 pages (config loaded again, plugins kept):")
+    print(f"  a: first build {full['first']:.2f}s, rebuild {full['rebuild']:.2f}s (CPU {full['rebuild_cpu']:.2f}s)")
+    print(f"  b: first build {floor['first']:.2f}s, rebuild {floor['rebuild']:.2f}s (CPU {floor['rebuild_cpu']:.2f}s)")
+    print(f"  a/b rebuild: {full['rebuild'] / floor['rebuild']:.2f} (CPU {full['rebuild_cpu'] / floor['rebuild_cpu']:.2f})\n")
+
+    real = bench_real_site()
+    print("Real site (mkdocs.yml):")
+    print(f"  full build (`mkdocs build --strict`, median of 3): {real['build']:.2f}s "
+          f"(CPU {real['build_cpu']:.2f}s), peak {real['build_mb']:.0f} MB")
+    rb = real["rebuild"]
+    print(f"  serve-style: first build {rb['first']:.2f}s, rebuild after editing one page {rb['rebuild']:.2f}s")
+    fl = real["first_load"]
+    print(f"  first load of {fl['page']}: {fl['total']:,} bytes uncompressed (HTML {fl['html']:,}, "
+          f"CSS {fl['css']:,}, JS {fl['js']:,}, search index {fl['search']:,}, fonts {fl['fonts']:,}); "
+          f"images besides: {fl['images']:,}")
+    print(f"  first load under 1 MB: {'yes' if fl['total'] < 1_000_000 else 'NO'}")
+    print(f"\nbench took {time.perf_counter() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,369 @@
+"""Sources as first-class: the sources page, "Cite this page", citation metadata, claims.json."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import parse_file
+from pybtex.database.input.bibtex import Parser
+from pybtex.richtext import Text
+
+from conftest import ROOT
+from scan import scan
+
+SITE_URL = "https://alignment-basics.github.io/alignment-basics/"
+AUTHOR = "Alignment Basics contributors"
+EXPLAINERS = sorted(p.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
+                    for p in (ROOT / "docs" / "alignment-basics").glob("*.md"))
+BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+# The parsed HTML of a built page, by its path in the site.
+def soup_of(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+# Every built HTML page of the site, as paths relative to the site.
+def html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+# The footnote markers of a page: (marker id, footnote label) in document order.
+def markers_of(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    return [(sup["id"], sup.a["href"].removeprefix("#fn:")) for sup in soup.select("sup[id^=fnref]")]
+
+
+# A BibTeX field as plain text, computed independently of the hook.
+def plain(value: str) -> str:
+    return " ".join(Text.from_latex(value).render_as("text").split())
+
+
+# The page's own title: its <h1> without the permalink sign.
+def h1_of(soup: BeautifulSoup) -> str:
+    heading = soup.select_one("article h1")
+    for link in heading.select("a.headerlink"):
+        link.decompose()
+    return heading.get_text().strip()
+
+
+# The ledger the build wrote.
+@pytest.fixture(scope="module")
+def ledger(built_site: Path) -> dict:
+    return json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+
+
+# -----------------------------------------------------------------------------
+# Sources page
+# -----------------------------------------------------------------------------
+
+
+# Every entry of bib/ is on the sources page, in the group its type calls for.
+def test_sources_page_lists_every_entry_in_its_group(built_site):
+    soup = soup_of(built_site, "sources.html")
+    listed = {li["id"].removeprefix("source-") for li in soup.select("li.source-entry")}
+    assert listed == set(BIB)
+    group = {li["id"].removeprefix("source-"): li.find_parent("ul").find_previous_sibling("h2")["id"]
+             for li in soup.select("li.source-entry")}
+    assert group["christiano2017deep"] == "papers"     # inproceedings
+    assert group["casper2023open"] == "papers"         # article
+    assert group["amodei2016concrete"] == "papers"     # misc with an arXiv eprint
+    assert group["clark2016faulty"] == "posts"         # misc with howpublished, no eprint
+    assert group["krakovna2018specification"] == "posts"
+    assert "[^" not in soup.select_one("article").get_text()
+
+
+# The sources page shows the same formatted reference as the footnotes of the pages.
+def test_sources_page_reuses_the_footnote_text(built_site):
+    soup = soup_of(built_site, "sources.html")
+    footnote = soup_of(built_site, "alignment-basics/rlhf.html").select_one("li#fn\\:christiano2017deep p")
+    for backref in footnote.select("a.footnote-backref"):
+        backref.decompose()
+    entry = soup.select_one("li#source-christiano2017deep > p")
+    assert " ".join(entry.get_text().split()) == " ".join(footnote.get_text().replace("\xa0", " ").split())
+    assert "Deep reinforcement learning from human preferences" in entry.get_text()
+
+
+# Every "Cited by" link names an element on its target page: the marker of that very source,
+# and together they are all the markers of the source on the whole site.
+def test_cited_by_links_resolve_to_every_marker(built_site):
+    soup = soup_of(built_site, "sources.html")
+    expected = {key: set() for key in BIB}
+    for path in html_pages(built_site):
+        for marker, label in markers_of(soup_of(built_site, path)):
+            if label in BIB:
+                expected[label].add(f"{path}#{marker}")
+    cache: dict[str, BeautifulSoup] = {}
+    for li in soup.select("li.source-entry"):
+        key = li["id"].removeprefix("source-")
+        found = set()
+        for link in li.select(".cited-by a"):
+            href = link["href"]
+            assert not href.startswith(("/", "http")) and ".html#" in href, href
+            path, fragment = urlsplit(href).path, unquote(urlsplit(href).fragment)
+            target = (built_site / path).resolve()
+            assert target.is_file(), href
+            relative = target.relative_to(built_site.resolve()).as_posix()
+            page = cache.setdefault(relative, soup_of(built_site, relative))
+            element = page.find(id=fragment)
+            assert element is not None, f"{href}: no element with id {fragment!r}"
+            assert element.name == "sup" and element.a["href"] == f"#fn:{key}", href
+            assert link["title"].strip(), href
+            found.add(f"{relative}#{fragment}")
+        assert found == expected[key], key
+    assert sum(len(v) for v in expected.values()) > 100
+
+
+# -----------------------------------------------------------------------------
+# References
+# -----------------------------------------------------------------------------
+
+
+# DOI entries link doi.org and arXiv entries link arxiv.org/abs, for every entry type in bib/,
+# both in the footnotes of the pages and on the sources page.
+def test_references_link_doi_and_arxiv(built_site):
+    footnotes = {}
+    for path in html_pages(built_site):
+        for li in soup_of(built_site, path).select("div.footnote li[id^='fn:']"):
+            footnotes.setdefault(li["id"].removeprefix("fn:"), li)
+    sources_page = soup_of(built_site, "sources.html")
+    types_checked = Counter()
+    for key, entry in BIB.items():
+        wanted = []
+        if "doi" in entry.fields:
+            wanted.append(f"https://doi.org/{entry.fields['doi']}")
+        if "eprint" in entry.fields:
+            wanted.append(f"https://arxiv.org/abs/{entry.fields['eprint']}")
+        for place in (footnotes.get(key), sources_page.select_one(f"li#source-{key}")):
+            assert place is not None, key
+            hrefs = {a["href"] for a in place.select("a[href]")}
+            for url in wanted:
+                assert url in hrefs, f"{key}: no link to {url}"
+        types_checked[(entry.type.lower(), "doi" in entry.fields, "eprint" in entry.fields)] += 1
+    assert any(doi for (_, doi, _) in types_checked) and any(ep for (_, _, ep) in types_checked)
+    assert {kind for kind, _, _ in types_checked} >= {"article", "inproceedings", "misc"}
+
+
+# -----------------------------------------------------------------------------
+# Cite this page
+# -----------------------------------------------------------------------------
+
+
+# Each explainer page ends with a citation and a BibTeX @misc entry that pybtex parses.
+@pytest.mark.parametrize("path", EXPLAINERS)
+def test_cite_this_page_bibtex_parses(built_site, path):
+    soup = soup_of(built_site, path)
+    block = soup.select_one("details.cite-this-page")
+    assert block is not None and block.summary.get_text().strip() == "Cite this page"
+    title = h1_of(soup)
+    data = Parser().parse_string(block.select_one("pre code").get_text())
+    assert len(data.entries) == 1
+    (key, entry), = data.entries.items()
+    assert entry.type == "misc" and key.startswith("alignmentbasics-")
+    assert plain(entry.fields["title"]) == title
+    assert [str(person) for person in entry.persons["author"]] == ["{Alignment Basics contributors}"]
+    assert entry.fields["url"] == SITE_URL + path
+    assert re.fullmatch(r"\d{4}", entry.fields["year"])
+    assert entry.fields["year"] in entry.fields["note"] and entry.fields["note"].strip()
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert ld["dateModified"].startswith(entry.fields["year"])
+    text = block.select_one("p.cite-this-page-text").get_text()
+    assert text.startswith(AUTHOR) and f"“{title}”" in text and entry.fields["year"] in text
+    assert SITE_URL + path in text
+    assert block.has_attr("data-search-exclude")
+
+
+# The code copy button is on, so the BibTeX can be copied.
+def test_code_copy_feature_is_on(built_site):
+    config = json.loads(soup_of(built_site, EXPLAINERS[0]).select_one("script#__config").string)
+    assert "content.code.copy" in config["features"]
+
+
+# Without a date from git, the citation falls back to the build year.
+def test_citation_year_falls_back_to_build_year():
+    import datetime
+
+    import sources
+
+    class FakePage:
+        meta: dict = {}
+
+    assert sources.citation_year(FakePage()) == str(datetime.date.today().year)
+    FakePage.meta = {"revision_date": "2024-03-05"}
+    assert sources.citation_year(FakePage()) == "2024"
+
+
+# -----------------------------------------------------------------------------
+# Metadata in <head>
+# -----------------------------------------------------------------------------
+
+
+# Scholar tags and JSON-LD name the page and list exactly the sources the page cites.
+@pytest.mark.parametrize("path", EXPLAINERS)
+def test_head_metadata_lists_every_cited_source(built_site, path):
+    soup = soup_of(built_site, path)
+    cited = list(dict.fromkeys(label for _, label in markers_of(soup) if label in BIB))
+    assert cited
+    head = soup.head
+
+    def meta(name: str) -> list[str]:
+        return [tag["content"] for tag in head.select(f'meta[name="{name}"]')]
+
+    title = h1_of(soup)
+    assert meta("citation_title") == [title]
+    assert meta("citation_author") == [AUTHOR]
+    assert re.fullmatch(r"\d{4}(/\d{2}/\d{2})?", meta("citation_publication_date")[0])
+    references = meta("citation_reference")
+    assert len(references) == len(cited)
+    for key, reference in zip(cited, references):
+        entry = BIB[key]
+        fields = [tuple(part.split("=", 1)) for part in reference.split("; ")]
+        values = {}
+        for name, value in fields:
+            values.setdefault(name, []).append(value)
+        assert values["citation_title"] == [plain(entry.fields["title"]).replace(";", ",")]
+        assert len(values["citation_author"]) == len(entry.persons["author"])
+        assert values["citation_publication_date"] == [entry.fields["year"]]
+        if "doi" in entry.fields:
+            assert values["citation_doi"] == [entry.fields["doi"]]
+        if "eprint" in entry.fields:
+            assert values["citation_arxiv_id"] == [entry.fields["eprint"]]
+        assert values.get("citation_url") or values.get("citation_pdf_url")
+
+    scripts = head.select('script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    ld = json.loads(scripts[0].string)
+    assert ld["@context"] == "https://schema.org" and ld["@type"] in ("ScholarlyArticle", "Article")
+    assert ld["headline"] == title
+    assert ld["author"]["name"] == AUTHOR
+    assert re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", ld["dateModified"])
+    assert ld["url"] == SITE_URL + path
+    assert [item["@id"] for item in ld["citation"]] == [f"{SITE_URL}sources.html#source-{key}" for key in cited]
+    for key, item in zip(cited, ld["citation"]):
+        entry = BIB[key]
+        assert item["@type"] in ("ScholarlyArticle", "CreativeWork", "Book")
+        assert item["name"] == plain(entry.fields["title"])
+        assert item["datePublished"] == entry.fields["year"]
+        assert len(item["author"]) == len(entry.persons["author"]) and all(a["name"] for a in item["author"])
+        links = [item["url"], *item.get("sameAs", [])]
+        if "doi" in entry.fields:
+            assert f"https://doi.org/{entry.fields['doi']}" in links
+        if "eprint" in entry.fields:
+            assert f"https://arxiv.org/abs/{entry.fields['eprint']}" in links
+
+
+# Pages that are not explainers carry no page citation.
+def test_other_pages_have_no_page_citation(built_site):
+    for path in ("index.html", "glossary.html", "sources.html"):
+        soup = soup_of(built_site, path)
+        assert soup.select_one("details.cite-this-page") is None
+        assert not soup.select('meta[name="citation_title"]')
+
+
+# -----------------------------------------------------------------------------
+# Claims ledger
+# -----------------------------------------------------------------------------
+
+
+# claims.json holds every footnote marker of the site exactly once.
+def test_claims_cover_every_marker_exactly_once(built_site, ledger):
+    in_pages = Counter()
+    for path in html_pages(built_site):
+        for marker, _ in markers_of(soup_of(built_site, path)):
+            in_pages[(path, marker)] += 1
+    in_ledger = Counter((claim["page"], claim["anchor"]) for claim in ledger["claims"])
+    assert max(in_ledger.values()) == 1
+    assert in_ledger == in_pages
+    assert len(ledger["claims"]) > 100
+    assert ledger["format"] == "alignment-basics/claims" and ledger["version"] == 1
+
+
+# Each claim is the sentence around its marker, with the marker's source and locator.
+def test_claims_hold_the_sentence_and_the_source(built_site, ledger):
+    pages = {path: soup_of(built_site, path) for path in {c["page"] for c in ledger["claims"]}}
+    for claim in ledger["claims"]:
+        sup = pages[claim["page"]].find(id=claim["anchor"])
+        label = sup.a["href"].removeprefix("#fn:")
+        assert claim["footnote"] == label
+        if label in BIB:
+            assert claim["sources"] == [label]
+        block = copy.copy(sup.find_parent(["p", "li", "td", "dd", "figcaption"]))
+        for hidden in block.select("sup[id^=fnref], span.cite-locator, a.footnote-backref"):
+            hidden.decompose()
+        sentence = claim["text"]
+        assert sentence and "[^" not in sentence and "@" not in sentence
+        assert sentence in " ".join(block.get_text().split()), claim
+        assert claim["url"] == f"{SITE_URL}{claim['page']}#{claim['anchor']}"
+    rlhf = [c for c in ledger["claims"] if c["page"] == "alignment-basics/rlhf.html"]
+    ppo = [c for c in rlhf if "PPO" in c["text"] and c["sources"] == ["ouyang2022training"]]
+    assert ppo and ppo[0]["cites"] == [{"key": "ouyang2022training", "locator": "sec. 3.5"}]
+    assert ppo[0]["text"].startswith("They first fine-tuned GPT-3") and ppo[0]["text"].endswith("called PPO.")
+
+
+# The keys and locators of each page's claims are those its Markdown cites.
+@pytest.mark.parametrize("path", EXPLAINERS + ["glossary.html"])
+def test_claims_match_the_citations_of_the_markdown(ledger, path):
+    markdown = (ROOT / "docs" / path).with_suffix(".md").read_text(encoding="utf-8")
+    written = Counter((cite.key, cite.locator) for citation in scan(markdown).valid_citations
+                      for cite in citation.cites)
+    claimed = Counter((cite["key"], cite["locator"]) for claim in ledger["claims"] if claim["page"] == path
+                      and claim["footnote"] in BIB for cite in claim["cites"])
+    assert claimed == written
+
+
+# The per-page counts add up, and `make claims` prints them.
+def test_claims_summary(ledger, capsys):
+    import importlib.util
+
+    for page in ledger["pages"]:
+        assert page["claims"] == sum(1 for c in ledger["claims"] if c["page"] == page["page"])
+        assert 0 < page["cited_sentences"] <= page["sentences"]
+    spec = importlib.util.spec_from_file_location("claims_summary", ROOT / "tools" / "claims_summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = module.summary(ledger)
+    rlhf = next(line for line in table.splitlines() if line.startswith("alignment-basics/rlhf.html"))
+    page = next(p for p in ledger["pages"] if p["page"] == "alignment-basics/rlhf.html")
+    assert rlhf.split()[1:3] == [str(page["sentences"]), str(page["cited_sentences"])]
+    assert table.splitlines()[-1].split()[-2] == str(len(ledger["claims"]))
+
+
+# Sentences, locators and asides, on a small page: an aside's marker claims the sources inside it.
+def test_read_page_sentences_locators_and_asides():
+    import sources
+
+    page = (
+        '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n'
+        '<p>Smith et al. found a thing. It was big.'
+        '<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
+        '<span class="cite-locator">sec. 2</span> Then, e.g. Tom B. Brown, left.'
+        '<sup id="fnref:aside"><a class="footnote-ref" href="#fn:aside">2</a></sup> No source here.</p>\n'
+        '<div class="footnote"><hr /><ol>'
+        '<li id="fn:src"><p>A. Author. A paper. 2020.&#160;'
+        '<a class="footnote-backref" href="#fnref:src">&#8617;</a></p></li>'
+        '<li id="fn:aside"><p>The lagoon had targets.'
+        '<sup id="fnref2:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
+        '<span class="cite-locator">p. 4</span>&#160;'
+        '<a class="footnote-backref" href="#fnref:aside">&#8617;</a></p></li></ol></div>'
+    )
+    markers, counts = sources.read_page(page, "p.html", "Title", lambda label: label == "src")
+    by_anchor = {m.anchor: m for m in markers}
+    assert list(by_anchor) == ["fnref:src", "fnref:aside", "fnref2:src"]
+    assert by_anchor["fnref:src"].text == "It was big."
+    assert by_anchor["fnref:src"].cites == [("src", "sec. 2")]
+    assert by_anchor["fnref:aside"].text == "Then, e.g. Tom B. Brown, left."
+    assert by_anchor["fnref:aside"].cites == [("src", "p. 4")]
+    assert by_anchor["fnref2:src"].text == "The lagoon had targets."
+    # Four sentences in the paragraph, one in the aside; the reference itself is not counted.
+    assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["src"]
