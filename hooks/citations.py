@@ -175,7 +175,7 @@ def _guard(page_scan: Scan) -> str:
     for citation in page_scan.citations:
         known = not citation.error and all(c.key in state.bibliography for c in citation.cites)
         if known:
-            edits.append((citation.start, citation.end, "".join(_canonical(c) for c in citation.cites)))
+            edits.append((citation.start, citation.end, _canonical(citation.cites)))
         else:
             edits.append((citation.start, citation.start + 1, _hide("[")))
     for start, _ in page_scan.text_brackets:
@@ -189,10 +189,15 @@ def _guard(page_scan: Scan) -> str:
     return _hide_other_blocks("".join(pieces))
 
 
-# One citation as the plugin expects it, with its locator kept visible beside the marker.
-def _canonical(cite) -> str:
-    locator = f'<span class="cite-locator">{html.escape(cite.locator)}</span>' if cite.locator else ""
-    return f"[@{cite.key}]{locator}"
+# A citation as the plugin expects it, one key per bracket: locators stay visible beside
+# their markers, and markers are separated ("1, 2"), since CSS cannot see the text between.
+def _canonical(cites) -> str:
+    separator = '<span class="cite-sep">; </span>' if any(c.locator for c in cites) else \
+        '<span class="cite-sep">, </span>'
+    return separator.join(
+        f"[@{c.key}]" + (f'<span class="cite-locator">{html.escape(c.locator)}</span>' if c.locator else "")
+        for c in cites
+    )
 
 
 # Last line of defence: any other bracket the plugin would read as a citation is hidden.
