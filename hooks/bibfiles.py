@@ -42,6 +42,8 @@ class Source:
     path: str
     line: int
     text: str
+    # The file's @string macros, which the entry was parsed with (part of what it formats to).
+    macros: str = ""
 
     # Line of `name = ...` inside this entry, or the entry's own line.
     def field_line(self, name: str) -> int:
@@ -105,7 +107,7 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
             report.add(shown, line, 1, "BIB001", f"cannot parse entry '{key}': {error}")
             continue
         for parsed_key, entry in parsed.entries.items():
-            _add(Source(parsed_key, entry, shown, line, chunk), bibliography, data, report)
+            _add(Source(parsed_key, entry, shown, line, chunk, macros), bibliography, data, report)
     return data
 
 

@@ -28,10 +28,12 @@ class BuildState:
         self.scans: dict[str, Scan] = {}
         # Token -> the text it hides from mkdocs-bibtex until rendering.
         self.hidden: dict[str, str] = {}
+        # Formatted references kept on disk between builds (formatcache.DiskCache), once set up.
+        self.disk_cache = None
 
 
 state = BuildState()
 
-# Formatted reference text by the entry's BibTeX source: an unchanged entry is formatted once
-# per process, so a `mkdocs serve` rebuild formats only what was edited.
+# Formatted reference text by formatcache.entry_key (the entry's BibTeX and its file's macros):
+# an unchanged entry is formatted once per process, so a `mkdocs serve` rebuild formats only edits.
 FORMATTED: dict[str, str] = {}

@@ -29,8 +29,9 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
 import bibfiles
+import formatcache
 from bibfiles import Bibliography
-from buildstate import FORMATTED, state
+from buildstate import state
 from pages import ContentRules, check_page
 from scan import Scan
 
@@ -93,7 +94,10 @@ def on_pre_build(config) -> None:
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
         return
     if not getattr(registry.reference_text, "is_cached", False):
-        registry.reference_text = _cached_by_key(registry.reference_text)
+        formatcache.install_plain_latex_fast_path()
+        state.disk_cache = formatcache.DiskCache(state.root, formatcache.formatter_version(registry))
+        registry.reference_text = formatcache.cached(registry.reference_text,
+                                                     lambda: state.bibliography.sources, state.disk_cache)
 
 
 # Check the raw Markdown, then hand the plugin only real citations.
@@ -122,6 +126,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # Report every problem of the build together; stop unless serving.
 @event_priority(-100)
 def on_post_build(config) -> None:
+    if getattr(state, "disk_cache", None) is not None:
+        state.disk_cache.save()
     cited = {cite.key for s in state.scans.values() for c in s.valid_citations for cite in c.cites}
     bibfiles.check_orphans(state.bibliography, cited, state.allowed, config.config_file_path,
                            state.config_path, state.report)
@@ -152,20 +158,6 @@ def _share_parsed_bibliography() -> None:
 
     parse_file.wrapped = real
     mkdocs_bibtex.registry.parse_file = parse_file
-
-
-# Memoise a registry's reference_text by the entry's own BibTeX text, across rebuilds.
-def _cached_by_key(reference_text):
-    def cached(citation):
-        source = state.bibliography.sources.get(citation.key)
-        if source is None:
-            return reference_text(citation)
-        if source.text not in FORMATTED:
-            FORMATTED[source.text] = reference_text(citation)
-        return FORMATTED[source.text]
-
-    cached.is_cached = True
-    return cached
 
 
 # The Markdown the plugin sees: code and look-alikes hidden, citations one key per bracket.

@@ -81,6 +81,8 @@ VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "are
 # pybtex's plain-text backend (render_as() would look it up by name on every call).
 PLAIN_TEXT = PlainTextBackend()
 
+# Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
+SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 
 
@@ -472,8 +474,9 @@ def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[lis
             carrying.add(index)
             markers.append(marker)
         if block.prose and not block.in_source_reference:
-            sentences += sum(1 for start, end in spans if re.search(r"\w", block.text[start:end]))
-            cited += len(carrying)
+            worded = {i for i, (start, end) in enumerate(spans) if re.search(r"\w", block.text[start:end])}
+            sentences += len(worded)
+            cited += len(carrying & worded)
     _resolve_cites(markers, is_source)
     counts = {
         "page": page_url,
@@ -557,7 +560,7 @@ class _PageReader(HTMLParser):
             self.last_marker = marker
         elif tag == "span" and "cite-locator" in classes:
             mode = "locator"
-        elif tag in ("pre", "script", "style", "svg") or {"headerlink", "footnote-backref"} & set(classes):
+        elif tag in ("pre", "script", "style", "svg") or SKIPPED_CLASSES & set(classes):
             mode = "skip"
         elif tag == "div" and "footnote" in classes:
             mode = "footnotes"

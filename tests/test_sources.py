@@ -299,7 +299,7 @@ def test_claims_hold_the_sentence_and_the_source(built_site, ledger):
         if label in BIB:
             assert claim["sources"] == [label]
         block = copy.copy(sup.find_parent(["p", "li", "td", "dd", "figcaption"]))
-        for hidden in block.select("sup[id^=fnref], span.cite-locator, a.footnote-backref"):
+        for hidden in block.select("sup[id^=fnref], span.cite-locator, span.cite-sep, a.footnote-backref"):
             hidden.decompose()
         sentence = claim["text"]
         assert sentence and "[^" not in sentence and "@" not in sentence
@@ -347,7 +347,8 @@ def test_read_page_sentences_locators_and_asides():
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n'
         '<p>Smith et al. found a thing. It was big.'
         '<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
-        '<span class="cite-locator">sec. 2</span> Then, e.g. Tom B. Brown, left.'
+        '<span class="cite-locator">sec. 2</span><span class="cite-sep">; </span>'
+        '<sup id="fnref:other"><a class="footnote-ref" href="#fn:other">3</a></sup> Then, e.g. Tom B. Brown, left.'
         '<sup id="fnref:aside"><a class="footnote-ref" href="#fn:aside">2</a></sup> No source here.</p>\n'
         '<div class="footnote"><hr /><ol>'
         '<li id="fn:src"><p>A. Author. A paper. 2020.&#160;'
@@ -357,13 +358,14 @@ def test_read_page_sentences_locators_and_asides():
         '<span class="cite-locator">p. 4</span>&#160;'
         '<a class="footnote-backref" href="#fnref:aside">&#8617;</a></p></li></ol></div>'
     )
-    markers, counts = sources.read_page(page, "p.html", "Title", lambda label: label == "src")
+    markers, counts = sources.read_page(page, "p.html", "Title", lambda label: label in ("src", "other"))
     by_anchor = {m.anchor: m for m in markers}
-    assert list(by_anchor) == ["fnref:src", "fnref:aside", "fnref2:src"]
-    assert by_anchor["fnref:src"].text == "It was big."
+    assert list(by_anchor) == ["fnref:src", "fnref:other", "fnref:aside", "fnref2:src"]
+    assert by_anchor["fnref:src"].text == by_anchor["fnref:other"].text == "It was big."
     assert by_anchor["fnref:src"].cites == [("src", "sec. 2")]
+    assert by_anchor["fnref:other"].cites == [("other", "")]
     assert by_anchor["fnref:aside"].text == "Then, e.g. Tom B. Brown, left."
     assert by_anchor["fnref:aside"].cites == [("src", "p. 4")]
     assert by_anchor["fnref2:src"].text == "The lagoon had targets."
     # Four sentences in the paragraph, one in the aside; the reference itself is not counted.
-    assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["src"]
+    assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["other", "src"]
