@@ -356,3 +356,36 @@ def test_print_shows_references_without_navigation(tab, tmp_path):
     pdf = page.pdf(path=str(tmp_path / "explainer.pdf"))
     assert pdf.startswith(b"%PDF")
     tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Glossary terms and diagrams
+# -----------------------------------------------------------------------------
+
+
+# Hovering a glossary term on an explainer page shows its glossary definition, from disk.
+def test_hovering_a_glossary_term_shows_its_definition(tab):
+    tab.open("alignment-basics/rlhf.html")
+    term = tab.page.locator("article abbr", has_text="RLHF").first
+    definition = term.get_attribute("title")
+    assert definition and definition.startswith("Reinforcement learning from human feedback")
+    term.hover()
+    tooltip = tab.page.locator(f'[id="{term.get_attribute("aria-describedby")}"]')
+    tooltip.wait_for(state="visible")
+    assert " ".join(tooltip.inner_text().split()) == definition
+    tab.assert_offline_and_clean()
+
+
+# Every diagram on every explainer page loads from disk, with a text alternative.
+def test_every_diagram_renders_offline_with_a_text_alternative(tab):
+    diagrams = 0
+    for path in sorted(p for p in (tab.site / "alignment-basics").glob("*.html")):
+        tab.open(f"alignment-basics/{path.name}")
+        for image in tab.page.locator("article img[src$='.svg']").all():
+            image.scroll_into_view_if_needed()
+            tab.page.wait_for_function("i => i.complete", arg=image.element_handle())
+            assert image.evaluate("i => i.naturalWidth") > 0, f"{path.name}: {image.get_attribute('src')}"
+            assert len(image.get_attribute("alt") or "") > 40
+            diagrams += 1
+    assert diagrams >= 4
+    tab.assert_offline_and_clean()
