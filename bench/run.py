@@ -226,6 +226,17 @@ def main(argv: list[str]) -> int:
               f"{ratio('a', 'c'):>9} | {r['a_mb']:.0f}/{r['b_mb']:.0f}/{r['c_mb']:.0f}", flush=True)
     print("(ratios: wall (CPU))\n")
 
+    print("Where the CPU time of one cold build of the 200-page site goes (bench/profile.py):")
+    for variant in ("full", "footnotes"):
+        config = BENCH / "out" / "p200" / variant / "mkdocs.yml"
+        shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+        _, _, _, out = measure([sys.executable, str(BENCH / "profile.py"), str(config), "8"])
+        spent = json.loads(out.strip().splitlines()[-1])
+        print(f"  {variant}: {spent['total']:.2f}s in the build, of which:")
+        for name, seconds in spent["top"]:
+            print(f"    {seconds:6.2f}s  {name}")
+    print()
+
     rebuild = bench_rebuild(200)
     full, floor = rebuild["full"], rebuild["footnotes"]
     print("Serve-style rebuild after one page edit, 200 pages (config loaded again, plugins kept):")

@@ -89,10 +89,28 @@ def load(bib_dir: Path, report: Report, root: Path) -> Bibliography:
 # Parse one file entry by entry, so that an error names its own line.
 def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Report) -> BibliographyData:
     text = path.read_text(encoding="utf-8")
+    parsed = _PARSED.get(str(path))
+    if parsed is None or parsed[:2] != (text, shown):
+        parsed = _PARSED[str(path)] = (text, shown, _parse_entries(text, shown))
+    data = BibliographyData()
+    for item in parsed[2]:
+        if isinstance(item, Source):
+            _add(item, bibliography, data, report)
+        else:
+            report.add(*item)
+    return data
+
+
+# Parsed files by path: (text, shown path, what parsing gave), kept for the life of the process,
+# so that a `mkdocs serve` rebuild parses only the .bib files whose text changed.
+_PARSED: dict[str, tuple[str, str, list]] = {}
+
+
+# Each entry of a file's text as a Source, or the BIB001 problem that stops it, in file order.
+def _parse_entries(text: str, shown: str) -> list:
     chunks = _chunks(text)
     macros = "".join(chunk for kind, _, _, chunk in chunks if kind in NON_ENTRIES)
-    macro_lines = macros.count("\n")
-    data = BibliographyData()
+    items: list = []
     for kind, key, line, chunk in chunks:
         if kind in NON_ENTRIES:
             continue
@@ -101,14 +119,14 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
         except PybtexSyntaxError as error:
             last = line + chunk.rstrip().count("\n")
             reason = re.sub(r"^syntax error in line \d+: ", "", str(error))
-            report.add(shown, line, 1, "BIB001", f"cannot parse entry '{key}' (lines {line}-{last}): {reason}")
+            items.append((shown, line, 1, "BIB001", f"cannot parse entry '{key}' (lines {line}-{last}): {reason}"))
             continue
         except BibliographyDataError as error:
-            report.add(shown, line, 1, "BIB001", f"cannot parse entry '{key}': {error}")
+            items.append((shown, line, 1, "BIB001", f"cannot parse entry '{key}': {error}"))
             continue
         for parsed_key, entry in parsed.entries.items():
-            _add(Source(parsed_key, entry, shown, line, chunk, macros), bibliography, data, report)
-    return data
+            items.append(Source(parsed_key, entry, shown, line, chunk, macros))
+    return items
 
 
 # Record a source unless its key is taken; a duplicate is reported at both places.

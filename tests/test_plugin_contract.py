@@ -217,3 +217,24 @@ def test_each_bib_file_is_parsed_once_per_build(tmp_path, monkeypatch):
     build_site(config, tmp_path / "site")
     assert loads == {"sources.bib": 1, "more.bib": 1}
     assert file_parses == [], "the plugin parsed a .bib file again"
+
+
+# A `mkdocs serve` rebuild (same process, config loaded again) parses and formats only edits.
+def test_serve_rebuild_reuses_parse_and_formatting(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    buildstate.FORMATTED.clear()
+    build_site(config, tmp_path / "first", command="serve")
+    parses, formatted = [], []
+    original_parse = bibfiles._parse_entries
+    original_format = mkdocs_bibtex.registry.SimpleRegistry.reference_text
+    monkeypatch.setattr(bibfiles, "_parse_entries", lambda *a: parses.append(a) or original_parse(*a))
+    monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text",
+                        lambda self, citation: formatted.append(citation.key) or original_format(self, citation))
+    page = config.parent / "docs" / "claims" / "latex.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEdited.[@clark2016faulty]\n", encoding="utf-8")
+    build_site(config, tmp_path / "second", command="serve")
+    assert parses == [] and formatted == []
+    bib = config.parent / "bib" / "sources.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Faulty reward", "Faulty rewards"), encoding="utf-8")
+    build_site(config, tmp_path / "third", command="serve")
+    assert len(parses) == 1 and formatted == ["clark2016faulty"]

@@ -104,3 +104,16 @@ def test_both_palettes_search_and_table_of_contents_are_present(built_site):
     assert schemes == {"default", "slate"}
     assert page.select_one("input.md-search__input") is not None
     assert page.select_one("nav.md-nav--secondary a[href='#outer-alignment-is-the-objective-right']")
+
+
+# The 404 page is served for any missing address, so its own edit link is not for readers.
+@pytest.mark.parametrize("src", sorted(p for p in (ROOT / "docs").rglob("*.md") if p.name != "404.md"),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_edit_link_of_every_page_points_at_its_own_source_file(built_site, src):
+    rel = src.relative_to(ROOT / "docs")
+    page = soup(built_site, str(rel.with_suffix(".html")))
+    edit = page.select_one("a.md-content__button[href*='/edit/']")
+    assert edit is not None
+    prefix = "https://github.com/alignment-basics/alignment-basics/edit/main/"
+    assert edit["href"].startswith(prefix)
+    assert (ROOT / edit["href"].removeprefix(prefix)) == src
