@@ -20,7 +20,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,9 +106,16 @@ class Collected:
     sources_url: str = ""
     # Page URL -> its place in the navigation, for listing pages in reading order.
     order: dict[str, int] = field(default_factory=dict)
+    # The keys of bib/, once per build: part of what a page's reading depends on.
+    bib_keys: frozenset | None = None
 
 
 collected = Collected()
+
+# read_page results of the previous build and of this one, by (HTML, URL, title, bib keys):
+# a `mkdocs serve` rebuild reads again only the pages whose HTML changed.
+_read_before: dict[tuple, tuple] = {}
+_read_now: dict[tuple, tuple] = {}
 
 # -----------------------------------------------------------------------------
 # Hooks
@@ -118,8 +124,9 @@ collected = Collected()
 
 # Forget the previous build (mkdocs serve rebuilds in the same process).
 def on_config(config: MkDocsConfig) -> None:
-    global collected
+    global collected, _read_before, _read_now
     collected = Collected()
+    _read_before, _read_now = _read_now, {}
 
 
 # Remember the reading order of the pages, and where the sources page is.
@@ -146,7 +153,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 def on_page_content(html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri == SOURCES_PAGE:
         return html_text
-    markers, counts = read_page(html_text, page.url, page.title or "", _is_source)
+    markers, counts = _read_page_once(html_text, page.url, page.title or "")
     collected.markers.extend(markers)
     if markers or state.rules.requires_citations(page.file.src_uri):
         collected.pages.append(counts)
@@ -177,6 +184,16 @@ def on_post_build(config: MkDocsConfig) -> None:
 # -----------------------------------------------------------------------------
 # Sources: grouping and plain text
 # -----------------------------------------------------------------------------
+
+
+# read_page, reusing the previous build's result for the same HTML and the same bibliography.
+def _read_page_once(html_text: str, url: str, title: str) -> tuple[list[Marker], dict]:
+    if collected.bib_keys is None:
+        collected.bib_keys = frozenset(state.bibliography.sources)
+    key = (html_text, url, title, collected.bib_keys)
+    result = _read_before.get(key) or _read_now.get(key) or read_page(html_text, url, title, _is_source)
+    _read_now[key] = result
+    return result
 
 
 # Whether a footnote label is a source of bib/ (rather than an aside).
@@ -503,7 +520,8 @@ def _resolve_cites(markers: list[Marker], is_source) -> None:
 def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
-        word = re.search(r"([\w.]+)\.?$", text[: match.start() + 1].rstrip(".!?…"))
+        # The word before the stop; a bounded window keeps this linear in long blocks.
+        word = re.search(r"([\w.]+)\.?$", text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
         before = word[1].lower() if word else ""
         if text[match.start()] == "." and (before in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[1] if word else "")):
             continue
@@ -527,10 +545,16 @@ def _sentence_at(spans: list[tuple[int, int]], position: int) -> int:
     return 0
 
 
+# A tag (name, attributes) or a run of text of rendered HTML; comments and raw text skipped.
+HTML_TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)([A-Za-z][\w-]*)([^>]*)>|([^<]+)",
+                        re.S | re.I)
+HTML_ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+
+
 # Walks a rendered page and cuts it into blocks of plain text, noting where markers stand.
-class _PageReader(HTMLParser):
+# MkDocs' own HTML is regular, so a regex tokenizer does what html.parser did, several times faster.
+class _PageReader:
     def __init__(self, page_url: str, title: str, is_source) -> None:
-        super().__init__(convert_charrefs=True)
         self.page_url, self.title, self.is_source = page_url, title, is_source
         self.blocks: list[Block] = []
         self.stack: list[tuple[str, str]] = []
@@ -539,6 +563,29 @@ class _PageReader(HTMLParser):
         self.last_marker: Marker | None = None
         self.footnote_item = ""
         self.in_footnotes = 0
+        # How many open elements are in each mode, and the current block's length: kept up to
+        # date so that handling a piece of text does not walk the stack or the block.
+        self.open_modes: dict[str, int] = {}
+        self.open_tags: dict[str, int] = {}
+        self.length = 0
+
+    # Hand each tag and text of `html_text` to the handlers below, in order.
+    def feed(self, html_text: str) -> None:
+        for match in HTML_TOKEN.finditer(html_text):
+            text, name = match[5], match[3]
+            if text is not None:
+                self.handle_data(html.unescape(text) if "&" in text else text)
+            elif name is None:
+                continue
+            elif match[2]:
+                self.handle_endtag(name.lower())
+            else:
+                attributes = [(k, html.unescape(v)) for k, v in HTML_ATTRIBUTE.findall(match[4])]
+                self.handle_starttag(name.lower(), attributes)
+
+    # Nothing is buffered: every token was handled in feed().
+    def close(self) -> None:
+        self._flush()
 
     # Open an element: start a block, or enter a marker, a locator or skipped text.
     def handle_starttag(self, tag: str, attrs) -> None:
@@ -573,15 +620,19 @@ class _PageReader(HTMLParser):
         if mode not in ("marker", "locator"):
             self.last_marker = None if tag not in ("sup", "a") else self.last_marker
         self.stack.append((tag, mode))
+        self.open_modes[mode] = self.open_modes.get(mode, 0) + 1
+        self.open_tags[tag] = self.open_tags.get(tag, 0) + 1
 
     # Close an element: end its block first, then leave a marker, a locator or skipped text.
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID or not any(open_tag == tag for open_tag, _ in self.stack):
+        if tag in VOID or not self.open_tags.get(tag):
             return
         if tag in BLOCKS:
             self._flush()
         while self.stack:
             open_tag, mode = self.stack.pop()
+            self.open_modes[mode] -= 1
+            self.open_tags[open_tag] -= 1
             if mode == "footnotes":
                 self.in_footnotes -= 1
             elif mode == "item":
@@ -593,10 +644,10 @@ class _PageReader(HTMLParser):
 
     # Text: skipped, a locator for the last marker, or part of the current block.
     def handle_data(self, data: str) -> None:
-        modes = {mode for _, mode in self.stack}
-        if "skip" in modes or "marker" in modes:
+        modes = self.open_modes
+        if modes.get("skip") or modes.get("marker"):
             return
-        if "locator" in modes:
+        if modes.get("locator"):
             if self.last_marker is not None:
                 self.last_marker.locator = " ".join((self.last_marker.locator + " " + data).split())
             return
@@ -611,10 +662,11 @@ class _PageReader(HTMLParser):
             data = data[1:]
         if data:
             self.text.append(data)
+            self.length += len(data)
 
     # Length of the current block's text so far.
     def _length(self) -> int:
-        return sum(len(piece) for piece in self.text)
+        return self.length
 
     # End the current block: keep it when it has text or markers.
     def _flush(self) -> None:
@@ -622,11 +674,10 @@ class _PageReader(HTMLParser):
         lead = len(raw) - len(raw.lstrip())
         text = raw.strip()
         if text or self.markers:
-            modes = {mode for _, mode in self.stack}
             in_reference = bool(self.in_footnotes) and self.is_source(self.footnote_item)
             self.blocks.append(Block(text, [(max(0, min(p - lead, len(text))), m) for p, m in self.markers],
-                                     prose="heading" not in modes, in_source_reference=in_reference))
-        self.text, self.markers = [], []
+                                     prose=not self.open_modes.get("heading"), in_source_reference=in_reference))
+        self.text, self.markers, self.length = [], [], 0
 
 
 # -----------------------------------------------------------------------------
