@@ -567,6 +567,9 @@ class _PageReader:
         # date so that handling a piece of text does not walk the stack or the block.
         self.open_modes: dict[str, int] = {}
         self.open_tags: dict[str, int] = {}
+        # How much of the current block is link text: a block that is only a link (a "Related
+        # questions" item) is navigation, not a sentence that could need a source.
+        self.linked = 0
         self.length = 0
 
     # Hand each tag and text of `html_text` to the handlers below, in order.
@@ -617,6 +620,8 @@ class _PageReader:
             self.footnote_item = attributes["id"][3:]
         elif tag in HEADINGS or "admonition-title" in classes:
             mode = "heading"
+        elif tag == "a":
+            mode = "link"
         if mode not in ("marker", "locator"):
             self.last_marker = None if tag not in ("sup", "a") else self.last_marker
         self.stack.append((tag, mode))
@@ -663,6 +668,8 @@ class _PageReader:
         if data:
             self.text.append(data)
             self.length += len(data)
+            if self.open_modes.get("link"):
+                self.linked += len(data)
 
     # Length of the current block's text so far.
     def _length(self) -> int:
@@ -676,8 +683,9 @@ class _PageReader:
         if text or self.markers:
             in_reference = bool(self.in_footnotes) and self.is_source(self.footnote_item)
             self.blocks.append(Block(text, [(max(0, min(p - lead, len(text))), m) for p, m in self.markers],
-                                     prose=not self.open_modes.get("heading"), in_source_reference=in_reference))
-        self.text, self.markers, self.length = [], [], 0
+                                     prose=not self.open_modes.get("heading") and self.linked < len(text),
+                                     in_source_reference=in_reference))
+        self.text, self.markers, self.length, self.linked = [], [], 0, 0
 
 
 # -----------------------------------------------------------------------------
