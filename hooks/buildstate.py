@@ -28,6 +28,8 @@ class BuildState:
         self.scans: dict[str, Scan] = {}
         # Token -> the text it hides from mkdocs-bibtex until rendering.
         self.hidden: dict[str, str] = {}
+        # mkdocs-bibtex's own commands (\bibliography ...), which it replaces wherever they stand.
+        self.plugin_commands: list[str] = []
         # Formatted references kept on disk between builds (formatcache.DiskCache), once set up.
         self.disk_cache = None
 

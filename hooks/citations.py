@@ -20,6 +20,7 @@ import html
 import logging
 import os
 import re
+import secrets
 from pathlib import Path
 
 import mkdocs_bibtex.registry
@@ -41,7 +42,10 @@ log = logging.getLogger("mkdocs.hooks.citations")
 # Patterns
 # -----------------------------------------------------------------------------
 
-TOKEN = re.compile("\ue000(\\d+)\ue001")
+# Hidden text becomes "\ue000<nonce>:<n>\ue001"; the random nonce keeps a page's own private-use
+# characters from ever being taken for a token.
+NONCE = secrets.token_hex(4)
+TOKEN = re.compile(f"\ue000{NONCE}:\\d+\ue001")
 # The plugin's own idea of a citation block; anything it would match must be ours.
 PLUGIN_BLOCK = re.compile(r"\[(.*?)\]")
 # The body of a bracket the plugin may keep: one known key, nothing else.
@@ -50,6 +54,10 @@ UNSAFE_SCHEME = re.compile(r'href="(?!https?:|mailto:|#|/|\.|[^":]*(?:[/?#"]|$))
 FOOTNOTE_REF_HTML = re.compile(r'<a class="footnote-ref" href="#fn:([^"]+)"')
 FOOTNOTE_ITEM_HTML = re.compile(r'<li id="fn:([^"]+)">')
 SKIP_HTML = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
+CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S | re.I)
+CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
+MARKER_ID = re.compile(r'<sup id="fnref\d*:([^"]+)"')
 # Every accepted citation becomes [^key] before rendering, so a lost one shows as that.
 LITERAL_MARKER = re.compile(r"\[\^[^\]\s]+\]")
 
@@ -83,6 +91,8 @@ def on_config(config):
     # The plugin skips re-reading bib/ when no file is newer than its last read, which keeps a
     # stale registry after a file is deleted or bib_dir changes; with our parse shared it is free.
     plugin.last_configured = None
+    state.plugin_commands = [c for c in (getattr(plugin.config, "bib_command", ""),
+                                         getattr(plugin.config, "full_bib_command", "")) if c]
     config.markdown_extensions.append(RestoreHidden())
     return config
 
@@ -118,8 +128,17 @@ def on_page_content(html_text: str, page, config, files) -> str:
     page_scan = state.scans.get(page.file.src_uri)
     text = page_scan.text if page_scan else ""
     already_reported = state.report.has_path(shown)
-    for code, message, needle in _check_html(html_text, state.bibliography, already_reported):
-        state.report.add(shown, _line_of(text, needle.replace("[^", "[@").rstrip("]")), 1, code, message)
+    problems = [(code, message, needle.replace("[^", "[@").rstrip("]"))
+                for code, message, needle in _check_html(html_text, state.bibliography, already_reported)]
+    if page_scan is not None:
+        explained = {needle for _, _, needle in problems}
+        # A marker already reported as literal, or footnotes that changed shape, explain a lost marker.
+        problems += [problem for problem in _check_against_source(html_text, page_scan, state.bibliography,
+                                                                  already_reported)
+                     if problem[0] != "HTM005" or not (problem[2] in explained
+                                                       or any(p[0] == "HTM002" for p in problems))]
+    for code, message, needle in problems:
+        state.report.add(shown, _line_of(text, needle), 1, code, message)
     return html_text
 
 
@@ -178,7 +197,11 @@ def _guard(page_scan: Scan) -> str:
         pieces.append(replacement)
         cursor = end
     pieces.append(text[cursor:])
-    return _hide_other_blocks("".join(pieces))
+    guarded = "".join(pieces)
+    # The plugin replaces its own commands (\bibliography) wherever they stand; in a page they are text.
+    for command in state.plugin_commands:
+        guarded = guarded.replace(command, _hide(command))
+    return _hide_other_blocks(guarded)
 
 
 # A citation as the plugin expects it, one key per bracket: locators stay visible beside
@@ -210,7 +233,7 @@ def _hide_other_blocks(markdown: str) -> str:
 
 # Replace text by a token that the plugin cannot match; RestoreHidden puts it back.
 def _hide(original: str) -> str:
-    token = f"\ue000{len(state.hidden)}\ue001"
+    token = f"\ue000{NONCE}:{len(state.hidden)}\ue001"
     state.hidden[token] = original
     return token
 
@@ -220,7 +243,7 @@ class _RestorePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         if "\ue000" in text:
-            text = TOKEN.sub(lambda m: state.hidden[m.group(0)], text)
+            text = TOKEN.sub(lambda m: state.hidden.get(m.group(0), m.group(0)), text)
         return text.split("\n")
 
 
@@ -255,6 +278,36 @@ def _check_html(html_text: str, bibliography: Bibliography, already_reported: bo
     visible = html.unescape(re.sub(r"<[^>]+>", "", SKIP_HTML.sub("", html_text)))
     for match in LITERAL_MARKER.finditer(visible):
         problems.append(("HTM001", f"'{match.group(0)}' is shown as literal text", match.group(0)))
+    return problems
+
+
+# What the page's own Markdown promised: every citation a marker, code unchanged, no citation
+# left as literal text (an escaped "\[@key]" in the source may stay literal).
+def _check_against_source(html_text: str, page_scan: Scan, bibliography: Bibliography,
+                          already_reported: bool):
+    problems, source, rewritten = [], page_scan.text, set()
+    code_text = html.unescape(" ".join(m.group(0) for m in CODE_HTML.finditer(html_text)))
+    for key in dict.fromkeys(CODE_FOOTNOTE.findall(code_text)):
+        if key in bibliography and code_text.count(f"[^{key}]") > source.count(f"[^{key}]"):
+            rewritten.add(key)
+            problems.append(("HTM004", f"code on the page shows '[^{key}]' where the source has a citation",
+                             f"[@{key}"))
+    if already_reported:
+        return problems
+    visible = html.unescape(re.sub(r"<[^>]+>", "", SKIP_HTML.sub("", html_text)))
+    for key in dict.fromkeys(LITERAL_CITATION.findall(visible)):
+        if key in bibliography and visible.count(f"[@{key}") > source.count(f"\\[@{key}"):
+            problems.append(("HTM001", f"'[@{key}]' is shown as literal text", f"[@{key}"))
+    expected: dict[str, int] = {}
+    for citation in page_scan.valid_citations:
+        for cite in citation.cites:
+            expected[cite.key] = expected.get(cite.key, 0) + 1
+    rendered = MARKER_ID.findall(html_text)
+    for key, count in expected.items():
+        shown = rendered.count(key)
+        if key in bibliography and shown < count and key not in rewritten:
+            problems.append(("HTM005", f"{count} citations of '{key}' gave {shown} markers: a citation "
+                             "inside an attribute, alt text or raw HTML is lost", f"[@{key}"))
     return problems
 
 

@@ -66,6 +66,10 @@ KINDS: dict[str, Kind] = {
              "Every footnote in the rendered page must resolve to a source in bib/."),
         Kind("HTM003", "unsafe-link",
              "Only http(s), relative and mailto links may appear; fix the url in bib/."),
+        Kind("HTM004", "code-rewritten",
+             "A citation inside code was rendered as a footnote: put the code in a fenced block."),
+        Kind("HTM005", "lost-marker",
+             "Move the citation out of the attribute, alt text or raw HTML into the sentence."),
         # Plugin contract
         Kind("PLG001", "plugin-contract",
              "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),

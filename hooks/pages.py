@@ -58,7 +58,11 @@ def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
                 add(cite.offset, "CIT001", f"unknown citation key '{cite.key}'{_suggest(cite.key, bibliography)}")
     for start, end in page.text_brackets:
         for key, offset in prefixed_keys(page.text, start + 1, end - 1):
-            if key in bibliography and page.text[end:end + 1] != "(":
+            if key not in bibliography:
+                continue
+            if page.text[end:end + 1] == "(":
+                add(offset, "CIT003", f"{page.text[start:end]!r} followed by '(' is a link, not a citation")
+            else:
                 add(offset, "CIT003", f"'@{key}' inside {page.text[start:end]!r} is not a citation")
 
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 # Patterns
 # -----------------------------------------------------------------------------
 
-FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+# A fence may stand in a block quote ("> ```") or be indented inside a list or admonition.
+FENCE = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})")
 BLANK = re.compile(r"^[ \t]*$")
 # Lines that open an indented context, after which indented text is not code.
 CONTEXT_OPENER = re.compile(r"^[ \t]*([-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?|===|:[ \t]|\[\^[^\]]+\]:|<)")
-HTML_SKIP = re.compile(r"<!--.*?-->|<(pre|code)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-BACKTICKS = re.compile(r"(?<![\\`])`+")
-BRACKET = re.compile(r"(?<!\\)\[(?P<body>[^\[\]]*)\]")
+HTML_SKIP = re.compile(r"<!--.*?-->|<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+BACKTICKS = re.compile(r"(?<!`)`+")
+BRACKET = re.compile(r"\[(?P<body>[^\[\]]*)\]")
 FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\]:", re.M)
 CITE_ITEM = re.compile(r"\s*@(?P<key>[A-Za-z0-9_-]+)\s*(?:,\s*(?P<locator>[^\s@;,][^@;]*?))?\s*")
@@ -92,7 +93,7 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
     in_indented, previous, context = False, "", False
     for line in text.splitlines(keepends=True):
         if fence is not None:
-            stripped = line.strip()
+            stripped = line.strip().lstrip("> \t")
             if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
                 blocks.append((fence_start, offset + len(line)))
                 fence = None
@@ -131,6 +132,8 @@ def _inline_code(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while cursor < end:
         html = HTML_SKIP.search(text, cursor, end)
         ticks = BACKTICKS.search(text, cursor, end)
+        while ticks and escaped(text, ticks.start()):
+            ticks = BACKTICKS.search(text, ticks.end(), end)  # an escaped run is text
         if html and (not ticks or html.start() <= ticks.start()):
             found.append((html.start(), html.end()))
             cursor = html.end()
@@ -145,6 +148,14 @@ def _inline_code(text: str, start: int, end: int) -> list[tuple[int, int]]:
         else:
             cursor = ticks.end()
     return found
+
+
+# Whether the character at `index` is escaped: an odd number of backslashes stands before it.
+def escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes > 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 # The text with code blanked out (same length and line breaks), for searching prose only.
@@ -167,7 +178,8 @@ def scan(text: str) -> Scan:
     result = Scan(text=text, code=find_code(text))
     prose = prose_view(text, result.code)
     for match in BRACKET.finditer(prose):
-        _classify_bracket(prose, match, result)
+        if not escaped(prose, match.start()):
+            _classify_bracket(prose, match, result)
     for match in FOOTNOTE_DEF.finditer(prose):
         result.footnote_defs.append(FootnoteDef(match["label"], match.start(), _def_end(prose, match.end())))
     def_starts = {d.start + prose[d.start:].index("[") for d in result.footnote_defs}
@@ -185,9 +197,9 @@ def _classify_bracket(prose: str, match: re.Match, result: Scan) -> None:
             result.text_brackets.append((match.start(), match.end()))
         return
     after = prose[match.end():match.end() + 2]
-    before = prose[match.start() - 1:match.start()] if match.start() else ""
-    # [text](url), [text][label], [label]: url and ![alt](src) are links, not citations.
-    is_link = after[:1] in ("(", ":") or (after[:1] == "[" and after[1:] not in ("^", "@")) or before == "!"
+    # [text](url), [text][label], [label]: url and ![alt](src) are links, not citations; a "!"
+    # before a bracket that no "(" or "[" follows is the end of a sentence.
+    is_link = after[:1] in ("(", ":") or (after[:1] == "[" and after[1:] not in ("^", "@"))
     if is_link or not body.lstrip().startswith("@"):
         result.text_brackets.append((match.start(), match.end()))
         return

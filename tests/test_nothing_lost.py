@@ -57,14 +57,17 @@ def code_samples(markdown: str) -> list[tuple[str, str]]:
     samples = []
     for start, end in find_code(markdown):
         region = markdown[start:end]
-        if FENCE.match(region):
+        if FENCE.match(region) and region.endswith("\n"):  # blocks are whole lines; spans are not
             indent = FENCE.match(region)["indent"]
             body = region.split("\n", 1)[1].rstrip("\n").rsplit("\n", 1)[0] if "\n" in region else ""
+            if ">" in indent:  # a fence in a block quote: the quote markers are not code
+                body = "\n".join(line[len(indent):] if line.startswith(indent) else line.lstrip("> ")
+                                 for line in body.split("\n"))
             samples.append(("block", textwrap.dedent(body) if indent else body))
         elif region.startswith("`"):
             ticks = len(region) - len(region.lstrip("`"))
             samples.append(("span", region[ticks:-ticks].strip()))
-        elif region.startswith("<!--"):
+        elif region.startswith("<!--") or region.lower().startswith(("<script", "<style")):
             samples.append(("comment", region))
         elif region.lower().startswith(("<code", "<pre")):
             samples.append(("html", re.sub(r"^<[^>]+>|</\w+>$", "", region)))
@@ -133,7 +136,10 @@ def test_look_alike_fixture_covers_every_case_the_contract_names(fixture_sites):
                     "team@example.org", "[@hubinger2019risks]", "[@hubinger2019risks, p. 3]"):
         assert html.escape(literal, quote=False) in text or literal in text, literal
     assert '<a href="https://example.org/alignment-basics">@alignment-basics</a>' in text
-    assert text.count('class="footnote-ref"') == 3
+    assert text.count('class="footnote-ref"') == 4
+    for literal in ("\\bibliography", "\\full_bibliography", "\ue0000\ue001", "\ue00099\ue001",
+                    '<script>var cite = "[@hubinger2019risks]";</script>'):
+        assert literal in text, literal
 
 
 def test_the_checker_notices_a_dropped_word_and_a_changed_code_block(tmp_path):

@@ -24,6 +24,8 @@ def code(markdown: str) -> list[str]:
     ("A claim that wraps.[@a;\n@b]", [("a", ""), ("b", "")]),
     ("Two in a row.[@a][@b]", [("a", ""), ("b", "")]),
     ("Then an aside.[@a][^note]\n\n[^note]: Aside.[@b]", [("a", ""), ("b", "")]),
+    ("A surprise![@a]", [("a", "")]),
+    ("An escaped backslash: C:\\\\[@a]", [("a", "")]),
 ])
 def test_citations_and_their_locators_are_read(markdown, expected):
     assert cited(markdown) == expected
@@ -42,6 +44,9 @@ def test_citations_and_their_locators_are_read(markdown, expected):
     "Para.\n\n    [@a] indented code",
     "<!-- [@a] -->",
     "<pre>\n[@a]\n</pre>",
+    "<script>var c = '[@a]';</script>",
+    "A doubled backslash: \\\\`[@a]` is a code span.",
+    "> ~~~\n> [@a]\n> ~~~",
 ])
 def test_look_alikes_are_not_citations(markdown):
     assert cited(markdown) == []
