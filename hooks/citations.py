@@ -306,8 +306,8 @@ def _check_against_source(html_text: str, page_scan: Scan, bibliography: Bibliog
     for key, count in expected.items():
         shown = rendered.count(key)
         if key in bibliography and shown < count and key not in rewritten:
-            problems.append(("HTM005", f"{count} citations of '{key}' gave {shown} markers: a citation "
-                             "inside an attribute, alt text or raw HTML is lost", f"[@{key}"))
+            problems.append(("HTM005", f"{_count(count, 'citation')} of '{key}' gave {_count(shown, 'marker')}: "
+                             "a citation inside an attribute, alt text or raw HTML is lost", f"[@{key}"))
     return problems
 
 
@@ -333,6 +333,11 @@ def _front_matter_lines(page, markdown: str) -> int:
     except OSError:
         return 0
     return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+
+
+# "1 marker", "2 markers".
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 # First line of `text` that contains `needle`, or 1.
