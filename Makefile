@@ -14,8 +14,10 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`.
+SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks
+	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
 
 # The site as one zip to read from disk (open index.html): dist/alignment-basics-site.zip.
 offline: $(STAMP)

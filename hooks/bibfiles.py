@@ -9,6 +9,7 @@ from pathlib import Path
 from pybtex.database import BibliographyData, BibliographyDataError, Entry
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
+from pybtex.style.formatting.plain import Style as PlainStyle
 
 from diagnostics import Report
 
@@ -56,6 +57,8 @@ class Source:
 class Bibliography:
     sources: dict[str, Source] = field(default_factory=dict)
     files: dict[str, BibliographyData] = field(default_factory=dict)
+    # Keys of entries that did not parse (already reported as BIB001).
+    broken: set[str] = field(default_factory=set)
     # Lower-case key -> key as written, to find a duplicate in one look-up.
     folded: dict[str, str] = field(default_factory=dict)
 
@@ -98,6 +101,7 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
             _add(item, bibliography, data, report)
         else:
             report.add(*item)
+            bibliography.broken.add(re.search(r"entry '([^']*)'", item[4])[1])
     return data
 
 
@@ -202,6 +206,22 @@ def check_source(source: Source, report: Report) -> None:
     if links["eprint"] and archive == "arxiv" and not ARXIV_ID.fullmatch(links["eprint"]):
         add(source.path, source.field_line("eprint"), 1, "BIB006",
             f"entry '{source.key}' has a malformed arXiv identifier '{links['eprint']}'")
+
+
+# An entry that pybtex's plain style cannot format: a field its type needs is missing.
+def report_unformattable(source: Source, error: Exception, report: Report) -> None:
+    report.add(source.path, source.line, 1, "BIB003",
+               f"entry '{source.key}' (@{source.entry.type}) cannot be formatted: {error}")
+
+
+# Format every source with pybtex's plain style, as the build would (for checks without a build).
+def check_formatting(bibliography: Bibliography, report: Report) -> None:
+    style = PlainStyle()
+    for source in bibliography.sources.values():
+        try:
+            style.format_entry("", source.entry)
+        except Exception as error:  # pybtex's FieldIsMissing and kin
+            report_unformattable(source, error, report)
 
 
 # Sources no page cites, unless allow-listed with a reason.

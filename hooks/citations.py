@@ -106,8 +106,9 @@ def on_pre_build(config) -> None:
     if not getattr(registry.reference_text, "is_cached", False):
         formatcache.install_plain_latex_fast_path()
         state.disk_cache = formatcache.DiskCache(state.root, formatcache.formatter_version(registry))
-        registry.reference_text = formatcache.cached(registry.reference_text,
-                                                     lambda: state.bibliography.sources, state.disk_cache)
+        registry.reference_text = formatcache.cached(
+            registry.reference_text, lambda: state.bibliography.sources, state.disk_cache,
+            on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report))
 
 
 # Check the raw Markdown, then hand the plugin only real citations.

@@ -50,6 +50,7 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
     report = Report()
     bibliography = bibfiles.load(root / settings["bib_dir"], report, root)
     bibfiles.check(bibliography, report)
+    bibfiles.check_formatting(bibliography, report)
     docs_dir = root / settings["docs_dir"]
     cited: set[str] = set()
     for path in sorted(docs_dir.rglob("*.md")):

@@ -45,7 +45,8 @@ KINDS: dict[str, Kind] = {
         Kind("BIB002", "duplicate-key",
              "Keep one entry per key: delete the duplicate or rename it and update its citations."),
         Kind("BIB003", "missing-field",
-             "Add the field: readers need title, author, year and one of url, doi or eprint."),
+             "Add the field: readers need title, author, year and one of url, doi or eprint, and some "
+             "entry types need more (@book: publisher; @inproceedings: booktitle; @article: journal)."),
         Kind("BIB004", "bad-url",
              "Use a full http:// or https:// address for url."),
         Kind("BIB005", "bad-doi",

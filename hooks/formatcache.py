@@ -96,7 +96,9 @@ class DiskCache:
 
 
 # Memoise a registry's reference_text by the entry's BibTeX, in memory and in `disk` (or not).
-def cached(reference_text, sources, disk: DiskCache | None):
+# An entry pybtex cannot format goes to `on_error(source, error)`, and its key stands in for the
+# text, so that one bad entry stops the build with a message instead of a traceback.
+def cached(reference_text, sources, disk: DiskCache | None, on_error=None):
     def reference(citation):
         source = sources().get(citation.key)
         if source is None:
@@ -106,7 +108,13 @@ def cached(reference_text, sources, disk: DiskCache | None):
         if text is None:
             text = disk.get(key) if disk is not None else None
             if text is None:
-                text = reference_text(citation)
+                try:
+                    text = reference_text(citation)
+                except Exception as error:  # pybtex's FieldIsMissing and kin
+                    if on_error is None:
+                        raise
+                    on_error(source, error)
+                    return citation.key
                 if disk is not None:
                     disk.put(key, text)
             FORMATTED[key] = text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from bibfiles import Bibliography
+from bibfiles import CITABLE_KEY, Bibliography
 from diagnostics import Report, line_col, line_starts
 from scan import Scan, prefixed_keys, scan
 
@@ -54,7 +54,7 @@ def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
                 f"malformed citation {page.text[citation.start:citation.end]!r}: {citation.error}")
             continue
         for cite in citation.cites:
-            if cite.key not in bibliography:
+            if cite.key not in bibliography and cite.key not in bibliography.broken:
                 add(cite.offset, "CIT001", f"unknown citation key '{cite.key}'{_suggest(cite.key, bibliography)}")
     for start, end in page.text_brackets:
         for key, offset in prefixed_keys(page.text, start + 1, end - 1):
@@ -89,5 +89,6 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
 
 # " (did you mean 'x'?)" when a known key is close to the unknown one.
 def _suggest(key: str, bibliography: Bibliography) -> str:
-    close = difflib.get_close_matches(key, bibliography.keys, n=1, cutoff=0.75)
+    citable = [k for k in bibliography.keys if CITABLE_KEY.fullmatch(k)]
+    close = difflib.get_close_matches(key, citable, n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""

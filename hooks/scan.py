@@ -228,6 +228,8 @@ def _why_malformed(part: str) -> str:
         return "'@' with no key"
     if not stripped.startswith("@"):
         return f"item '{stripped}' does not start with @"
+    if re.search(r",\s*@", stripped):
+        return f"'{stripped}' separates keys with ',': write [@key1; @key2]"
     key = re.match(r"@([^\s,;]*)", stripped)[1]
     if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
         bad = sorted({char for char in key if not re.fullmatch(r"[A-Za-z0-9_-]", char)})

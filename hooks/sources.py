@@ -339,7 +339,8 @@ def page_address(page: Page) -> str:
 def page_bibtex(page: Page, config: MkDocsConfig) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", Path(page.file.src_uri).with_suffix("").name).strip("-").lower()
     changed = page.meta.get("revision_date_text") or last_change(page)
-    note = f"Last changed {changed}" if changed else f"Accessed {date.today().isoformat()}"
+    # Without a date from git (a source zip, an uncommitted page) there is nothing true to say.
+    note = f"Last changed {changed}" if changed else ""
     fields = [
         ("author", f"{{{_bibtex_escape(site_author(config))}}}"),
         # Double braces keep the title's capitals as written.
@@ -349,6 +350,7 @@ def page_bibtex(page: Page, config: MkDocsConfig) -> str:
         ("year", citation_year(page)),
         ("note", note),
     ]
+    fields = [(name, value) for name, value in fields if value]
     body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
     return f"@misc{{alignmentbasics-{slug},\n{body}\n}}\n"
 

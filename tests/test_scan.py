@@ -58,6 +58,7 @@ def test_look_alikes_are_not_citations(markdown):
     ("[@a; b]", "item 'b' does not start with @"),
     ("[@a.b]", "key 'a.b' has characters a citation cannot carry: ."),
     ("[@a, ]", "cannot read '@a,' (write @key or @key, locator)"),
+    ("[@a, @b]", "'@a, @b' separates keys with ',': write [@key1; @key2]"),
 ])
 def test_malformed_citations_say_why(markdown, error):
     assert [c.error for c in scan(markdown).citations] == [error]
