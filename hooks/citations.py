@@ -33,7 +33,7 @@ import bibfiles
 import formatcache
 from bibfiles import Bibliography
 from buildstate import state
-from pages import ContentRules, check_page
+from pages import ContentRules, check_page, front_matter_lines
 from scan import Scan
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -333,7 +333,7 @@ def _front_matter_lines(page, markdown: str) -> int:
         raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
     except OSError:
         return 0
-    return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+    return front_matter_lines(raw, markdown)
 
 
 # "1 marker", "2 markers".

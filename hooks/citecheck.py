@@ -15,7 +15,7 @@ from mkdocs.utils.yaml import yaml_load
 
 import bibfiles
 from diagnostics import Report
-from pages import ContentRules, check_page
+from pages import ContentRules, check_page, front_matter_lines
 
 # -----------------------------------------------------------------------------
 # Settings
@@ -56,7 +56,7 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
     for path in sorted(docs_dir.rglob("*.md")):
         raw = path.read_text(encoding="utf-8-sig")
         markdown, _ = meta.get_data(raw)
-        offset = raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+        offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, settings["rules"], page_report)

@@ -31,6 +31,8 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from scan import scan
+
 log = logging.getLogger("mkdocs.hooks.glossary")
 
 # -----------------------------------------------------------------------------
@@ -46,8 +48,6 @@ abbreviations: list[str] = []
 # The same as {term: definition}: the glossary handed to the `abbr` extension of every page.
 titles: dict[str, str] = {}
 
-# A citation, e.g. `[@key]`, `[@key, sec. 2]`, `[@a; @b]` or `[-@key]`.
-CITATION = re.compile(r"\[-?@[^\[\]]*\]")
 
 # Elements whose text never gets an abbreviation: code, headings, definition-list terms.
 GUARDED_TAGS = {"code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
@@ -211,7 +211,11 @@ def join_lines(text: str | None) -> str | None:
 
 # Turn a definition into one line of plain text: no citations, no Markdown, no line breaks.
 def plain_text(definition: str) -> str:
-    text = CITATION.sub("", definition)
+    # The citation checks' own scanner says where the citations are; the text between them stays.
+    citations = scan(definition).citations
+    ends = [0] + [citation.end for citation in citations]
+    starts = [citation.start for citation in citations] + [len(definition)]
+    text = "".join(definition[end:start] for end, start in zip(ends, starts))
     for pattern, replacement in MARKDOWN:
         text = pattern.sub(replacement, text)
     text = text.replace("\\", "")

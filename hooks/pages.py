@@ -87,6 +87,12 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
             add(offset, "FTN002", f"footnote '{label}' is defined but never referenced")
 
 
+# How many lines of front matter precede `markdown`, the part of the file `raw` that MkDocs
+# hands to plugins, so that a problem's line counts in the file.
+def front_matter_lines(raw: str, markdown: str) -> int:
+    return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+
+
 # " (did you mean 'x'?)" when a known key is close to the unknown one.
 def _suggest(key: str, bibliography: Bibliography) -> str:
     citable = [k for k in bibliography.keys if CITABLE_KEY.fullmatch(k)]
