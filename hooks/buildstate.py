@@ -32,6 +32,8 @@ class BuildState:
         self.plugin_commands: list[str] = []
         # Formatted references kept on disk between builds (formatcache.DiskCache), once set up.
         self.disk_cache = None
+        # The helper process formatting sources ahead of the pages (formatcache.FormatAhead), if any.
+        self.ahead = None
 
 
 state = BuildState()

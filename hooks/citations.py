@@ -6,11 +6,13 @@ formats every entry again on every page. This hook guards it without forking it:
 
 1. on_config (before the plugin): parse bib/ once, check every entry, and hand the parsed data
    to the plugin in place of its own parse.
-2. on_page_markdown (before the plugin): check the raw Markdown; hide code and look-alikes
+2. on_nav: on a cold build of a large site, start a helper process that formats the sources
+   on the other core, in the order the pages cite them (formatcache.FormatAhead).
+3. on_page_markdown (before the plugin): check the raw Markdown; hide code and look-alikes
    behind tokens; write each citation as `[@key]` plus a visible locator.
-3. A Markdown preprocessor puts the hidden text back, byte for byte, before rendering.
-4. on_page_content (after everything): check the rendered HTML.
-5. on_post_build: report every problem of the build together, then stop the build
+4. A Markdown preprocessor puts the hidden text back, byte for byte, before rendering.
+5. on_page_content (after everything): check the rendered HTML.
+6. on_post_build: report every problem of the build together, then stop the build
    (in `mkdocs serve`, print them and keep serving).
 """
 
@@ -58,6 +60,8 @@ CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S | re.I)
 CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
 MARKER_ID = re.compile(r'<sup id="fnref\d*:([^"]+)"')
+# "@key" anywhere in a page: which sources a build will format, roughly, and in what order.
+CITED_KEY_HINT = re.compile(r"@([A-Za-z0-9_-]+)")
 # Every accepted citation becomes [^key] before rendering, so a lost one shows as that.
 LITERAL_MARKER = re.compile(r"\[\^[^\]\s]+\]")
 
@@ -108,7 +112,33 @@ def on_pre_build(config) -> None:
         state.disk_cache = formatcache.DiskCache(state.root, formatcache.formatter_version(registry))
         registry.reference_text = formatcache.cached(
             registry.reference_text, lambda: state.bibliography.sources, state.disk_cache,
-            on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report))
+            on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report),
+            ahead=lambda: state.ahead)
+
+
+# A cold build of a large site formats its sources in a helper process on the other core, in the
+# order the pages will cite them, while this one renders the pages.
+@event_priority(-100)
+def on_nav(nav, config, files):
+    _stop_formatting_ahead()
+    registry = getattr(config.plugins.get("bibtex"), "registry", None)
+    reference_text = getattr(registry, "reference_text", None)
+    if not getattr(reference_text, "is_cached", False):
+        return nav
+    disk = state.disk_cache.stored if state.disk_cache is not None else {}
+    jobs = []
+    for key in _keys_pages_may_cite(files.documentation_pages()):
+        entry = formatcache.entry_key(state.bibliography.sources[key])
+        if entry not in formatcache.FORMATTED and entry not in disk:
+            jobs.append((key, entry))
+    if formatcache.ahead_wanted(len(jobs)):
+        from mkdocs_bibtex.citation import Citation
+        raw = reference_text.wrapped
+        try:
+            state.ahead = formatcache.FormatAhead(jobs, lambda key: raw(Citation(key=key)))
+        except OSError as error:  # no process to spare: format here, as a small build does
+            log.debug("citations: no helper process (%s)", error)
+    return nav
 
 
 # Check the raw Markdown, then hand the plugin only real citations.
@@ -138,6 +168,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # Report every problem of the build together; stop unless serving.
 @event_priority(-100)
 def on_post_build(config) -> None:
+    _stop_formatting_ahead()
     if state.disk_cache is not None:
         state.disk_cache.save()
     cited = {cite.key for s in state.scans.values() for c in s.valid_citations for cite in c.cites}
@@ -149,6 +180,11 @@ def on_post_build(config) -> None:
         log.error("\n" + state.report.format())
         return
     raise Abort(state.report.format())
+
+
+# A failed build stops the helper process too.
+def on_build_error(error) -> None:
+    _stop_formatting_ahead()
 
 
 # -----------------------------------------------------------------------------
@@ -319,6 +355,27 @@ def _front_matter_lines(page, markdown: str) -> int:
     except OSError:
         return 0
     return front_matter_lines(raw, markdown)
+
+
+# Known keys that look cited in the pages' sources, in build order: only a hint of what to format
+# first (a key in code is formatted for nothing; one missed is formatted when a page needs it).
+def _keys_pages_may_cite(documentation_pages) -> list[str]:
+    keys: dict[str, None] = {}
+    for file in documentation_pages:
+        try:
+            text = file.content_string
+        except (OSError, UnicodeDecodeError, TypeError):
+            continue
+        for key in CITED_KEY_HINT.findall(text):
+            if key in state.bibliography.sources:
+                keys[key] = None
+    return list(keys)
+
+
+def _stop_formatting_ahead() -> None:
+    if state.ahead is not None:
+        state.ahead.close()
+        state.ahead = None
 
 
 # "1 marker", "2 markers".

@@ -551,6 +551,9 @@ def _sentence_at(spans: list[tuple[int, int]], position: int) -> int:
 HTML_TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)([A-Za-z][\w-]*)([^>]*)>|([^<]+)",
                         re.S | re.I)
 HTML_ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+# The attributes of Python-Markdown's footnote item: <li id="fn:label">.
+SOURCE_ITEM = re.compile(r'\s+id="fn:([^"]+)"\s*$')
+WHITESPACE = re.compile(r"\s+")
 
 
 # Walks a rendered page and cuts it into blocks of plain text, noting where markers stand.
@@ -576,7 +579,14 @@ class _PageReader:
 
     # Hand each tag and text of `html_text` to the handlers below, in order.
     def feed(self, html_text: str) -> None:
-        for match in HTML_TOKEN.finditer(html_text):
+        position = 0
+        while position is not None:
+            position = self._feed_from(html_text, position)
+
+    # Feed tokens from `position` on; where a source's own footnote item can be jumped over,
+    # return the position after it (None at the end).
+    def _feed_from(self, html_text: str, position: int) -> int | None:
+        for match in HTML_TOKEN.finditer(html_text, position):
             text, name = match[5], match[3]
             if text is not None:
                 self.handle_data(html.unescape(text) if "&" in text else text)
@@ -584,9 +594,26 @@ class _PageReader:
                 continue
             elif match[2]:
                 self.handle_endtag(name.lower())
+            elif (end := self._source_item_end(html_text, match)) is not None:
+                self._flush()
+                return end
             else:
                 attributes = [(k, html.unescape(v)) for k, v in HTML_ATTRIBUTE.findall(match[4])]
                 self.handle_starttag(name.lower(), attributes)
+        return None
+
+    # Where the footnote item of a source ends, when `match` opens one: a formatted reference
+    # holds no marker and counts no sentence, so reading it would change nothing (most of a
+    # page's tags are there).
+    def _source_item_end(self, html_text: str, match) -> int | None:
+        if not self.in_footnotes or match[3] != "li" or not (item := SOURCE_ITEM.match(match[4])):
+            return None
+        if not self.is_source(html.unescape(item[1])):
+            return None
+        end = html_text.find("</li>", match.end())
+        if end < 0 or "<li" in html_text[match.end():end] or "<sup" in html_text[match.end():end]:
+            return None
+        return end + len("</li>")
 
     # Nothing is buffered: every token was handled in feed().
     def close(self) -> None:
@@ -664,7 +691,7 @@ class _PageReader:
 
     # Append text, with runs of white space as one space.
     def _add(self, data: str) -> None:
-        data = re.sub(r"\s+", " ", data)
+        data = WHITESPACE.sub(" ", data)
         if data.startswith(" ") and (not self.text or self.text[-1].endswith(" ")):
             data = data[1:]
         if data:

@@ -8,10 +8,12 @@ pin the version in requirements.lock, or update hooks/citations.py and hooks/for
 from __future__ import annotations
 
 import codecs
+import os
 import inspect
 import random
 import shutil
 import string
+import threading
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -238,3 +240,107 @@ def test_serve_rebuild_reuses_parse_and_formatting(tmp_path, monkeypatch):
     bib.write_text(bib.read_text(encoding="utf-8").replace("Faulty reward", "Faulty rewards"), encoding="utf-8")
     build_site(config, tmp_path / "third", command="serve")
     assert len(parses) == 1 and formatted == ["clark2016faulty"]
+
+
+# -----------------------------------------------------------------------------
+# Formatting ahead in a helper process
+# -----------------------------------------------------------------------------
+
+
+# Build cold with the helper process set by `ahead` ("off", the fewest sources that start it,
+# or None: as configured by default); return the pages and who formatted what, as (process id, key) in order. A helper given
+# `die_after` formats that many sources and then exits without a word.
+def build_with_helper(config: Path, site: Path, monkeypatch, ahead: str | None,
+                      die_after: int | None = None) -> tuple[dict[str, bytes], list[tuple[int, str]]]:
+    buildstate.FORMATTED.clear()
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+    # Other tests (Playwright's) may leave an idle thread behind, which would keep the helper off.
+    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
+    if ahead is None:
+        monkeypatch.delenv("CITATIONS_FORMAT_AHEAD", raising=False)
+    else:
+        monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", ahead)
+    log = site.parent / f"{site.name}-formatted.log"
+    original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
+    parent, done_here = os.getpid(), []
+
+    def logging_format(self, citation):
+        if os.getpid() != parent and die_after is not None and len(done_here) >= die_after:
+            os._exit(3)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {citation.key}\n")
+        done_here.append(citation.key)
+        return original(self, citation)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text", logging_format)
+        build_site(config, site)
+    lines = log.read_text(encoding="utf-8").split() if log.exists() else []
+    return pages_of(site), [(int(pid), key) for pid, key in zip(lines[::2], lines[1::2])]
+
+
+# The process ids of the helpers that builds start from now on.
+def record_helpers(monkeypatch) -> list[int]:
+    pids: list[int] = []
+
+    class Recorded(formatcache.FormatAhead):
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            pids.append(self.pid)
+
+    monkeypatch.setattr(formatcache, "FormatAhead", Recorded)
+    return pids
+
+
+# No helper process outlives the build that started it: each is gone and reaped (no zombie).
+def assert_reaped(pids: list[int]) -> None:
+    assert pids, "no helper process was started"
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_helper_process_formats_each_source_once_and_changes_no_byte(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    alone, formatted_alone = build_with_helper(config, tmp_path / "alone", monkeypatch, "off")
+    helpers = record_helpers(monkeypatch)
+    ahead, formatted_ahead = build_with_helper(config, tmp_path / "ahead", monkeypatch, "1")
+    assert ahead == alone
+    by_helper = {key for pid, key in formatted_ahead if pid != os.getpid()}
+    by_build = {key for pid, key in formatted_ahead if pid == os.getpid()}
+    assert by_helper == {key for _, key in formatted_alone}, "the helper did not format every cited source"
+    assert not by_build, f"the build formatted {sorted(by_build)} again"
+    assert max(Counter(key for _, key in formatted_ahead).values()) == 1
+    assert_reaped(helpers)
+
+
+def test_build_formats_what_a_helper_that_died_did_not_send(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    alone, _ = build_with_helper(config, tmp_path / "alone", monkeypatch, "off")
+    helpers = record_helpers(monkeypatch)
+    ahead, formatted = build_with_helper(config, tmp_path / "ahead", monkeypatch, "1", die_after=2)
+    assert ahead == alone
+    by_helper = [key for pid, key in formatted if pid != os.getpid()]
+    by_build = [key for pid, key in formatted if pid == os.getpid()]
+    assert len(by_helper) == 2 and by_build and not set(by_helper) & set(by_build)
+    assert_reaped(helpers)
+
+
+def test_small_builds_start_no_helper_process(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    _, formatted = build_with_helper(config, tmp_path / "site", monkeypatch, None)
+    assert formatted and len(formatted) < formatcache.AHEAD_MINIMUM
+    assert {pid for pid, _ in formatted} == {os.getpid()}
+
+
+def test_no_helper_process_while_another_thread_runs(monkeypatch):
+    monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", "1")
+    assert formatcache.ahead_wanted(1) == formatcache.helper_can_run()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not formatcache.ahead_wanted(10**6)
+    finally:
+        stop.set()
+        other.join()
