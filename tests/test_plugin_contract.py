@@ -8,6 +8,7 @@ pin the version in requirements.lock, or update hooks/citations.py and hooks/for
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import inspect
 import random
@@ -24,6 +25,7 @@ import mkdocs_bibtex.plugin
 import mkdocs_bibtex.registry
 import pytest
 import yaml
+from mkdocs.exceptions import Abort
 from mkdocs_bibtex.citation import Citation, CitationBlock
 from mkdocs_bibtex.config import BibTexConfig
 from pybtex import richtext
@@ -344,3 +346,25 @@ def test_no_helper_process_while_another_thread_runs(monkeypatch):
     finally:
         stop.set()
         other.join()
+
+
+# What lives through the build is kept from the collector while pages render, and handed back
+# at the end, so that `mkdocs serve` frees each build's objects once the next one replaces them.
+@pytest.mark.parametrize("breaks", [False, True], ids=["build", "failed build"])
+def test_objects_frozen_for_the_build_are_unfrozen_after_it(tmp_path, monkeypatch, breaks):
+    config = fixture_copy(tmp_path)
+    if breaks:
+        page = config.parent / "docs" / "claims" / "latex.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nUnknown.[@nosuchkey2020]\n", encoding="utf-8")
+    buildstate.FORMATTED.clear()
+    frozen_while_rendering = []
+    original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
+    monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text",
+                        lambda self, citation: frozen_while_rendering.append(gc.get_freeze_count())
+                        or original(self, citation))
+    try:
+        build_site(config, tmp_path / "site")
+    except Abort:
+        assert breaks
+    assert frozen_while_rendering and min(frozen_while_rendering) > 0
+    assert gc.get_freeze_count() == 0
