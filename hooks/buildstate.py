@@ -14,6 +14,8 @@ from scan import Scan
 class BuildState:
     def __init__(self) -> None:
         self.command = "build"
+        # Whether this build moved its objects out of the collector's reach (gc.freeze).
+        self.frozen = False
         self.reset()
 
     # Forget the previous build, but keep whether this is `mkdocs serve`.

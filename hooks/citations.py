@@ -79,6 +79,7 @@ def on_startup(command: str, dirty: bool) -> None:
 # Parse and check bib/ once, before mkdocs-bibtex reads it.
 @event_priority(100)
 def on_config(config):
+    _end_build()  # of a build that was interrupted (KeyboardInterrupt skips on_build_error)
     state.reset()
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)
@@ -121,11 +122,12 @@ def on_pre_build(config) -> None:
 # order the pages will cite them, while this one renders the pages.
 @event_priority(-100)
 def on_nav(nav, config, files):
-    _stop_formatting_ahead()
     _freeze_objects_of_the_build()
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
     reference_text = getattr(registry, "reference_text", None)
-    if not getattr(reference_text, "is_cached", False):
+    # Only the simple registry formats from the parsed entries alone (pandoc's fills a cache later).
+    if not isinstance(registry, mkdocs_bibtex.registry.SimpleRegistry) or \
+            not getattr(reference_text, "is_cached", False):
         return nav
     disk = state.disk_cache.stored if state.disk_cache is not None else {}
     jobs = []
@@ -170,8 +172,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # Report every problem of the build together; stop unless serving.
 @event_priority(-100)
 def on_post_build(config) -> None:
-    _stop_formatting_ahead()
-    gc.unfreeze()
+    _end_build()
     if state.disk_cache is not None:
         state.disk_cache.save()
     cited = {cite.key for s in state.scans.values() for c in s.valid_citations for cite in c.cites}
@@ -187,8 +188,7 @@ def on_post_build(config) -> None:
 
 # A failed build stops the helper process too.
 def on_build_error(error) -> None:
-    _stop_formatting_ahead()
-    gc.unfreeze()
+    _end_build()
 
 
 # -----------------------------------------------------------------------------
@@ -378,16 +378,23 @@ def _keys_pages_may_cite(documentation_pages) -> list[str]:
 
 # What is alive once the navigation is built (config, parsed bib/, the plugin's registry) lives
 # until the build ends: moved out of the collector's reach, it is not walked again by every full
-# collection while the pages render (0.2 s of a 200-page build; on_post_build hands it back).
+# collection while the pages render (0.2 s of a 200-page build; _end_build hands it back).
 # Frozen before the fork, it also stays shared with the helper instead of being copied.
+# A program that froze objects itself before building keeps its freeze, and we do not add ours.
 def _freeze_objects_of_the_build() -> None:
-    gc.freeze()
+    if not state.frozen and gc.get_freeze_count() == 0:
+        gc.freeze()
+        state.frozen = True
 
 
-def _stop_formatting_ahead() -> None:
+# Stop the helper process and unfreeze what _freeze_objects_of_the_build froze.
+def _end_build() -> None:
     if state.ahead is not None:
         state.ahead.close()
         state.ahead = None
+    if state.frozen:
+        gc.unfreeze()
+        state.frozen = False
 
 
 # "1 marker", "2 markers".

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import select
@@ -189,15 +190,15 @@ def ahead_wanted(count: int) -> bool:
     return count >= minimum and helper_can_run()
 
 
-# A helper needs fork(), a second core (with one, it would only take turns with the build) and
-# no other thread: fork() copies only the calling thread, so a lock another thread holds could
-# never be released in the child. MkDocs builds in one thread (serve's server starts after).
+# A helper needs fork(), a second core (with one, it would only take turns with the build), no
+# other thread (fork() copies only the calling thread, so a lock another thread holds could never
+# be released in the child; MkDocs builds in one thread, serve's server starts after), and
+# SIGCHLD not ignored (else the system reaps the helper and its process id may be reused).
 def helper_can_run() -> bool:
-    if hasattr(os, "sched_getaffinity"):
-        cores = len(os.sched_getaffinity(0))
-    else:
-        cores = os.cpu_count() or 1
-    return hasattr(os, "fork") and cores > 1 and threading.active_count() == 1
+    if not hasattr(os, "fork") or signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores > 1 and threading.active_count() == 1
 
 
 # A forked copy of the build process that formats the sources the pages will cite, in the order
@@ -217,10 +218,10 @@ class FormatAhead:
             os.close(write_end)
             raise
         if self.pid == 0:
-            os.close(read_end)
-            _format_for_parent(write_end, jobs, format_key)  # never returns
+            _format_for_parent(write_end, read_end, jobs, format_key)  # never returns
         os.close(write_end)
         self.fd: int | None = read_end
+        self.finished = False
 
     # The text the helper formatted for entry `key`; None: format it here.
     def take(self, key: str) -> str | None:
@@ -237,8 +238,10 @@ class FormatAhead:
             return False
         poller = select.poll()
         poller.register(self.fd, select.POLLIN)
-        chunk = os.read(self.fd, 1 << 16) if poller.poll(AHEAD_PATIENCE * 1000) else b""
+        readable = poller.poll(AHEAD_PATIENCE * 1000)
+        chunk = os.read(self.fd, 1 << 16) if readable else b""
         if not chunk:
+            self.finished = bool(readable)  # end of file: the helper has exited or is exiting
             self.close()
             return False
         self.buffer += chunk
@@ -262,20 +265,40 @@ class FormatAhead:
         os.close(self.fd)
         self.fd = None
         try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
+            if not self.finished:
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # reaped already, by someone else
             pass
-        os.waitpid(self.pid, 0)
+
+
+# Notes whether anything was logged at WARNING or above while the helper formatted an entry.
+class _WarningSeen(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record) -> None:
+        self.seen = True
 
 
 # The helper's whole life: format each job, write it to the pipe, exit without cleaning up
-# anything of the parent's (no atexit handlers, no buffered output flushed twice).
-def _format_for_parent(fd: int, jobs: list[tuple[str, str]], format_key) -> None:
+# anything of the parent's (no atexit handlers, no buffered output flushed twice). An entry
+# whose formatting logged a warning is sent back unformatted, so that the build formats it and
+# logs the warning itself, where `--strict` counts it.
+def _format_for_parent(fd: int, parent_end: int, jobs: list[tuple[str, str]], format_key) -> None:
     try:
+        os.close(parent_end)
+        warnings = _WarningSeen()
+        for name in ("", "mkdocs"):  # MkDocs' own loggers do not propagate to the root
+            logging.getLogger(name).addHandler(warnings)
         for citation_key, entry in jobs:
+            warnings.seen = False
             try:
                 text = format_key(citation_key).encode("utf-8")
             except Exception:
+                text = None
+            if warnings.seen:
                 text = None
             key = entry.encode("utf-8")
             frame = FRAME.pack(len(key), NO_TEXT if text is None else len(text)) + key + (text or b"")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import codecs
 import gc
+import logging
 import os
 import inspect
 import random
 import shutil
+import signal
 import string
 import threading
 from collections import Counter
@@ -368,3 +370,66 @@ def test_objects_frozen_for_the_build_are_unfrozen_after_it(tmp_path, monkeypatc
         assert breaks
     assert frozen_while_rendering and min(frozen_while_rendering) > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_no_helper_process_when_sigchld_is_ignored(monkeypatch):
+    # The system would reap the helper itself, and its process id could be given to another.
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert not formatcache.helper_can_run()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+@pytest.mark.parametrize("read_to_the_end", [False, True])
+def test_closing_a_helper_that_was_reaped_already_is_quiet(read_to_the_end):
+    helper = formatcache.FormatAhead([("a", "entry-a")], lambda key: f"text of {key}")
+    os.waitpid(helper.pid, 0)  # as a program that reaps every child would
+    assert helper.take("entry-a") == "text of a"
+    while read_to_the_end and helper._receive():  # to the end of the pipe, which closes it
+        pass
+    helper.close()
+    assert helper.fd is None
+
+
+# A build stopped by Ctrl-C (KeyboardInterrupt skips on_build_error) is cleaned up by the next.
+def test_next_build_stops_the_helper_of_an_interrupted_one(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    buildstate.FORMATTED.clear()
+    monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", "1")
+    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
+    helpers = record_helpers(monkeypatch)
+
+    def interrupted(self, key):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(formatcache.FormatAhead, "take", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(config, tmp_path / "interrupted")
+    assert buildstate.state.ahead is not None and gc.get_freeze_count() > 0
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+    build_site(config, tmp_path / "next")
+    assert gc.get_freeze_count() == 0 and buildstate.state.ahead is None
+    assert_reaped(helpers)
+
+
+# A warning logged while the helper formats an entry reaches `--strict`: the build formats that
+# entry again itself, where MkDocs counts warnings.
+def test_warning_while_formatting_fails_a_strict_build_with_the_helper_too(tmp_path, monkeypatch):
+    config = fixture_copy(tmp_path)
+    original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
+
+    def warning_for_one(self, citation):
+        if citation.key == "mueller2020latex":
+            logging.getLogger("mkdocs.plugins.bibtex").warning("odd entry %s", citation.key)
+        return original(self, citation)
+
+    monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text", warning_for_one)
+    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
+    for ahead in ("off", "1"):
+        buildstate.FORMATTED.clear()
+        shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+        monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", ahead)
+        with pytest.raises(Abort, match="1 warning"):
+            build_site(config, tmp_path / f"site-{ahead}")
