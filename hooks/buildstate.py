@@ -34,6 +34,8 @@ class BuildState:
         self.plugin_commands: list[str] = []
         # Formatted references kept on disk between builds (formatcache.DiskCache), once set up.
         self.disk_cache = None
+        # Page src_uri -> its file's text, read early for the helper's hint, until the page is built.
+        self.raw_sources: dict[str, str] = {}
         # The helper process formatting sources ahead of the pages (formatcache.FormatAhead), if any.
         self.ahead = None
 

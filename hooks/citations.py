@@ -37,7 +37,7 @@ import formatcache
 from bibfiles import Bibliography
 from buildstate import state
 from pages import ContentRules, check_page, front_matter_lines
-from scan import Scan
+from scan import PREFIXED_KEY, Scan
 
 log = logging.getLogger("mkdocs.hooks.citations")
 
@@ -61,8 +61,6 @@ CODE_HTML = re.compile(r"<(pre|code)\b.*?</\1>", re.S | re.I)
 CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
 LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
 MARKER_ID = re.compile(r'<sup id="fnref\d*:([^"]+)"')
-# "@key" anywhere in a page: which sources a build will format, roughly, and in what order.
-CITED_KEY_HINT = re.compile(r"@([A-Za-z0-9_-]+)")
 # Every accepted citation becomes [^key] before rendering, so a lost one shows as that.
 LITERAL_MARKER = re.compile(r"\[\^[^\]\s]+\]")
 
@@ -129,13 +127,16 @@ def on_nav(nav, config, files):
     if not isinstance(registry, mkdocs_bibtex.registry.SimpleRegistry) or \
             not getattr(reference_text, "is_cached", False):
         return nav
+    minimum = formatcache.ahead_minimum()
+    if minimum is None:
+        return nav
     disk = state.disk_cache.stored if state.disk_cache is not None else {}
     jobs = []
     for key in _keys_pages_may_cite(files.documentation_pages()):
         entry = formatcache.entry_key(state.bibliography.sources[key])
         if entry not in formatcache.FORMATTED and entry not in disk:
             jobs.append((key, entry))
-    if formatcache.ahead_wanted(len(jobs)):
+    if len(jobs) >= minimum:
         from mkdocs_bibtex.citation import Citation
         raw = reference_text.wrapped
         try:
@@ -354,11 +355,18 @@ def _footnote_items(html_text: str) -> dict[str, str]:
 
 # How many lines of front matter precede the Markdown MkDocs hands to plugins.
 def _front_matter_lines(page, markdown: str) -> int:
+    raw = _raw_source(page.file)
+    return front_matter_lines(raw, markdown) if raw is not None else 0
+
+
+# A page's file as written (front matter included), read once per build: on_nav may have read it.
+def _raw_source(file) -> str | None:
+    if file.src_uri in state.raw_sources:
+        return state.raw_sources.pop(file.src_uri)
     try:
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
-    except OSError:
-        return 0
-    return front_matter_lines(raw, markdown)
+        return Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, TypeError):
+        return None
 
 
 # Known keys that look cited in the pages' sources, in build order: only a hint of what to format
@@ -366,13 +374,13 @@ def _front_matter_lines(page, markdown: str) -> int:
 def _keys_pages_may_cite(documentation_pages) -> list[str]:
     keys: dict[str, None] = {}
     for file in documentation_pages:
-        try:
-            text = file.content_string
-        except (OSError, UnicodeDecodeError, TypeError):
+        text = _raw_source(file)
+        if text is None:
             continue
-        for key in CITED_KEY_HINT.findall(text):
-            if key in state.bibliography.sources:
-                keys[key] = None
+        state.raw_sources[file.src_uri] = text
+        for match in PREFIXED_KEY.finditer(text):
+            if match["key"] in state.bibliography.sources:
+                keys[match["key"]] = None
     return list(keys)
 
 

@@ -115,18 +115,17 @@ def cached(reference_text, sources, disk: DiskCache | None, on_error=None, ahead
         text = FORMATTED.get(key)
         if text is None:
             text = disk.get(key) if disk is not None else None
-            if text is None and (helper := ahead()) is not None:
-                text = helper.take(key)
-                if text is not None and disk is not None:
-                    disk.put(key, text)
             if text is None:
-                try:
-                    text = reference_text(citation)
-                except Exception as error:  # pybtex's FieldIsMissing and kin
-                    if on_error is None:
-                        raise
-                    on_error(source, error)
-                    return citation.key
+                helper = ahead()
+                text = helper.take(key) if helper is not None else None
+                if text is None:
+                    try:
+                        text = reference_text(citation)
+                    except Exception as error:  # pybtex's FieldIsMissing and kin
+                        if on_error is None:
+                            raise
+                        on_error(source, error)
+                        return citation.key
                 if disk is not None:
                     disk.put(key, text)
             FORMATTED[key] = text
@@ -181,13 +180,12 @@ FRAME = struct.Struct("<II")
 NO_TEXT = 0xFFFFFFFF
 
 
-# Whether a build with `count` sources to format should hand them to a helper process.
-def ahead_wanted(count: int) -> bool:
+# How many sources to format make a helper process worth starting; None: never, in this build.
+def ahead_minimum() -> int | None:
     setting = os.environ.get("CITATIONS_FORMAT_AHEAD", "").strip().lower()
-    if setting in ("off", "no", "false", "0"):
-        return False
-    minimum = int(setting) if setting.isdigit() else AHEAD_MINIMUM
-    return count >= minimum and helper_can_run()
+    if setting in ("off", "no", "false", "0") or not helper_can_run():
+        return None
+    return int(setting) if setting.isdigit() else AHEAD_MINIMUM
 
 
 # A helper needs fork(), a second core (with one, it would only take turns with the build), no

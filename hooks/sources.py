@@ -611,7 +611,7 @@ class _PageReader:
         if not self.is_source(html.unescape(item[1])):
             return None
         end = html_text.find("</li>", match.end())
-        if end < 0 or "<li" in html_text[match.end():end] or "<sup" in html_text[match.end():end]:
+        if end < 0 or html_text.find("<li", match.end(), end) >= 0 or html_text.find("<sup", match.end(), end) >= 0:
             return None
         return end + len("</li>")
 
@@ -635,7 +635,7 @@ class _PageReader:
             anchor = attributes["id"]
             marker = Marker(self.page_url, self.title, anchor, anchor.split(":", 1)[1],
                             in_footnote=self.footnote_item)
-            self.markers.append((self._length(), marker))
+            self.markers.append((self.length, marker))
             self.last_marker = marker
         elif tag == "span" and "cite-locator" in classes:
             mode = "locator"
@@ -699,10 +699,6 @@ class _PageReader:
             self.length += len(data)
             if self.open_modes.get("link"):
                 self.linked += len(data)
-
-    # Length of the current block's text so far.
-    def _length(self) -> int:
-        return self.length
 
     # End the current block: keep it when it has text or markers.
     def _flush(self) -> None:
