@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bibfiles import Bibliography
-from diagnostics import Report
-from pages import ContentRules
-from scan import Scan
+from citelib.bib import Bibliography
+from citelib.diagnostics import Report
+from citelib.pagecheck import ContentRules
+from citelib.scan import Scan
 
 
 # One build's bibliography, page scans and problems; reset at the start of every build.
 class BuildState:
     def __init__(self) -> None:
         self.command = "build"
-        # Whether this build moved its objects out of the collector's reach (gc.freeze).
-        self.frozen = False
         self.reset()
 
     # Forget the previous build, but keep whether this is `mkdocs serve`.
@@ -34,14 +32,6 @@ class BuildState:
         self.plugin_commands: list[str] = []
         # Formatted references kept on disk between builds (formatcache.DiskCache), once set up.
         self.disk_cache = None
-        # Page src_uri -> its file's text, read early for the helper's hint, until the page is built.
-        self.raw_sources: dict[str, str] = {}
-        # The helper process formatting sources ahead of the pages (formatcache.FormatAhead), if any.
-        self.ahead = None
 
 
 state = BuildState()
-
-# Formatted reference text by formatcache.entry_key (the entry's BibTeX and its file's macros):
-# an unchanged entry is formatted once per process, so a `mkdocs serve` rebuild formats only edits.
-FORMATTED: dict[str, str] = {}

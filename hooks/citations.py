@@ -6,19 +6,16 @@ formats every entry again on every page. This hook guards it without forking it:
 
 1. on_config (before the plugin): parse bib/ once, check every entry, and hand the parsed data
    to the plugin in place of its own parse.
-2. on_nav: on a cold build of a large site, start a helper process that formats the sources
-   on the other core, in the order the pages cite them (formatcache.FormatAhead).
-3. on_page_markdown (before the plugin): check the raw Markdown; hide code and look-alikes
+2. on_page_markdown (before the plugin): check the raw Markdown; hide code and look-alikes
    behind tokens; write each citation as `[@key]` plus a visible locator.
-4. A Markdown preprocessor puts the hidden text back, byte for byte, before rendering.
-5. on_page_content (after everything): check the rendered HTML.
-6. on_post_build: report every problem of the build together, then stop the build
+3. A Markdown preprocessor puts the hidden text back, byte for byte, before rendering.
+4. on_page_content (after everything): check the rendered HTML.
+5. on_post_build: report every problem of the build together, then stop the build
    (in `mkdocs serve`, print them and keep serving).
 """
 
 from __future__ import annotations
 
-import gc
 import html
 import logging
 import os
@@ -32,12 +29,12 @@ from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-import bibfiles
-import formatcache
-from bibfiles import Bibliography
+from citelib import bib as bibfiles
+from citelib import formatting as formatcache
+from citelib.bib import Bibliography
 from buildstate import state
-from pages import ContentRules, check_page, front_matter_lines
-from scan import PREFIXED_KEY, Scan
+from citelib.pagecheck import ContentRules, check_page, front_matter_lines
+from citelib.scan import Scan
 
 log = logging.getLogger("mkdocs.hooks.citations")
 
@@ -77,7 +74,6 @@ def on_startup(command: str, dirty: bool) -> None:
 # Parse and check bib/ once, before mkdocs-bibtex reads it.
 @event_priority(100)
 def on_config(config):
-    _end_build()  # of a build that was interrupted (KeyboardInterrupt skips on_build_error)
     state.reset()
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)
@@ -112,38 +108,7 @@ def on_pre_build(config) -> None:
         state.disk_cache = formatcache.DiskCache(state.root, formatcache.formatter_version(registry))
         registry.reference_text = formatcache.cached(
             registry.reference_text, lambda: state.bibliography.sources, state.disk_cache,
-            on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report),
-            ahead=lambda: state.ahead)
-
-
-# A cold build of a large site formats its sources in a helper process on the other core, in the
-# order the pages will cite them, while this one renders the pages.
-@event_priority(-100)
-def on_nav(nav, config, files):
-    _freeze_objects_of_the_build()
-    registry = getattr(config.plugins.get("bibtex"), "registry", None)
-    reference_text = getattr(registry, "reference_text", None)
-    # Only the simple registry formats from the parsed entries alone (pandoc's fills a cache later).
-    if not isinstance(registry, mkdocs_bibtex.registry.SimpleRegistry) or \
-            not getattr(reference_text, "is_cached", False):
-        return nav
-    minimum = formatcache.ahead_minimum()
-    if minimum is None:
-        return nav
-    disk = state.disk_cache.stored if state.disk_cache is not None else {}
-    jobs = []
-    for key in _keys_pages_may_cite(files.documentation_pages()):
-        entry = formatcache.entry_key(state.bibliography.sources[key])
-        if entry not in formatcache.FORMATTED and entry not in disk:
-            jobs.append((key, entry))
-    if len(jobs) >= minimum:
-        from mkdocs_bibtex.citation import Citation
-        raw = reference_text.wrapped
-        try:
-            state.ahead = formatcache.FormatAhead(jobs, lambda key: raw(Citation(key=key)))
-        except OSError as error:  # no process to spare: format here, as a small build does
-            log.debug("citations: no helper process (%s)", error)
-    return nav
+            on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report))
 
 
 # Check the raw Markdown, then hand the plugin only real citations.
@@ -173,7 +138,6 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # Report every problem of the build together; stop unless serving.
 @event_priority(-100)
 def on_post_build(config) -> None:
-    _end_build()
     if state.disk_cache is not None:
         state.disk_cache.save()
     cited = {cite.key for s in state.scans.values() for c in s.valid_citations for cite in c.cites}
@@ -185,11 +149,6 @@ def on_post_build(config) -> None:
         log.error("\n" + state.report.format())
         return
     raise Abort(state.report.format())
-
-
-# A failed build stops the helper process too.
-def on_build_error(error) -> None:
-    _end_build()
 
 
 # -----------------------------------------------------------------------------
@@ -359,50 +318,12 @@ def _front_matter_lines(page, markdown: str) -> int:
     return front_matter_lines(raw, markdown) if raw is not None else 0
 
 
-# A page's file as written (front matter included), read once per build: on_nav may have read it.
+# A page's file as written (front matter included).
 def _raw_source(file) -> str | None:
-    if file.src_uri in state.raw_sources:
-        return state.raw_sources.pop(file.src_uri)
     try:
         return Path(file.abs_src_path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, TypeError):
         return None
-
-
-# Known keys that look cited in the pages' sources, in build order: only a hint of what to format
-# first (a key in code is formatted for nothing; one missed is formatted when a page needs it).
-def _keys_pages_may_cite(documentation_pages) -> list[str]:
-    keys: dict[str, None] = {}
-    for file in documentation_pages:
-        text = _raw_source(file)
-        if text is None:
-            continue
-        state.raw_sources[file.src_uri] = text
-        for match in PREFIXED_KEY.finditer(text):
-            if match["key"] in state.bibliography.sources:
-                keys[match["key"]] = None
-    return list(keys)
-
-
-# What is alive once the navigation is built (config, parsed bib/, the plugin's registry) lives
-# until the build ends: moved out of the collector's reach, it is not walked again by every full
-# collection while the pages render (0.2 s of a 200-page build; _end_build hands it back).
-# Frozen before the fork, it also stays shared with the helper instead of being copied.
-# A program that froze objects itself before building keeps its freeze, and we do not add ours.
-def _freeze_objects_of_the_build() -> None:
-    if not state.frozen and gc.get_freeze_count() == 0:
-        gc.freeze()
-        state.frozen = True
-
-
-# Stop the helper process and unfreeze what _freeze_objects_of_the_build froze.
-def _end_build() -> None:
-    if state.ahead is not None:
-        state.ahead.close()
-        state.ahead = None
-    if state.frozen:
-        gc.unfreeze()
-        state.frozen = False
 
 
 # "1 marker", "2 markers".

@@ -13,9 +13,9 @@ from pathlib import Path
 from mkdocs.utils import meta
 from mkdocs.utils.yaml import yaml_load
 
-import bibfiles
-from diagnostics import Report
-from pages import ContentRules, check_page, front_matter_lines
+from citelib import bib as bibfiles
+from citelib.diagnostics import Report
+from citelib.pagecheck import ContentRules, check_page, front_matter_lines
 
 # -----------------------------------------------------------------------------
 # Settings

@@ -31,7 +31,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from scan import scan
+from citelib.scan import scan
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 

@@ -13,11 +13,8 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-import buildstate
-import formatcache
 from citecheck import check_project
-from formatcache import FormatAhead
-from diagnostics import KINDS
+from citelib.diagnostics import KINDS
 from sitebuild import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,24 +39,6 @@ def expected_problems(case: str) -> set[str]:
 @pytest.mark.parametrize("case", CASES)
 def test_fixture_build_reports_exactly_the_expected_problems(case, tmp_path):
     assert build_problems(case, tmp_path) == expected_problems(case)
-
-
-# The same problems when a helper process formats the sources (large sites, cold builds): an
-# entry it cannot format is formatted again by the build, which reports it as before.
-@pytest.mark.parametrize("case", CASES)
-def test_fixture_reports_the_same_when_a_helper_formats_the_sources(case, tmp_path, monkeypatch):
-    copy = tmp_path / "fixtures" / case
-    shutil.copytree(FIXTURES / case, copy, ignore=shutil.ignore_patterns(".cache"))
-    base = (FIXTURES / "base.yml").read_text(encoding="utf-8")
-    (copy.parent / "base.yml").write_text(base.replace("../../../hooks/", f"{HOOKS}/"), encoding="utf-8")
-    buildstate.FORMATTED.clear()
-    monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", "1")
-    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)  # whatever threads tests left
-    started = []
-    monkeypatch.setattr(formatcache, "FormatAhead", lambda *args: started.append(args) or FormatAhead(*args))
-    problems = build_problems(case, tmp_path, config=copy / "mkdocs.yml")
-    assert problems == expected_problems(case)
-    assert started, "no helper process was started"
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils import meta
 
-from scan import FENCE, find_code, scan
+from citelib.scan import FENCE, find_code, scan
 from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,21 +2,18 @@
 
 mkdocs-bibtex is archived; we guard it from our hooks instead of forking it. If a later version
 changes any of the names below, these tests fail first, before a build silently goes wrong:
-pin the version in requirements.lock, or update hooks/citations.py and hooks/formatcache.py.
+pin the version in requirements.lock, or update hooks/citations.py and hooks/formatting.py.
 """
 
 from __future__ import annotations
 
 import codecs
-import gc
 import logging
 import os
 import inspect
 import random
 import shutil
-import signal
 import string
-import threading
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
@@ -33,9 +30,8 @@ from mkdocs_bibtex.config import BibTexConfig
 from pybtex import richtext
 from pybtex.database.input import BaseParser
 
-import bibfiles
-import buildstate
-import formatcache
+from citelib import bib as bibfiles
+from citelib import formatting
 from sitebuild import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -132,7 +128,7 @@ def test_plain_latex_fast_path_only_skips_text_decoding_would_not_change():
     checked = 0
     for _ in range(60000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        if formatcache.PLAIN_LATEX.fullmatch(text):
+        if formatting.PLAIN_LATEX.fullmatch(text):
             checked += 1
             assert codecs.decode(text, "ulatex") == text, repr(text)
     assert checked > 10000
@@ -161,7 +157,7 @@ def pages_of(site: Path) -> dict[str, bytes]:
 
 # Build with fresh in-memory state; return the pages and how often each source was formatted.
 def build_counting(config: Path, site: Path, monkeypatch) -> tuple[dict[str, bytes], Counter]:
-    buildstate.FORMATTED.clear()
+    formatting.FORMATTED.clear()
     formatted: Counter = Counter()
     original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
 
@@ -177,7 +173,7 @@ def build_counting(config: Path, site: Path, monkeypatch) -> tuple[dict[str, byt
 
 def test_cold_warm_and_unwrapped_builds_give_identical_pages(tmp_path, monkeypatch):
     config = fixture_copy(tmp_path)
-    cache_file = config.parent / formatcache.CACHE_FILE
+    cache_file = config.parent / formatting.CACHE_FILE
 
     cold, cold_counts = build_counting(config, tmp_path / "cold", monkeypatch)
     assert cache_file.exists()
@@ -193,8 +189,8 @@ def test_cold_warm_and_unwrapped_builds_give_identical_pages(tmp_path, monkeypat
         slow = getattr(richtext.Text.__dict__["from_latex"].__func__, "original", None)
         if slow is not None:
             patch.setattr(richtext.Text, "from_latex", classmethod(slow))
-        patch.setattr(formatcache, "install_plain_latex_fast_path", lambda: False)
-        patch.setattr(formatcache, "cached", lambda reference_text, *args, **kwargs: reference_text)
+        patch.setattr(formatting, "install_plain_latex_fast_path", lambda: False)
+        patch.setattr(formatting, "cached", lambda reference_text, *args, **kwargs: reference_text)
         shutil.rmtree(cache_file.parent)
         plain, _ = build_counting(config, tmp_path / "plain", monkeypatch)
     assert plain == cold
@@ -219,7 +215,7 @@ def test_each_bib_file_is_parsed_once_per_build(tmp_path, monkeypatch):
     monkeypatch.setattr(bibfiles, "_load_file", counting_load)
     monkeypatch.setattr(BaseParser, "parse_file", lambda self, *a, **k: file_parses.append(a) or
                         original_parse(self, *a, **k))
-    buildstate.FORMATTED.clear()
+    formatting.FORMATTED.clear()
     build_site(config, tmp_path / "site")
     assert loads == {"sources.bib": 1, "more.bib": 1}
     assert file_parses == [], "the plugin parsed a .bib file again"
@@ -228,7 +224,7 @@ def test_each_bib_file_is_parsed_once_per_build(tmp_path, monkeypatch):
 # A `mkdocs serve` rebuild (same process, config loaded again) parses and formats only edits.
 def test_serve_rebuild_reuses_parse_and_formatting(tmp_path, monkeypatch):
     config = fixture_copy(tmp_path)
-    buildstate.FORMATTED.clear()
+    formatting.FORMATTED.clear()
     build_site(config, tmp_path / "first", command="serve")
     parses, formatted = [], []
     original_parse = bibfiles._parse_entries
@@ -246,177 +242,8 @@ def test_serve_rebuild_reuses_parse_and_formatting(tmp_path, monkeypatch):
     assert len(parses) == 1 and formatted == ["clark2016faulty"]
 
 
-# -----------------------------------------------------------------------------
-# Formatting ahead in a helper process
-# -----------------------------------------------------------------------------
-
-
-# Build cold with the helper process set by `ahead` ("off", the fewest sources that start it,
-# or None: as configured by default); return the pages and who formatted what, as (process id, key) in order. A helper given
-# `die_after` formats that many sources and then exits without a word.
-def build_with_helper(config: Path, site: Path, monkeypatch, ahead: str | None,
-                      die_after: int | None = None) -> tuple[dict[str, bytes], list[tuple[int, str]]]:
-    buildstate.FORMATTED.clear()
-    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
-    # Other tests (Playwright's) may leave an idle thread behind, which would keep the helper off.
-    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
-    if ahead is None:
-        monkeypatch.delenv("CITATIONS_FORMAT_AHEAD", raising=False)
-    else:
-        monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", ahead)
-    log = site.parent / f"{site.name}-formatted.log"
-    original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
-    parent, done_here = os.getpid(), []
-
-    def logging_format(self, citation):
-        if os.getpid() != parent and die_after is not None and len(done_here) >= die_after:
-            os._exit(3)
-        with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"{os.getpid()} {citation.key}\n")
-        done_here.append(citation.key)
-        return original(self, citation)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text", logging_format)
-        build_site(config, site)
-    lines = log.read_text(encoding="utf-8").split() if log.exists() else []
-    return pages_of(site), [(int(pid), key) for pid, key in zip(lines[::2], lines[1::2])]
-
-
-# The process ids of the helpers that builds start from now on.
-def record_helpers(monkeypatch) -> list[int]:
-    pids: list[int] = []
-
-    class Recorded(formatcache.FormatAhead):
-        def __init__(self, *args) -> None:
-            super().__init__(*args)
-            pids.append(self.pid)
-
-    monkeypatch.setattr(formatcache, "FormatAhead", Recorded)
-    return pids
-
-
-# No helper process outlives the build that started it: each is gone and reaped (no zombie).
-def assert_reaped(pids: list[int]) -> None:
-    assert pids, "no helper process was started"
-    for pid in pids:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-
-
-def test_helper_process_formats_each_source_once_and_changes_no_byte(tmp_path, monkeypatch):
-    config = fixture_copy(tmp_path)
-    alone, formatted_alone = build_with_helper(config, tmp_path / "alone", monkeypatch, "off")
-    helpers = record_helpers(monkeypatch)
-    ahead, formatted_ahead = build_with_helper(config, tmp_path / "ahead", monkeypatch, "1")
-    assert ahead == alone
-    by_helper = {key for pid, key in formatted_ahead if pid != os.getpid()}
-    by_build = {key for pid, key in formatted_ahead if pid == os.getpid()}
-    assert by_helper == {key for _, key in formatted_alone}, "the helper did not format every cited source"
-    assert not by_build, f"the build formatted {sorted(by_build)} again"
-    assert max(Counter(key for _, key in formatted_ahead).values()) == 1
-    assert_reaped(helpers)
-
-
-def test_build_formats_what_a_helper_that_died_did_not_send(tmp_path, monkeypatch):
-    config = fixture_copy(tmp_path)
-    alone, _ = build_with_helper(config, tmp_path / "alone", monkeypatch, "off")
-    helpers = record_helpers(monkeypatch)
-    ahead, formatted = build_with_helper(config, tmp_path / "ahead", monkeypatch, "1", die_after=2)
-    assert ahead == alone
-    by_helper = [key for pid, key in formatted if pid != os.getpid()]
-    by_build = [key for pid, key in formatted if pid == os.getpid()]
-    assert len(by_helper) == 2 and by_build and not set(by_helper) & set(by_build)
-    assert_reaped(helpers)
-
-
-def test_small_builds_start_no_helper_process(tmp_path, monkeypatch):
-    config = fixture_copy(tmp_path)
-    _, formatted = build_with_helper(config, tmp_path / "site", monkeypatch, None)
-    assert formatted and len(formatted) < formatcache.AHEAD_MINIMUM
-    assert {pid for pid, _ in formatted} == {os.getpid()}
-
-
-def test_no_helper_process_while_another_thread_runs(monkeypatch):
-    monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", "1")
-    assert (formatcache.ahead_minimum() is not None) == formatcache.helper_can_run()
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert formatcache.ahead_minimum() is None
-    finally:
-        stop.set()
-        other.join()
-
-
-# What lives through the build is kept from the collector while pages render, and handed back
-# at the end, so that `mkdocs serve` frees each build's objects once the next one replaces them.
-@pytest.mark.parametrize("breaks", [False, True], ids=["build", "failed build"])
-def test_objects_frozen_for_the_build_are_unfrozen_after_it(tmp_path, monkeypatch, breaks):
-    config = fixture_copy(tmp_path)
-    if breaks:
-        page = config.parent / "docs" / "claims" / "latex.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\nUnknown.[@nosuchkey2020]\n", encoding="utf-8")
-    buildstate.FORMATTED.clear()
-    frozen_while_rendering = []
-    original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
-    monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text",
-                        lambda self, citation: frozen_while_rendering.append(gc.get_freeze_count())
-                        or original(self, citation))
-    try:
-        build_site(config, tmp_path / "site")
-    except Abort:
-        assert breaks
-    assert frozen_while_rendering and min(frozen_while_rendering) > 0
-    assert gc.get_freeze_count() == 0
-
-
-def test_no_helper_process_when_sigchld_is_ignored(monkeypatch):
-    # The system would reap the helper itself, and its process id could be given to another.
-    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    try:
-        assert not formatcache.helper_can_run()
-    finally:
-        signal.signal(signal.SIGCHLD, previous)
-
-
-@pytest.mark.parametrize("read_to_the_end", [False, True])
-def test_closing_a_helper_that_was_reaped_already_is_quiet(read_to_the_end):
-    helper = formatcache.FormatAhead([("a", "entry-a")], lambda key: f"text of {key}")
-    os.waitpid(helper.pid, 0)  # as a program that reaps every child would
-    assert helper.take("entry-a") == "text of a"
-    while read_to_the_end and helper._receive():  # to the end of the pipe, which closes it
-        pass
-    helper.close()
-    assert helper.fd is None
-
-
-# A build stopped by Ctrl-C (KeyboardInterrupt skips on_build_error) is cleaned up by the next.
-def test_next_build_stops_the_helper_of_an_interrupted_one(tmp_path, monkeypatch):
-    config = fixture_copy(tmp_path)
-    buildstate.FORMATTED.clear()
-    monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", "1")
-    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
-    helpers = record_helpers(monkeypatch)
-
-    def interrupted(self, key):
-        raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(formatcache.FormatAhead, "take", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            build_site(config, tmp_path / "interrupted")
-    assert buildstate.state.ahead is not None and gc.get_freeze_count() > 0
-    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
-    build_site(config, tmp_path / "next")
-    assert gc.get_freeze_count() == 0 and buildstate.state.ahead is None
-    assert_reaped(helpers)
-
-
-# A warning logged while the helper formats an entry reaches `--strict`: the build formats that
-# entry again itself, where MkDocs counts warnings.
-def test_warning_while_formatting_fails_a_strict_build_with_the_helper_too(tmp_path, monkeypatch):
+# A warning logged while an entry is formatted reaches `--strict`, cold and from the cache alike.
+def test_warning_while_formatting_fails_a_strict_build(tmp_path, monkeypatch):
     config = fixture_copy(tmp_path)
     original = mkdocs_bibtex.registry.SimpleRegistry.reference_text
 
@@ -426,10 +253,7 @@ def test_warning_while_formatting_fails_a_strict_build_with_the_helper_too(tmp_p
         return original(self, citation)
 
     monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text", warning_for_one)
-    monkeypatch.setattr(formatcache, "helper_can_run", lambda: True)
-    for ahead in ("off", "1"):
-        buildstate.FORMATTED.clear()
-        shutil.rmtree(config.parent / ".cache", ignore_errors=True)
-        monkeypatch.setenv("CITATIONS_FORMAT_AHEAD", ahead)
-        with pytest.raises(Abort, match="1 warning"):
-            build_site(config, tmp_path / f"site-{ahead}")
+    formatting.FORMATTED.clear()
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+    with pytest.raises(Abort, match="1 warning"):
+        build_site(config, tmp_path / "site")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scan import scan
+from citelib.scan import scan
 
 
 def cited(markdown: str) -> list[tuple[str, str]]:

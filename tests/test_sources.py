@@ -16,7 +16,7 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
 from conftest import ROOT
-from scan import scan
+from citelib.scan import scan
 
 SITE_URL = "https://alignment-basics.github.io/alignment-basics/"
 AUTHOR = "Alignment Basics contributors"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from bibfiles import CITABLE_KEY, Bibliography
-from diagnostics import Report, line_col, line_starts
-from scan import Scan, prefixed_keys, scan
+from citelib.bib import CITABLE_KEY, Bibliography
+from citelib.diagnostics import Report, line_col, line_starts
+from citelib.scan import Scan, prefixed_keys, scan
 
 # -----------------------------------------------------------------------------
 # Page rules

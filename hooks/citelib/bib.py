@@ -11,7 +11,7 @@ from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.formatting.plain import Style as PlainStyle
 
-from diagnostics import Report
+from citelib.diagnostics import Report
 
 # -----------------------------------------------------------------------------
 # Patterns

@@ -1,0 +1,158 @@
+"""Format each source once: in memory across `mkdocs serve` rebuilds, on disk across builds.
+
+mkdocs-bibtex formats a reference with pybtex every time a page cites it (about 1 ms an entry,
+more with LaTeX in it). citations.py wraps the registry's `reference_text` with `cached`, which
+looks the formatted text up by the entry's own BibTeX (its text and its file's @string macros):
+
+1. in FORMATTED, kept for the life of the process (so a serve rebuild formats only edits);
+2. in .cache/citations/references.json (git-ignored), written after each build and keyed also
+   by the versions of the formatter, so a new pybtex or plugin starts it afresh;
+3. else pybtex formats it here, through a fast path for LaTeX that needs no decoding (below).
+
+Every path gives the same bytes as a cold build: tests/test_plugin_contract.py builds a fixture
+cold, warm and unwrapped, and compares every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from importlib import metadata
+from pathlib import Path
+
+
+# Formatted reference text by entry_key (the entry's BibTeX and its file's macros): an unchanged
+# entry is formatted once per process, so a `mkdocs serve` rebuild formats only edits.
+FORMATTED: dict[str, str] = {}
+
+# Where formatted references are kept between builds, below the project root.
+CACHE_FILE = Path(".cache") / "citations" / "references.json"
+
+# Text that pybtex's LaTeX decoding (latexcodec "ulatex") returns unchanged: letters, digits and
+# punctuation with no LaTeX meaning, single spaces, no "--", "''", ",,", "~", "%", "\\", "$", "`".
+# Checked against latexcodec on 500,000 random strings (see tests/test_plugin_contract.py).
+PLAIN_LATEX = re.compile(r"(?! )(?:[\w.:;()/?!{}+=*&#@|\"\[\]]|,(?!,)|-(?!-)|'(?!')| (?! ))*")
+
+
+# The entry as the formatter sees it: its own text and the macros it was parsed with.
+def entry_key(source) -> str:
+    return hashlib.sha256((source.macros + "\0" + source.text).encode("utf-8")).hexdigest()
+
+
+# What the formatted text depends on besides the entry: the code that formats it.
+def formatter_version(registry) -> str:
+    versions = []
+    for name in ("mkdocs-bibtex", "pybtex", "latexcodec"):
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}==?")
+    kind = type(registry)
+    return ";".join(versions + [f"{kind.__module__}.{kind.__qualname__}",
+                                f"footnote_format={getattr(registry, 'footnote_format', '')}"])
+
+
+# -----------------------------------------------------------------------------
+# The cache
+# -----------------------------------------------------------------------------
+
+
+# Formatted texts of one build, by entry_key; read from and written to CACHE_FILE.
+class DiskCache:
+    def __init__(self, root: Path, version: str) -> None:
+        self.path = Path(root) / CACHE_FILE
+        self.version = version
+        self.stored: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("formatter") == version and isinstance(data.get("entries"), dict):
+            self.stored = data["entries"]
+
+    def get(self, key: str) -> str | None:
+        text = self.stored.get(key)
+        if text is not None:
+            self.used[key] = text
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        self.used[key] = text
+        self.changed = True
+
+    # Write the entries this build used (stale ones drop out); best effort, never fatal.
+    def save(self) -> None:
+        if not self.changed and self.used.keys() == self.stored.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"formatter": self.version, "entries": self.used},
+                                            ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+# Memoise a registry's reference_text by the entry's BibTeX, in memory and in `disk` (or not).
+# An entry pybtex cannot format goes to `on_error(source, error)`, and its key stands in for the
+# text, so that one bad entry stops the build with a message instead of a traceback.
+def cached(reference_text, sources, disk: DiskCache | None, on_error=None):
+    def reference(citation):
+        source = sources().get(citation.key)
+        if source is None:
+            return reference_text(citation)
+        key = entry_key(source)
+        text = FORMATTED.get(key)
+        if text is None:
+            text = disk.get(key) if disk is not None else None
+            if text is None:
+                try:
+                    text = reference_text(citation)
+                except Exception as error:  # pybtex's FieldIsMissing and kin
+                    if on_error is None:
+                        raise
+                    on_error(source, error)
+                    return citation.key
+                if disk is not None:
+                    disk.put(key, text)
+            FORMATTED[key] = text
+        elif disk is not None:
+            disk.used[key] = text
+        return text
+
+    reference.is_cached = True
+    reference.wrapped = reference_text
+    return reference
+
+
+# -----------------------------------------------------------------------------
+# Fast path for plain LaTeX
+# -----------------------------------------------------------------------------
+
+
+# Skip pybtex's LaTeX decoding for text it would return unchanged (a third of formatting time).
+def install_plain_latex_fast_path() -> bool:
+    from pybtex import richtext
+    from pybtex.markup import LaTeXParser
+
+    current = richtext.Text.__dict__.get("from_latex")
+    if getattr(getattr(current, "__func__", None), "fast_path", False):
+        return True
+    original = getattr(current, "__func__", None)
+    if original is None:
+        return False
+
+    def from_latex(cls, latex):
+        if isinstance(latex, str) and PLAIN_LATEX.fullmatch(latex):
+            return LaTeXParser(latex).parse()
+        return original(cls, latex)
+
+    from_latex.fast_path = True
+    from_latex.original = original
+    richtext.Text.from_latex = classmethod(from_latex)
+    return True
