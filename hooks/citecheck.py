@@ -15,28 +15,27 @@ from mkdocs.utils.yaml import yaml_load
 
 from citelib import bib as bibfiles
 from citelib.diagnostics import Report
-from citelib.pagecheck import ContentRules, check_page, front_matter_lines
+from citelib import settings
+from citelib.pagecheck import check_page, front_matter_lines
 
 # -----------------------------------------------------------------------------
 # Settings
 # -----------------------------------------------------------------------------
 
 
-# The bits of mkdocs.yml the checks need: docs folder, bib folder, content rules, allow-list.
-def read_settings(config_file: Path) -> dict:
-    with open(config_file, encoding="utf-8") as handle:
+# The bits of mkdocs.yml the checks need: docs folder, bib folder, and the citation settings
+# (read by the same reader as the build, problems reported the same way).
+def read_settings(config_file: Path, report: Report) -> dict:
+    text = config_file.read_text(encoding="utf-8-sig")
+    with open(config_file, encoding="utf-8-sig") as handle:  # a handle: INHERIT resolves beside it
         config = yaml_load(handle) or {}
     bib_dir = "bib"
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "bibtex" in plugin:
-            bib_dir = (plugin["bibtex"] or {}).get("bib_dir", bib_dir)
-    citations = (config.get("extra") or {}).get("citations", {}) or {}
-    return {
-        "docs_dir": config.get("docs_dir", "docs"),
-        "bib_dir": bib_dir,
-        "rules": ContentRules(tuple(citations.get("content", ()))),
-        "allowed": dict(citations.get("uncited_sources", {}) or {}),
-    }
+    for plugin in config.get("plugins", []) if isinstance(config.get("plugins"), list) else []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):
+            bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
+    found = settings.read(config.get("extra"), text,
+                          lambda line, message: report.add(config_file.name, line, 1, "CFG001", message))
+    return {"docs_dir": config.get("docs_dir", "docs"), "bib_dir": bib_dir, "settings": found}
 
 
 # -----------------------------------------------------------------------------
@@ -46,12 +45,13 @@ def read_settings(config_file: Path) -> dict:
 
 # Check the project at `root`; report page problems only for `only` when it is given.
 def check_project(root: Path, only: set[Path] | None = None) -> Report:
-    settings = read_settings(root / "mkdocs.yml")
     report = Report()
-    bibliography = bibfiles.load(root / settings["bib_dir"], report, root)
+    read = read_settings(root / "mkdocs.yml", report)
+    found = read["settings"]
+    bibliography = bibfiles.load(root / read["bib_dir"], report, root)
     bibfiles.check(bibliography, report)
     bibfiles.check_formatting(bibliography, report)
-    docs_dir = root / settings["docs_dir"]
+    docs_dir = root / read["docs_dir"]
     cited: set[str] = set()
     for path in sorted(docs_dir.rglob("*.md")):
         raw = path.read_text(encoding="utf-8-sig")
@@ -59,9 +59,9 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
-                          offset, bibliography, settings["rules"], page_report)
+                          offset, bibliography, found.content, page_report)
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
-    bibfiles.check_orphans(bibliography, cited, settings["allowed"], root / "mkdocs.yml", "mkdocs.yml", report)
+    bibfiles.check_orphans(bibliography, cited, found.uncited_sources, found.allow_list_lines, "mkdocs.yml", report)
     return report
 
 

@@ -32,15 +32,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from citelib.scan import scan
+from citelib.state import state
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 
 # -----------------------------------------------------------------------------
 # Globals
 # -----------------------------------------------------------------------------
-
-# The glossary page, relative to docs_dir.
-GLOSSARY = "glossary.md"
 
 # Abbreviation lines for the current build, built in on_pre_build.
 abbreviations: list[str] = []
@@ -81,11 +79,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_pre_build(config: MkDocsConfig) -> None:
     abbreviations.clear()
     titles.clear()
-    path = Path(config.docs_dir) / GLOSSARY
-    if not path.is_file():
+    # The glossary page is extra.citations.glossary, as the citation hook read it (glossary.md by default).
+    path = Path(config.docs_dir) / state.settings.glossary
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError:
         log.warning("glossary: %s not found; no hover definitions in this build", path)
         return
-    terms = parse_glossary(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        log.warning("glossary: %s is not UTF-8 (byte %d); no hover definitions in this build", path, error.start)
+        return
+    terms = parse_glossary(text)
     for term, definition in terms.items():
         title = plain_text(definition)
         if not title:

@@ -194,14 +194,10 @@ def test_code_copy_feature_is_on(built_site):
 def test_citation_year_falls_back_to_build_year():
     import datetime
 
-    import sources
+    from citelib import pagemeta
 
-    class FakePage:
-        meta: dict = {}
-
-    assert sources.citation_year(FakePage()) == str(datetime.date.today().year)
-    FakePage.meta = {"revision_date": "2024-03-05"}
-    assert sources.citation_year(FakePage()) == "2024"
+    assert pagemeta.citation_year("") == str(datetime.date.today().year)
+    assert pagemeta.citation_year("2024-03-05") == "2024"
 
 
 # -----------------------------------------------------------------------------
@@ -341,7 +337,7 @@ def test_claims_summary(ledger, capsys):
 
 # Sentences, locators and asides, on a small page: an aside's marker claims the sources inside it.
 def test_read_page_sentences_locators_and_asides():
-    import sources
+    from citelib import claims, rendered
 
     page = (
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n'
@@ -358,8 +354,8 @@ def test_read_page_sentences_locators_and_asides():
         '<span class="cite-locator">p. 4</span>&#160;'
         '<a class="footnote-backref" href="#fnref:aside">&#8617;</a></p></li></ol></div>'
     )
-    markers, counts = sources.read_page(page, "p.html", "Title", lambda label: label in ("src", "other"))
-    by_anchor = {m.anchor: m for m in markers}
+    found, counts = claims.page_claims(rendered.read(page), "p.html", "Title", lambda label: label in ("src", "other"))
+    by_anchor = {c.marker.anchor: c.marker for c in found}
     assert list(by_anchor) == ["fnref:src", "fnref:other", "fnref:aside", "fnref2:src"]
     assert by_anchor["fnref:src"].text == by_anchor["fnref:other"].text == "It was big."
     assert by_anchor["fnref:src"].cites == [("src", "sec. 2")]

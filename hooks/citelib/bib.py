@@ -224,15 +224,13 @@ def check_formatting(bibliography: Bibliography, report: Report) -> None:
             report_unformattable(source, error, report)
 
 
-# Sources no page cites, unless allow-listed with a reason.
-def check_orphans(bibliography: Bibliography, cited: set[str], allowed: dict, config_file: Path,
+# Sources no page cites, unless allow-listed with a reason; `lines` holds the line of each
+# allow-list key in the config file `shown`.
+def check_orphans(bibliography: Bibliography, cited: set[str], allowed: dict, lines: dict[str, int],
                   shown: str, report: Report) -> None:
-    config_text = Path(config_file).read_text(encoding="utf-8") if allowed else ""
     for key, reason in allowed.items():
         if key not in bibliography or not isinstance(reason, str) or not reason.strip():
-            found = re.search(rf"^\s*{re.escape(key)}\s*:", config_text, re.M)
-            line = config_text.count("\n", 0, found.start()) + 1 if found else 1
-            report.add(shown, line, 1, "BIB009",
+            report.add(shown, lines.get(str(key), 1), 1, "BIB009",
                        f"uncited_sources lists '{key}' "
                        + ("with no reason" if key in bibliography else "which is not in bib/"))
     for key, source in bibliography.sources.items():

@@ -66,11 +66,19 @@ KINDS: dict[str, Kind] = {
         Kind("HTM002", "dangling-footnote",
              "Every footnote in the rendered page must resolve to a source in bib/."),
         Kind("HTM003", "unsafe-link",
-             "Only http(s), relative and mailto links may appear; fix the url in bib/."),
+             "Only http(s), mailto and relative links may appear (javascript:, data: and other schemes "
+             "can run code): fix the link in the page, or the field in bib/."),
         Kind("HTM004", "code-rewritten",
              "A citation inside code was rendered as a footnote: put the code in a fenced block."),
         Kind("HTM005", "lost-marker",
              "Move the citation out of the attribute, alt text or raw HTML into the sentence."),
+        Kind("HTM006", "active-content",
+             "Pages may not run scripts: remove the <script>, <iframe>, <object> or <embed> element, or the "
+             "on* or srcdoc attribute; a reference that shows one has a hostile field in bib/."),
+        # Settings
+        Kind("CFG001", "bad-setting",
+             "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "
+             "for each setting's type."),
         # Plugin contract
         Kind("PLG001", "plugin-contract",
              "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
 from citelib.bib import CITABLE_KEY, Bibliography
 from citelib.diagnostics import Report, line_col, line_starts
 from citelib.scan import Scan, prefixed_keys, scan
-
-# -----------------------------------------------------------------------------
-# Page rules
-# -----------------------------------------------------------------------------
-
-
-# Which pages must cite at least one source: folders end with "/", files are named.
-@dataclass(frozen=True)
-class ContentRules:
-    paths: tuple[str, ...] = ()
-
-    def requires_citations(self, src_uri: str) -> bool:
-        return any(src_uri.startswith(p) if p.endswith("/") else src_uri == p for p in self.paths)
-
 
 # -----------------------------------------------------------------------------
 # Checks
@@ -31,7 +16,7 @@ class ContentRules:
 # Scan `markdown` (the page body after front matter, which starts `line_offset` lines into
 # the file) and report every problem; returns the scan for the rendering step.
 def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
-               bibliography: Bibliography, rules: ContentRules, report: Report) -> Scan:
+               bibliography: Bibliography, must_cite, report: Report) -> Scan:
     page = scan(markdown)
     starts = line_starts(markdown)
 
@@ -41,7 +26,7 @@ def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
 
     _check_citations(page, bibliography, add)
     _check_footnotes(page, bibliography, add)
-    if rules.requires_citations(src_uri) and not page.citations:
+    if src_uri in must_cite and not page.citations:
         add(0, "PAG001", "this page cites no source")
     return page
 

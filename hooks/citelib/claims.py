@@ -1,0 +1,124 @@
+"""Claims: the sentence that carries each marker of a rendered page, and the site's ledger of them.
+
+docs/contributing/claims-ledger.md describes the ledger's format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citelib.rendered import Marker, Reading
+
+CLAIMS_FORMAT = "alignment-basics/claims"
+CLAIMS_VERSION = 1
+
+# A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit.
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3").
+ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "no", "vol", "eq", "ed"}
+
+
+# One marker of one page, as the ledger lists it.
+@dataclass
+class Claim:
+    page: str
+    title: str
+    marker: Marker
+
+
+# The claims of one page and its counts (sentences, cited sentences, markers, sources).
+def page_claims(reading: Reading, page_url: str, title: str, is_source) -> tuple[list[Claim], dict]:
+    markers, sentences, cited = [], 0, 0
+    for block in reading.blocks:
+        spans = sentence_spans(block.text, [position for position, _ in block.markers])
+        carrying = set()
+        for position, marker in block.markers:
+            index = _sentence_at(spans, position)
+            marker.text = block.text[spans[index][0]:spans[index][1]].strip() if spans else ""
+            carrying.add(index)
+            markers.append(marker)
+        in_reference = bool(block.in_footnote) and is_source(block.in_footnote)
+        if block.prose and not in_reference:
+            worded = {i for i, (start, end) in enumerate(spans) if re.search(r"\w", block.text[start:end])}
+            sentences += len(worded)
+            cited += len(carrying & worded)
+    _resolve_cites(markers, is_source)
+    counts = {
+        "page": page_url,
+        "title": title,
+        "sentences": sentences,
+        "cited_sentences": cited,
+        "claims": len(markers),
+        "sources": sorted({key for m in markers if is_source(m.label) for key, _ in m.cites}),
+    }
+    return [Claim(page_url, title, marker) for marker in markers], counts
+
+
+# What each marker cites: its own source, or, for an aside, the sources cited inside the aside.
+def _resolve_cites(markers: list[Marker], is_source) -> None:
+    inside: dict[str, list[tuple[str, str]]] = {}
+    for marker in markers:
+        if marker.in_footnote and is_source(marker.label):
+            inside.setdefault(marker.in_footnote, []).append((marker.label, marker.locator))
+    for marker in markers:
+        marker.cites = [(marker.label, marker.locator)] if is_source(marker.label) else inside.get(marker.label, [])
+
+
+# (start, end) of each sentence of `text`; a marker right after a full stop also ends one.
+def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
+    ends = set()
+    for match in SENTENCE_END.finditer(text):
+        # The word before the stop; a bounded window keeps this linear in long blocks.
+        word = re.search(r"([\w.]+)\.?$", text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
+        before = word[1].lower() if word else ""
+        if text[match.start()] == "." and (before in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[1] if word else "")):
+            continue
+        ends.add(match.end())
+    for position in markers:
+        if 0 < position < len(text) and text[position - 1] in ".!?" and not text[position].isspace():
+            ends.add(position)
+    spans, start = [], 0
+    for end in sorted(ends) + [len(text)]:
+        if end > start:
+            spans.append((start, end))
+            start = end
+    return spans
+
+
+# Index of the sentence a marker at `position` belongs to: the one that ends where it stands.
+def _sentence_at(spans: list[tuple[int, int]], position: int) -> int:
+    for index, (start, end) in enumerate(spans):
+        if start < position <= end:
+            return index
+    return 0
+
+
+# The ledger: format, version, pages with their counts, and one claim per marker, in reading order.
+def ledger(claims: list[Claim], pages: list[dict], order: dict[str, int], site_url: str) -> dict:
+    records = []
+    for claim in in_reading_order(claims, lambda c: c.page, order):
+        marker = claim.marker
+        records.append({
+            "page": claim.page,
+            "page_title": claim.title,
+            "anchor": marker.anchor,
+            "url": f"{site_url}{claim.page}#{marker.anchor}",
+            "footnote": marker.label,
+            "text": marker.text,
+            "sources": list(dict.fromkeys(key for key, _ in marker.cites)),
+            "cites": [{"key": key, "locator": locator} for key, locator in marker.cites],
+        })
+    return {
+        "format": CLAIMS_FORMAT,
+        "version": CLAIMS_VERSION,
+        "site_url": site_url,
+        "pages": in_reading_order(pages, lambda p: p["page"], order),
+        "claims": records,
+    }
+
+
+# Items sorted by their page's place in the navigation; within a page, in document order.
+def in_reading_order(items: list, page_of, order: dict[str, int]) -> list:
+    last = len(order)
+    return sorted(items, key=lambda item: order.get(page_of(item), last))

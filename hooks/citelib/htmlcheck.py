@@ -1,0 +1,208 @@
+"""Checks of a rendered page (HTMxxx), from its one reading, held against what its Markdown promised.
+
+Every approved citation carries a stamp (guard.py), so where each one went is known exactly: before
+its marker (as it should), in text, in an attribute or in code. Problems carry the offset in the
+page's Markdown where they come from, or the bib entry whose fields made them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from citelib.rendered import Reading, Unsafe
+from citelib.scan import Scan
+
+# Literal text that shows a citation or a footnote reference did not become a marker.
+LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
+LITERAL_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
+ESCAPED_CITATION = re.compile(r"\\\[@")
+CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+
+
+# One problem of a rendered page: where in the page's Markdown it comes from (None: no place
+# found), or which bib entry made it.
+@dataclass
+class Problem:
+    code: str
+    message: str
+    offset: int | None = None
+    source_key: str = ""
+    field_hint: str = ""
+
+
+# Every problem of one rendered page. `stamped` holds the Markdown offset of each stamped cite,
+# in stamp order; `keys` the cite key of each. When the Markdown checks already explained the
+# page, what follows from those problems (a dropped footnote, a literal marker) is left out.
+def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: list[str],
+                   is_source, already_explained: bool = False) -> list[Problem]:
+    problems = _unsafe_problems(reading.unsafe, page_scan, is_source)
+    problems += _code_problems(reading, page_scan, is_source, keys)
+    if already_explained:
+        return problems
+    problems += _stamp_problems(reading, stamped, keys)
+    problems += _footnote_problems(reading, page_scan, is_source, stamped)
+    problems += _literal_problems(reading, page_scan, is_source)
+    return problems
+
+
+# Anything that could run a script: at the bib entry that made it, or at its place in the page.
+def _unsafe_problems(unsafe: list[Unsafe], page_scan: Scan, is_source) -> list[Problem]:
+    problems, used = [], set()
+    for item in unsafe:
+        code = "HTM003" if item.attribute and not (item.attribute.startswith("on") or item.attribute == "srcdoc") \
+            else "HTM006"
+        message = f"unsafe {item.describe()}"
+        if item.in_footnote and is_source(item.in_footnote):
+            problems.append(Problem(code, f"{message} in the reference of '{item.in_footnote}'",
+                                    source_key=item.in_footnote, field_hint=item.value))
+            continue
+        offset = locate_markup(page_scan, item, used)
+        problems.append(Problem(code, message, offset))
+    return problems
+
+
+# Where each stamped citation went: anything but "before its marker" is a problem at that citation.
+def _stamp_problems(reading: Reading, stamped: list[int], keys: list[str]) -> list[Problem]:
+    problems = []
+    for index, offset in enumerate(stamped):
+        stamp, key = reading.stamps.get(index), keys[index]
+        if stamp is None:
+            problems.append(Problem("HTM005", f"the citation of '{key}' vanished from the rendered page", offset))
+        elif stamp.where == "attribute":
+            problems.append(Problem("HTM005", f"the citation of '{key}' rendered inside an attribute, alt text "
+                                    "or raw HTML, where readers see no marker", offset))
+        elif stamp.where == "code":
+            problems.append(Problem("HTM004", f"code on the page shows '[^{key}]' where the source has a citation",
+                                    offset))
+        elif stamp.where == "text":
+            shown = stamp.after.split("]", 1)[0] + "]" if stamp.after.startswith("[") else f"[@{key}]"
+            problems.append(Problem("HTM001", f"'{shown}' is shown as literal text", offset))
+    return problems
+
+
+# Footnotes: every marker points at an item, every item is a source or an aside citing one.
+def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: list[int]) -> list[Problem]:
+    problems = []
+    defined = {d.label: d.start for d in page_scan.footnote_defs}
+    refs = {label: offset for label, offset in reversed(page_scan.footnote_refs)}
+    for marker in reading.markers:
+        if marker.label not in reading.footnotes:
+            offset = stamped[marker.stamp] if marker.stamp is not None and marker.stamp < len(stamped) \
+                else refs.get(marker.label)
+            problems.append(Problem("HTM002", f"footnote marker '{marker.label}' points at no footnote", offset))
+    for label, item in reading.footnotes.items():
+        if is_source(label) or any(is_source(ref) for ref in item.refs):
+            continue
+        citing = [stamped[m.stamp] for m in reading.markers
+                  if m.label == label and m.stamp is not None and m.stamp < len(stamped)]
+        for offset in citing or [defined.get(label, refs.get(label))]:
+            problems.append(Problem("HTM002", f"footnote '{label}' resolves to no source in bib/", offset))
+    return problems
+
+
+# Citations and footnote references that reached readers as literal text, beyond what the
+# Markdown explains (an escaped "\[@key]", a citation the Markdown checks already reported).
+def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Problem]:
+    problems = []
+    code = page_scan.code
+    explained = len(ESCAPED_CITATION.findall(_outside(page_scan.text, code)))
+    explained += sum(1 for c in page_scan.citations if c.error or not all(is_source(x.key) for x in c.cites))
+    explained += sum(1 for start, end in page_scan.text_brackets if page_scan.text.startswith("[@", start))
+    explained += sum(1 for s in reading.stamps.values() if s.where == "text" and s.after.startswith("[@"))
+    shown = LITERAL_CITATION.findall(reading.visible)
+    if len(shown) > explained:
+        # The scanner took them for code where Python-Markdown rendered text: those are the places.
+        in_code = [m.start() for start, end in code for m in LITERAL_CITATION.finditer(page_scan.text, start, end)
+                   if m[1] in shown]
+        for index in range(len(shown) - explained):
+            offset = in_code[index] if index < len(in_code) else None
+            key = shown[index] if offset is None else LITERAL_CITATION.match(page_scan.text, offset)[1]
+            problems.append(Problem("HTM001", f"'[@{key}]' is shown as literal text", offset))
+    defined = {d.label for d in page_scan.footnote_defs}
+    for match in LITERAL_MARKER.finditer(reading.visible):
+        label = match[1]
+        if label in defined or any(s.after.startswith(match[0]) for s in reading.stamps.values()):
+            continue
+        found = page_scan.text.find(match[0])
+        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", found if found >= 0 else None))
+    return problems
+
+
+# Code that shows a footnote reference where the source had a citation: the plugin rewrote code.
+def _code_problems(reading: Reading, page_scan: Scan, is_source, keys: list[str]) -> list[Problem]:
+    problems = []
+    source = page_scan.text
+    stamped_in_code = [keys[s.index] for s in reading.stamps.values() if s.where == "code" and s.index < len(keys)]
+    for key in dict.fromkeys(CODE_FOOTNOTE.findall(reading.code)):
+        if is_source(key) and reading.code.count(f"[^{key}]") > source.count(f"[^{key}]") + stamped_in_code.count(key):
+            at = next((start for start, end in page_scan.code if f"[@{key}" in source[start:end]), None)
+            problems.append(Problem("HTM004", f"code on the page shows '[^{key}]' where the source has a citation",
+                                    at))
+    return problems
+
+
+# The text with code ranges removed.
+def _outside(text: str, code: list[tuple[int, int]]) -> str:
+    pieces, cursor = [], 0
+    for start, end in code:
+        pieces.append(text[cursor:start])
+        cursor = max(cursor, end)
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+# -----------------------------------------------------------------------------
+# Finding unsafe markup in the page's Markdown
+# -----------------------------------------------------------------------------
+
+
+# Offset in the Markdown of the raw HTML tag (or, for a Markdown link, the URL) that gave `item`,
+# read by an HTML tokenizer that decodes attributes as the rendered reading does. `used` keeps
+# two identical problems from landing on the same place.
+def locate_markup(page_scan: Scan, item: Unsafe, used: set[int]) -> int | None:
+    for offset, tag, attributes in _tags(page_scan.text):
+        if (offset, item.attribute) in used or tag != item.tag:
+            continue
+        if not item.attribute or attributes.get(item.attribute) == item.value:
+            used.add((offset, item.attribute))
+            return offset
+    if item.value:
+        found = page_scan.text.find(item.value)
+        while found >= 0 and (found, item.attribute) in used:
+            found = page_scan.text.find(item.value, found + 1)
+        if found >= 0:
+            used.add((found, item.attribute))
+            return found
+    return None
+
+
+# Start tags of a page's Markdown with their offsets, once per text.
+def _tags(text: str) -> list[tuple[int, str, dict[str, str]]]:
+    if _TAGS_OF[0] != text:
+        collector = _TagCollector(text)
+        try:
+            collector.feed(text)
+            collector.close()
+        except Exception:  # html.parser gives up on some hostile input; what it found still counts
+            pass
+        _TAGS_OF[:] = [text, collector.tags]
+    return _TAGS_OF[1]
+
+
+_TAGS_OF: list = ["\0", []]
+
+
+# Collects (offset, tag, attributes) of every start tag.
+class _TagCollector(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        self.tags: list[tuple[int, str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        line, col = self.getpos()
+        self.tags.append((self.starts[line - 1] + col, tag, {k.lower(): v or "" for k, v in attrs}))
+
+    handle_startendtag = handle_starttag

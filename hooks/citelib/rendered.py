@@ -1,0 +1,340 @@
+"""One reading of a rendered page, by an HTML5 parser (lexbor, through selectolax).
+
+The browser decides what is a link, an attribute or a script, so the checks read the page as a
+browser does: character references decoded, attribute names folded, elements moved where the
+HTML5 tree builder moves them. Everything the checks and the claims ledger need comes from this
+one walk: markers and where they stand in blocks of text, footnote items, visible text, code
+text, citation stamps (see guard.py) and anything that could run a script.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser
+
+# -----------------------------------------------------------------------------
+# What the reading knows about HTML
+# -----------------------------------------------------------------------------
+
+# Elements that start a new block of text.
+BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
+          "blockquote", "summary", "div", "ol", "ul", "dl", "table", "tr", "details", "figure",
+          "section", "article", "pre", "body", "head"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
+# Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
+SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
+SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
+CODE_TAGS = {"code", "pre", "kbd", "samp"}
+
+# Elements page content may not hold: they run script, load other documents or change the page's base.
+ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
+                   "link", "portal", "noembed"}
+# Attributes that hold a URL a browser may load or follow (srcset holds several).
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
+                  "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+# A URL's scheme as the WHATWG URL parser finds it, once leading C0 controls and spaces are stripped
+# and tabs and line breaks removed anywhere.
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+URL_NOISE = re.compile(r"[\t\n\r]")
+WHITESPACE = re.compile(r"\s+")
+# Control characters, shown escaped in messages.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+MARKER_ID = re.compile(r"fnref\d*:(.+)", re.S)
+
+
+# -----------------------------------------------------------------------------
+# Data
+# -----------------------------------------------------------------------------
+
+
+# One footnote marker (`<sup id="fnref:label">`): where it stands and what it cites.
+@dataclass
+class Marker:
+    label: str
+    anchor: str
+    # The citation stamp just before it (its index on the page), when the guard wrote one.
+    stamp: int | None = None
+    locator: str = ""
+    # The footnote item it stands in, for markers inside an aside.
+    in_footnote: str = ""
+    # Filled by the claims reader: the sentence that carries it, and what it cites.
+    text: str = ""
+    cites: list[tuple[str, str]] = field(default_factory=list)
+
+
+# One block of text (a paragraph, a list item, a cell) and the markers inside it.
+@dataclass
+class Block:
+    text: str
+    markers: list[tuple[int, Marker]]
+    prose: bool
+    in_footnote: str = ""
+
+
+# One item of the page's footnote list.
+@dataclass
+class FootnoteItem:
+    label: str
+    # Labels of the markers inside it (an aside cites its sources with markers).
+    refs: list[str] = field(default_factory=list)
+
+
+# Where a citation stamp ended up: before its marker, in text, in an attribute, or in code.
+@dataclass
+class Stamp:
+    index: int
+    where: str
+    # The text right after it, when it stands in text (a lost citation shows there literally).
+    after: str = ""
+
+
+# Something in the page that could run a script or load another document.
+@dataclass
+class Unsafe:
+    tag: str
+    attribute: str
+    value: str
+    # The footnote item it stands in ("" outside the footnotes).
+    in_footnote: str
+
+    def describe(self) -> str:
+        if not self.attribute:
+            return f"<{self.tag}> element"
+        shown = CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", self.value)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        if self.attribute.startswith("on") or self.attribute == "srcdoc":
+            return f"{self.attribute} attribute on <{self.tag}>"
+        return f"link '{shown}' in {self.attribute} of <{self.tag}>"
+
+
+# Everything the checks, the sources page and the ledger need from one rendered page.
+@dataclass
+class Reading:
+    blocks: list[Block] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    footnotes: dict[str, FootnoteItem] = field(default_factory=dict)
+    # Labels that `a.footnote-ref` links point at, in order.
+    footnote_links: list[str] = field(default_factory=list)
+    stamps: dict[int, Stamp] = field(default_factory=dict)
+    visible: str = ""
+    code: str = ""
+    unsafe: list[Unsafe] = field(default_factory=list)
+
+
+# -----------------------------------------------------------------------------
+# Reading
+# -----------------------------------------------------------------------------
+
+
+# Read `html_text`. `stamp` matches the guard's citation stamps (None: the page has none).
+def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
+    walker = _Walker(stamp)
+    tree = LexborHTMLParser(html_text)
+    if tree.root is not None:
+        walker.walk(tree.root)
+    walker.flush()
+    reading = walker.reading
+    reading.visible = "".join(walker.visible)
+    reading.code = "".join(walker.code)
+    return reading
+
+
+# Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
+def safe_url(value: str) -> bool:
+    cleaned = URL_NOISE.sub("", value.lstrip("".join(map(chr, range(0x21)))))
+    match = SCHEME.match(cleaned)
+    return match is None or match[1].lower() in SAFE_SCHEMES
+
+
+# The URLs of a srcset: each candidate is a URL and an optional descriptor, separated by commas.
+def srcset_urls(value: str) -> list[str]:
+    return [part.split()[0] for part in value.split(",") if part.split()]
+
+
+# Walks the tree once, depth first, without recursion (a hostile page may nest deeply).
+class _Walker:
+    def __init__(self, stamp: re.Pattern | None) -> None:
+        self.stamp = stamp
+        self.reading = Reading()
+        self.visible: list[str] = []
+        self.code: list[str] = []
+        self.text: list[str] = []
+        self.length = 0
+        self.linked = 0
+        self.block_markers: list[tuple[int, Marker]] = []
+        self.last_marker: Marker | None = None
+        self.pending_stamp: int | None = None
+        self.footnote_item = ""
+        # Counts of open elements in each mode: the walk keeps them as it enters and leaves.
+        self.modes: dict[str, int] = {}
+
+    def walk(self, root) -> None:
+        stack = [(root, False, ())]
+        while stack:
+            node, leaving, modes = stack.pop()
+            if leaving:
+                self.leave(node, modes)
+                continue
+            if node.is_text_node:
+                self.handle_text(node.text_content or "")
+                continue
+            if not node.is_element_node:
+                continue
+            modes = self.enter(node)
+            stack.append((node, True, modes))
+            children = []
+            child = node.child
+            while child is not None:
+                children.append(child)
+                child = child.next
+            stack.extend((child, False, ()) for child in reversed(children))
+
+    # Open an element: check it, then start a block or enter a mode (marker, locator, code...).
+    def enter(self, node) -> tuple[str, ...]:
+        tag = node.tag.lower()
+        attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
+        self.check_element(tag, attributes)
+        classes = set(attributes.get("class", "").split())
+        if tag in BLOCKS:
+            self.flush()
+        if tag == "br":
+            self.add(" ")
+        modes = []
+        anchor = attributes.get("id", "")
+        if tag == "sup" and (found := MARKER_ID.fullmatch(anchor)):
+            marker = Marker(found[1], anchor, in_footnote=self.footnote_item)
+            if self.pending_stamp is not None:
+                marker.stamp = self.pending_stamp
+                self.reading.stamps[self.pending_stamp] = Stamp(self.pending_stamp, "marker")
+                self.pending_stamp = None
+            self.reading.markers.append(marker)
+            self.block_markers.append((self.length, marker))
+            self.last_marker = marker
+            if self.footnote_item and self.footnote_item in self.reading.footnotes:
+                self.reading.footnotes[self.footnote_item].refs.append(marker.label)
+            modes.append("marker")
+        self.settle_stamp()
+        if tag == "a" and "footnote-ref" in classes and attributes.get("href", "").startswith("#fn:"):
+            self.reading.footnote_links.append(attributes["href"][4:])
+        if tag == "span" and "cite-locator" in classes:
+            modes.append("locator")
+        if tag in CODE_TAGS:
+            modes.append("code")
+        if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
+            modes.append("skip")
+        if tag == "div" and "footnote" in classes:
+            modes.append("footnotes")
+        if tag == "li" and self.modes.get("footnotes") and anchor.startswith("fn:"):
+            modes.append("item")
+            self.footnote_item = anchor[3:]
+            self.reading.footnotes[self.footnote_item] = FootnoteItem(self.footnote_item)
+        if tag in HEADINGS or "admonition-title" in classes:
+            modes.append("heading")
+        if tag == "a":
+            modes.append("link")
+        if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
+            self.last_marker = None
+        for mode in modes:
+            self.modes[mode] = self.modes.get(mode, 0) + 1
+        return tuple(modes)
+
+    # Close an element: end its block, leave its modes.
+    def leave(self, node, modes: tuple[str, ...]) -> None:
+        if node.tag.lower() in BLOCKS:
+            self.flush()
+        for mode in modes:
+            self.modes[mode] -= 1
+            if mode == "item":
+                self.footnote_item = ""
+            elif mode == "locator":
+                self.last_marker = None
+
+    # Text: code, skipped, a locator for the last marker, or part of the current block.
+    def handle_text(self, data: str) -> None:
+        if self.stamp is not None and "\ue002" in data:
+            data = self.take_stamps(data)
+        if self.modes.get("code"):
+            self.code.append(data)
+        elif not self.modes.get("skip") and not self.modes.get("marker"):
+            self.visible.append(data)
+        if self.modes.get("skip") or self.modes.get("marker"):
+            return
+        if self.modes.get("locator"):
+            if self.last_marker is not None:
+                self.last_marker.locator = " ".join((self.last_marker.locator + " " + data).split())
+            return
+        if data.strip():
+            self.last_marker = None
+        self.add(data)
+
+    # Note each stamp in a text node and return the text without them. A stamp at the very end
+    # waits for the next node: a marker there is the citation rendered as it should be.
+    def take_stamps(self, data: str) -> str:
+        pieces, cursor = [], 0
+        for match in self.stamp.finditer(data):
+            self.settle_stamp(data[match.end():])
+            index = _stamp_number(match[1])
+            where = "code" if self.modes.get("code") else "text"
+            if match.end() == len(data) and where == "text":
+                self.pending_stamp = index
+            else:
+                self.reading.stamps[index] = Stamp(index, where, data[match.end():match.end() + 80])
+            pieces.append(data[cursor:match.start()])
+            cursor = match.end()
+        pieces.append(data[cursor:])
+        return "".join(pieces)
+
+    # A stamp waiting for its marker met something else: the citation stands in the text.
+    def settle_stamp(self, after: str = "") -> None:
+        if self.pending_stamp is not None:
+            self.reading.stamps[self.pending_stamp] = Stamp(self.pending_stamp, "text", after[:80])
+            self.pending_stamp = None
+
+    # Note anything in this element that could run a script or load another document; stamps
+    # in attributes are citations that rendered inside an attribute.
+    def check_element(self, tag: str, attributes: dict[str, str]) -> None:
+        unsafe = self.reading.unsafe
+        if tag in ACTIVE_ELEMENTS:
+            unsafe.append(Unsafe(tag, "", "", self.footnote_item))
+        for name, value in attributes.items():
+            if self.stamp is not None and "\ue002" in value:
+                for match in self.stamp.finditer(value):
+                    index = _stamp_number(match[1])
+                    self.reading.stamps[index] = Stamp(index, "attribute")
+            if name.startswith("on") or name == "srcdoc":
+                unsafe.append(Unsafe(tag, name, value, self.footnote_item))
+            elif name in URL_ATTRIBUTES:
+                urls = srcset_urls(value) if name == "srcset" else [value]
+                if not all(safe_url(url) for url in urls):
+                    unsafe.append(Unsafe(tag, name, value, self.footnote_item))
+
+    # Append text, with runs of white space as one space.
+    def add(self, data: str) -> None:
+        data = WHITESPACE.sub(" ", data)
+        if data.startswith(" ") and (not self.text or self.text[-1].endswith(" ")):
+            data = data[1:]
+        if data:
+            self.text.append(data)
+            self.length += len(data)
+            if self.modes.get("link"):
+                self.linked += len(data)
+
+    # End the current block: keep it when it has text or markers.
+    def flush(self) -> None:
+        raw = "".join(self.text)
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        if text or self.block_markers:
+            markers = [(max(0, min(p - lead, len(text))), m) for p, m in self.block_markers]
+            prose = not self.modes.get("heading") and self.linked < len(text)
+            self.reading.blocks.append(Block(text, markers, prose, self.footnote_item))
+        self.text, self.block_markers, self.length, self.linked = [], [], 0, 0
+
+
+# A stamp's index, written in private-use digits (guard.py).
+def _stamp_number(digits: str) -> int:
+    return int("".join(str(ord(char) - 0xE100) for char in digits))

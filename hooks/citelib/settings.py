@@ -1,0 +1,128 @@
+"""The one reader of `extra.citations` in mkdocs.yml, checked against its schema.
+
+A setting of the wrong type is a CFG001 problem at its own line, never a traceback and never a
+check silently switched off (a string where a list belongs would otherwise be read letter by letter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import yaml
+
+# Each setting: its type, its default, and what it is for (the message names it).
+SCHEMA = {
+    "content": ("list", (),
+                "pages that must cite a source: folders end with '/', files are named"),
+    "uncited_sources": ("mapping", {}, "sources no page cites yet, each with a reason"),
+    "explainers": ("list", (), "pages that get 'Cite this page' and citation metadata"),
+    "sources_page": ("string", "sources.md", "the page that lists every source"),
+    "glossary": ("string", "glossary.md", "the glossary page"),
+}
+
+
+# Which pages must cite at least one source: folders end with "/", files are named.
+@dataclass(frozen=True)
+class PageSet:
+    paths: tuple[str, ...] = ()
+
+    def __contains__(self, src_uri: str) -> bool:
+        return any(src_uri.startswith(p) if p.endswith("/") else src_uri == p for p in self.paths)
+
+
+# The citation settings of a site, valid or defaulted.
+@dataclass
+class Settings:
+    content: PageSet = field(default_factory=lambda: PageSet(SCHEMA["content"][1]))
+    uncited_sources: dict[str, str] = field(default_factory=dict)
+    explainers: PageSet = field(default_factory=lambda: PageSet(SCHEMA["explainers"][1]))
+    sources_page: str = SCHEMA["sources_page"][1]
+    glossary: str = SCHEMA["glossary"][1]
+    # Line of each uncited_sources key in mkdocs.yml, for BIB009.
+    allow_list_lines: dict[str, int] = field(default_factory=dict)
+
+
+# Read `extra` (MkDocs' parsed value) with `config_text` (the file, for line numbers). Each problem
+# is reported as add(line, message); a bad setting falls back to its default.
+def read(extra, config_text: str, add) -> Settings:
+    lines = _lines_of(config_text)
+    settings = Settings()
+    if not isinstance(extra, Mapping):
+        return settings
+    raw = extra.get("citations")
+    if raw is None:
+        return settings
+    if not isinstance(raw, Mapping):
+        add(lines.get(("citations",), 1), f"extra.citations must be a mapping, not {_kind(raw)}")
+        return settings
+    for name, value in raw.items():
+        line = lines.get(("citations", str(name)), lines.get(("citations",), 1))
+        if name not in SCHEMA:
+            add(line, f"extra.citations has no setting '{name}' (known: {', '.join(SCHEMA)})")
+            continue
+        kind, _, purpose = SCHEMA[name]
+        problem = _type_problem(kind, value)
+        if problem:
+            add(line, f"extra.citations.{name} ({purpose}) must be {problem}, not {_kind(value)}")
+            continue
+        if kind == "list":
+            setattr(settings, name, PageSet(tuple(value)))
+        elif kind == "mapping":
+            settings.uncited_sources = dict(value or {})
+            settings.allow_list_lines = {str(k): lines.get(("citations", name, str(k)), line) for k in value or {}}
+        else:
+            setattr(settings, name, value)
+    return settings
+
+
+# Why `value` is not of `kind` ("" when it is).
+def _type_problem(kind: str, value) -> str:
+    if kind == "list":
+        ok = isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+        return "" if ok else "a list of page paths"
+    if kind == "mapping":
+        return "" if value is None or isinstance(value, dict) else "a mapping of key: reason"
+    return "" if isinstance(value, str) and value else "a page path"
+
+
+# How a YAML value is called in a message.
+def _kind(value) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", str: f"the text {value!r}", bool: "true/false"}.get(
+        type(value), f"{type(value).__name__} {value!r}")
+
+
+# Line of each node under extra.citations, by its path of keys; MkDocs' own tags (!ENV,
+# !relative) are composed, not constructed, so any mkdocs.yml reads.
+def _lines_of(config_text: str) -> dict[tuple[str, ...], int]:
+    try:
+        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    found: dict[tuple[str, ...], int] = {}
+    extra = _child(root, "extra")
+    citations = _child(extra, "citations")
+    if citations is None:
+        return found
+    found[("citations",)] = _line_of_key(extra, "citations")
+    if isinstance(citations, yaml.MappingNode):
+        for key, value in citations.value:
+            found[("citations", str(key.value))] = key.start_mark.line + 1
+            if isinstance(value, yaml.MappingNode):
+                for inner, _ in value.value:
+                    found[("citations", str(key.value), str(inner.value))] = inner.start_mark.line + 1
+    return found
+
+
+# The value under `name` in a mapping node, or None.
+def _child(node, name: str):
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for key, value in node.value if key.value == name), None)
+
+
+# The line of key `name` in a mapping node.
+def _line_of_key(node, name: str) -> int:
+    return next((key.start_mark.line + 1 for key, _ in node.value if key.value == name), 1)

@@ -1,0 +1,87 @@
+"""What crosses hooks in one build, and nothing else. Imported by the hooks alone: the library's
+other modules take their inputs as arguments.
+
+Order of events across the hooks (mkdocs.yml lists them; MkDocs runs hooks after plugins for
+the same event unless a priority says otherwise):
+
+| event | who | what |
+| --- | --- | --- |
+| on_startup | citations | note `build` or `serve` |
+| on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
+| on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
+| on_pre_build | citations | format each source once, as sanitized HTML behind a token |
+| on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
+| on_page_markdown (100) | citations | check the Markdown, hand the plugin only approved citations, each stamped |
+| on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
+| on_page_markdown (-10) | sources_page | the list of sources, on the sources page |
+| on_page_markdown (-50) | glossary | hover terms |
+| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
+| on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
+| on_post_page | sources_page | the "Cited by" lists, once every page is read |
+| on_post_build | claims_ledger | write site/claims.json |
+| on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from citelib.bib import Bibliography
+from citelib.diagnostics import Report
+from citelib.rendered import Reading
+from citelib.scan import Scan
+from citelib.settings import Settings
+
+
+# One page as the citation hook saw it, for the hooks that run after it.
+@dataclass
+class PageState:
+    shown_path: str
+    scan: Scan
+    url: str = ""
+    title: str = ""
+    # Lines of front matter before the Markdown that MkDocs hands to plugins.
+    line_offset: int = 0
+    # Offset in the Markdown, and key, of each stamped citation (stamp order).
+    stamped: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    reading: Reading | None = None
+
+
+# One build's shared facts; reset by citations.on_config at the start of every build.
+class BuildState:
+    def __init__(self) -> None:
+        self.command = "build"
+        self.reset()
+
+    def reset(self) -> None:
+        # id() of the config this build's citation hook read: the other hooks check it is theirs.
+        self.config_id = 0
+        self.report = Report()
+        self.settings = Settings()
+        self.bibliography = Bibliography()
+        self.root = Path.cwd()
+        self.config_path = "mkdocs.yml"
+        self.guard = None
+        # Page src_uri -> what the citation hook learned of it, in build order.
+        self.pages: dict[str, PageState] = {}
+        # Formatted references kept on disk between builds (formatting.DiskCache), once set up.
+        self.disk_cache = None
+
+    # Whether a key names a source of bib/.
+    def is_source(self, key: str) -> bool:
+        return key in self.bibliography
+
+
+state = BuildState()
+
+
+# Stop the build when hooks/citations.py did not run first: the other hooks only show what it
+# checked, and without it they would publish pages nobody checked.
+def require_citations(hook: str, config) -> None:
+    if state.config_id != id(config):
+        raise PluginError(f"hooks/{hook} needs hooks/citations.py, listed before it under `hooks:` in "
+                          "mkdocs.yml: without it no citation on the site is checked")

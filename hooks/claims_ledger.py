@@ -1,0 +1,54 @@
+"""MkDocs hook: the build writes site/claims.json, one record per footnote marker of the site with
+the sentence that carries it (docs/contributing/claims-ledger.md describes the format)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+from citelib import claims
+from citelib.state import require_citations, state
+
+CLAIMS_FILE = "claims.json"
+
+# This build's claims and per-page counts, and the reading order of the pages.
+_claims: list[claims.Claim] = []
+_pages: list[dict] = []
+_order: dict[str, int] = {}
+
+
+# Forget the previous build (mkdocs serve rebuilds in the same process).
+def on_config(config):
+    require_citations("claims_ledger.py", config)
+    _claims.clear()
+    _pages.clear()
+    return config
+
+
+# Remember the reading order of the pages.
+def on_nav(nav, *, config, files):
+    global _order
+    _order = {page.url: index for index, page in enumerate(nav.pages)}
+    return nav
+
+
+# The claims of each page, from the citation hook's reading of it.
+@event_priority(-50)
+def on_page_content(html_text: str, *, page, config, files) -> str:
+    seen = state.pages.get(page.file.src_uri)
+    if seen is None or seen.reading is None or page.file.src_uri == state.settings.sources_page:
+        return html_text
+    found, counts = claims.page_claims(seen.reading, page.url, page.title or "", state.is_source)
+    _claims.extend(found)
+    if found or page.file.src_uri in state.settings.content:
+        _pages.append(counts)
+    return html_text
+
+
+# Write the ledger beside the pages.
+def on_post_build(config) -> None:
+    ledger = claims.ledger(_claims, _pages, _order, config.site_url or "")
+    path = Path(config.site_dir) / CLAIMS_FILE
+    path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,105 @@
+"""MkDocs hook: the sources page lists every entry of bib/, with the text the footnotes show and a
+"Cited by" list linking every marker that cites it, across the site.
+
+MkDocs renders every page (on_page_content) before it writes any (on_post_page), so the markers
+of all pages are known when the sources page is written. HTML comes from the templates in
+overrides/partials/citations/.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+from citelib import entries
+from citelib.claims import in_reading_order
+from citelib.state import require_citations, state
+
+log = logging.getLogger("mkdocs.hooks.sources_page")
+
+# The element of the sources page that the list replaces.
+PLACEHOLDER = '<div class="sources-list"></div>'
+# Where a "Cited by" list goes, until every page is rendered.
+CITED_BY_SLOT = re.compile(r'<div class="cited-by" data-source="([^"]+)"></div>')
+
+# The sources page's URL and the reading order of the pages, for this build.
+_sources_url = ""
+_order: dict[str, int] = {}
+
+
+# Nothing to show without the citation hook's checks.
+def on_config(config):
+    require_citations("sources_page.py", config)
+    return config
+
+
+# Remember where the sources page is, and the reading order of the pages.
+def on_nav(nav, *, config, files):
+    global _sources_url, _order
+    _order = {page.url: index for index, page in enumerate(nav.pages)}
+    found = files.get_file_from_path(state.settings.sources_page)
+    _sources_url = found.url if found else ""
+    return nav
+
+
+# Write the list of sources into the sources page, after the citation plugin has run.
+@event_priority(-10)
+def on_page_markdown(markdown: str, *, page, config, files) -> str:
+    if page.file.src_uri != state.settings.sources_page:
+        return markdown
+    if PLACEHOLDER not in markdown:
+        log.warning("sources: %s has no %s; no list of sources", state.settings.sources_page, PLACEHOLDER)
+        return markdown
+    return markdown.replace(PLACEHOLDER, _sources_list(config), 1)
+
+
+# Fill the "Cited by" lists of the sources page, now that every page is rendered.
+def on_post_page(output: str, *, page, config) -> str:
+    if page.file.src_uri != state.settings.sources_page:
+        return output
+    by_key: dict[str, list] = {}
+    for seen in in_reading_order(list(state.pages.values()), lambda p: p.url, _order):
+        for marker in seen.reading.markers if seen.reading else []:
+            by_key.setdefault(marker.label, []).append((seen, marker))
+    template = config.theme.get_env().get_template("partials/citations/cited-by.html")
+    return CITED_BY_SLOT.sub(lambda m: template.render(pages=_citing_pages(by_key.get(m[1], []), page.url)), output)
+
+
+# The list, grouped (papers, posts, books), each source with its safe reference HTML.
+def _sources_list(config) -> str:
+    groups = {name: [] for name, _ in entries.GROUPS}
+    registry = config.plugins["bibtex"].registry
+    for key, source in state.bibliography.sources.items():
+        groups[entries.group_of(source.entry)].append((entries.sort_key(source.entry), key))
+    shown = []
+    for name, heading in entries.GROUPS:
+        if groups[name]:
+            items = [{"key": key, "reference": _reference_html(registry, key)} for _, key in sorted(groups[name])]
+            shown.append({"id": name, "heading": heading, "sources": items})
+    template = config.theme.get_env().get_template("partials/citations/sources-list.html")
+    return template.render(groups=shown)
+
+
+# A source's formatted reference as safe HTML (the registry gives the guard's token for it).
+def _reference_html(registry, key: str) -> str:
+    from mkdocs_bibtex.citation import Citation
+
+    return state.guard.finish_references(registry.reference_text(Citation(key)))
+
+
+# Pages citing a source, each with a link to every marker there and the sentence as its hint.
+def _citing_pages(found: list, sources_url: str) -> list[dict]:
+    pages: dict[str, dict] = {}
+    for seen, marker in found:
+        listed = pages.setdefault(seen.url, {"title": seen.title, "links": []})
+        listed["links"].append({"href": f"{get_relative_url(seen.url, sources_url)}#{marker.anchor}",
+                                "hint": _shorten(marker.text)})
+    return list(pages.values())
+
+
+# A sentence cut to a tooltip's length.
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
