@@ -6,10 +6,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve offline claims bench lock clean
+.PHONY: build check-site test serve offline claims bench lock clean
 
+# Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python tools/check_site.py site
+
+# Check an already built site/ (whichever builder made it).
+check-site: $(STAMP)
+	$(BIN)/python tools/check_site.py site
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

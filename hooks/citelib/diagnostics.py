@@ -75,6 +75,10 @@ KINDS: dict[str, Kind] = {
         Kind("HTM006", "active-content",
              "Pages may not run scripts: remove the <script>, <iframe>, <object> or <embed> element, or the "
              "on* or srcdoc attribute; a reference that shows one has a hostile field in bib/."),
+        # The built site
+        Kind("SIT001", "claims-ledger",
+             "The build must write site/claims.json listing every marker: build with hooks/claims_ledger.py "
+             "(after hooks/citations.py) in mkdocs.yml."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

@@ -1,0 +1,145 @@
+"""A check of a built site that any builder's output can be held to.
+
+The hooks check pages while MkDocs builds them. This reads the finished `site/` folder instead,
+with the same HTML5 reading, so that a change of builder (Zensical, ProperDocs) or a hook that
+silently stopped running cannot switch the promise off: no citation left as literal text, every
+marker resolving to a footnote and every footnote to a source, nothing that runs a script, and a
+claims ledger that lists exactly the markers the pages show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+from citelib import rendered
+from citelib.claims import CLAIMS_FORMAT, CLAIMS_VERSION
+from citelib.diagnostics import Report
+
+LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
+LITERAL_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
+ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
+CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
+CLAIMS_FILE = "claims.json"
+
+
+# A built page and the Markdown it came from (None: no source found, such as a generated page).
+@dataclass
+class BuiltPage:
+    path: Path
+    url: str
+    source: Path | None
+
+
+# Every HTML page of `site_dir` with its source under `docs_dir`, whichever URL style was used.
+def built_pages(site_dir: Path, docs_dir: Path) -> list[BuiltPage]:
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir)
+        if relative.parts[0] in ("assets", "search") or relative.name == "404.html":
+            continue
+        url = relative.as_posix()
+        stem = relative.parent if relative.name == "index.html" else relative.with_suffix("")
+        candidates = [docs_dir / f"{stem.as_posix()}.md", docs_dir / stem / "index.md", docs_dir / stem / "README.md"]
+        source = next((c for c in candidates if c.is_file()), None)
+        pages.append(BuiltPage(path, url, source))
+    return pages
+
+
+# Check every page of the site against the bibliography (`is_source`), and the claims ledger
+# against the pages. `shown` turns a path into what the report prints.
+def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Report, shown=str) -> None:
+    markers_seen: set[tuple[str, str]] = set()
+    for page in built_pages(site_dir, docs_dir):
+        html_text = page.path.read_text(encoding="utf-8", errors="replace")
+        content = _content(html_text)
+        reading = rendered.read(content)
+        where = shown(page.path)
+        line_of = _line_finder(html_text)
+        _check_page(page, reading, is_source, must_cite, docs_dir, report, where, line_of)
+        markers_seen |= {(page.url, m.anchor) for m in reading.markers}
+    _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
+
+
+# The page's content: the article Material renders, else the body.
+def _content(html_text: str) -> str:
+    tree = LexborHTMLParser(html_text)
+    for selector in CONTENT_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None:
+            return node.html or ""
+    return tree.body.html if tree.body is not None else html_text
+
+
+# A function giving the line of the first occurrence of a text in the page's HTML (1 if none).
+def _line_finder(html_text: str):
+    def line_of(needle: str) -> int:
+        found = html_text.find(needle)
+        return html_text.count("\n", 0, found) + 1 if found >= 0 else 1
+    return line_of
+
+
+def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite, docs_dir: Path,
+                report: Report, where: str, line_of) -> None:
+    source_text = _read(page.source)
+    escaped = ESCAPED_CITATION.findall(source_text)
+    for key in dict.fromkeys(LITERAL_CITATION.findall(reading.visible)):
+        if reading.visible.count(f"[@{key}") > escaped.count(key):
+            report.add(where, line_of(f"[@{key}"), 1, "HTM001", f"'[@{key}]' is shown as literal text")
+    for match in dict.fromkeys(LITERAL_MARKER.findall(reading.visible)):
+        report.add(where, line_of(f"[^{match}]"), 1, "HTM001", f"'[^{match}]' is shown as literal text")
+    for marker in reading.markers:
+        if marker.label not in reading.footnotes:
+            report.add(where, line_of(f'id="{marker.anchor}"'), 1, "HTM002",
+                       f"footnote marker '{marker.label}' points at no footnote")
+    for label, item in reading.footnotes.items():
+        if not is_source(label) and not any(is_source(ref) for ref in item.refs):
+            report.add(where, line_of(f'id="fn:{label}"'), 1, "HTM002", f"footnote '{label}' resolves to no source in bib/")
+    for unsafe in reading.unsafe:
+        code = "HTM006" if not unsafe.attribute or unsafe.attribute.startswith("on") or unsafe.attribute == "srcdoc" \
+            else "HTM003"
+        report.add(where, line_of(f"<{unsafe.tag}"), 1, code, f"unsafe {unsafe.describe()}")
+    if page.source is not None:
+        src_uri = page.source.relative_to(docs_dir).as_posix()
+        if src_uri in must_cite and not any(is_source(m.label) for m in reading.markers):
+            report.add(where, 1, 1, "PAG001", "this page cites no source (no marker resolves to one)")
+
+
+# The ledger exists, is ours, and lists exactly the markers the pages show, each with known sources.
+def _check_ledger(path: Path, markers_seen: set[tuple[str, str]], is_source, report: Report, shown) -> None:
+    where = shown(path)
+    try:
+        ledger = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        report.add(where, 1, 1, "SIT001", f"no readable claims ledger ({type(error).__name__})")
+        return
+    if not isinstance(ledger, dict) or ledger.get("format") != CLAIMS_FORMAT or ledger.get("version") != CLAIMS_VERSION:
+        report.add(where, 1, 1, "SIT001", f"the claims ledger is not {CLAIMS_FORMAT} version {CLAIMS_VERSION}")
+        return
+    claims = ledger.get("claims") if isinstance(ledger.get("claims"), list) else []
+    listed = {(c.get("page"), c.get("anchor")) for c in claims if isinstance(c, dict)}
+    for page_url, anchor in sorted(markers_seen - listed):
+        report.add(where, 1, 1, "SIT001", f"marker {page_url}#{anchor} is missing from the claims ledger")
+    for page_url, anchor in sorted(listed - markers_seen, key=str):
+        report.add(where, 1, 1, "SIT001", f"the claims ledger lists {page_url}#{anchor}, which no page shows")
+    for claim in claims:
+        if isinstance(claim, dict) and not claim.get("sources"):
+            report.add(where, 1, 1, "SIT001", f"claim {claim.get('page')}#{claim.get('anchor')} has no source")
+        for key in claim.get("sources", []) if isinstance(claim, dict) else []:
+            if not is_source(key):
+                report.add(where, 1, 1, "SIT001", f"claim {claim.get('page')}#{claim.get('anchor')} cites "
+                           f"'{key}', which is not in bib/")
+
+
+# A page's Markdown ("" when there is none or it cannot be read).
+def _read(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -1,0 +1,65 @@
+"""Check a built site, whichever builder made it: no literal citations, every marker resolving to a
+source, nothing that runs a script, and a claims ledger that matches the pages.
+
+Usage: python tools/check_site.py [SITE_DIR]      (default: site; `make check-site`)
+Reads mkdocs.yml beside this folder for docs_dir, the bib folder and extra.citations.
+Prints every problem, ruff-style, and exits 1 when there is one.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from citelib import bib, settings, sitecheck  # noqa: E402
+from citelib.diagnostics import Report  # noqa: E402
+from mkdocs.utils.yaml import yaml_load  # noqa: E402
+
+
+# Check `site_dir` against the project at `root`; every problem goes to the returned report.
+def check(site_dir: Path, root: Path = ROOT) -> Report:
+    report = Report()
+    config_file = root / "mkdocs.yml"
+    with open(config_file, encoding="utf-8-sig") as handle:
+        config = yaml_load(handle) or {}
+    bib_dir = "bib"
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):
+            bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
+    found = settings.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
+                          lambda line, message: report.add("mkdocs.yml", line, 1, "CFG001", message))
+    bibliography = bib.load(root / bib_dir, Report(), root)
+    if not site_dir.is_dir():
+        report.add(str(site_dir), 1, 1, "SIT001", "no built site here: run `make build` first")
+        return report
+    sitecheck.check_site(site_dir, root / config.get("docs_dir", "docs"), bibliography.__contains__,
+                         found.content, report, shown=lambda path: _shown(path, site_dir))
+    return report
+
+
+# A path as the contributor sees it: relative to the current folder when possible.
+def _shown(path: Path, site_dir: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main(argv: list[str]) -> int:
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(__doc__.strip())
+        return 0
+    site_dir = Path(argv[0]) if argv else Path("site")
+    report = check(site_dir)
+    if report:
+        print(report.format())
+        return 1
+    print(f"{site_dir}: the built site keeps every citation promise.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
