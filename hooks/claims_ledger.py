@@ -43,7 +43,8 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
     found, counts = claims.page_claims(seen.reading, page.url, page.title or "", state.is_source)
     _claims.extend(found)
     if found or page.file.src_uri in state.settings.content:
-        _pages.append(counts)
+        # The Markdown file as the checks name it, so a reviewer can be sent to an uncited sentence.
+        _pages.append({**counts, "source": Path(seen.shown_path).as_posix()})
     return html_text
 
 

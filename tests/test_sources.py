@@ -335,6 +335,59 @@ def test_claims_summary(ledger, capsys):
     assert table.splitlines()[-1].split()[-2] == str(len(ledger["claims"]))
 
 
+def claims_summary_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("claims_summary", ROOT / "tools" / "claims_summary.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# `make claims` names every uncited sentence of the site with the Markdown line it starts on.
+def test_claims_lists_every_uncited_sentence_of_the_site_with_its_line(ledger, capsys):
+    module = claims_summary_module()
+    assert module.main(["claims_summary.py", str(ROOT / "site-does-not-exist.json")]) == 1
+    listing = module.uncited_listing(ledger, ROOT).splitlines()
+    expected = [(page["source"], sentence) for page in ledger["pages"] for sentence in page["uncited"]]
+    assert listing[0] == f"Sentences without a citation: {len(expected)}"
+    assert len(expected) == sum(page["sentences"] - page["cited_sentences"] for page in ledger["pages"])
+    letters = lambda text: "".join(c.lower() for c in text if c.isalnum())
+    for line, (source, sentence) in zip(listing[1:], expected, strict=True):
+        path, number, text = line.split(":", 2)
+        assert (path, text.strip()) == (source, sentence)
+        written = (ROOT / path).read_text(encoding="utf-8").splitlines()[int(number) - 1]
+        # The line holds the start of the sentence (its first word, at least).
+        assert letters(sentence.split()[0]) in letters(written), line
+
+
+# The line of a sentence is found through Markdown markup, links and citations, in order.
+def test_uncited_listing_gives_path_and_line(tmp_path, capsys):
+    module = claims_summary_module()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(
+        "# Title\n"
+        "\n"
+        "A cited one.[@key, sec. 2] Here a *stated* [fact](other.md#x)\n"
+        "without a source. Again.\n"
+        "\n"
+        "- **Again.** Cited.[@key]\n",
+        encoding="utf-8")
+    ledger = {"pages": [{"page": "page.html", "title": "Title", "sentences": 4, "cited_sentences": 2,
+                         "claims": 2, "sources": ["key"], "source": "docs/page.md",
+                         "uncited": ["Here a stated fact without a source.", "Again.", "Again."]}],
+              "claims": []}
+    assert module.uncited_listing(ledger, tmp_path).splitlines() == [
+        "Sentences without a citation: 3",
+        "docs/page.md:3: Here a stated fact without a source.",
+        "docs/page.md:4: Again.",
+        "docs/page.md:6: Again.",
+    ]
+    (tmp_path / "claims.json").write_text(json.dumps(ledger), encoding="utf-8")
+    assert module.main(["claims_summary.py", str(tmp_path / "claims.json"), str(tmp_path)]) == 0
+    assert "docs/page.md:3: Here a stated fact without a source." in capsys.readouterr().out
+
+
 # Sentences, locators and asides, on a small page: an aside's marker claims the sources inside it.
 def test_read_page_sentences_locators_and_asides():
     from citelib import claims, rendered
@@ -365,3 +418,4 @@ def test_read_page_sentences_locators_and_asides():
     assert by_anchor["fnref2:src"].text == "The lagoon had targets."
     # Four sentences in the paragraph, one in the aside; the reference itself is not counted.
     assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["other", "src"]
+    assert counts["uncited"] == ["Smith et al. found a thing.", "No source here."]

@@ -29,7 +29,7 @@ class Claim:
 
 # The claims of one page and its counts (sentences, cited sentences, markers, sources).
 def page_claims(reading: Reading, page_url: str, title: str, is_source) -> tuple[list[Claim], dict]:
-    markers, sentences, cited = [], 0, 0
+    markers, sentences, cited, uncited = [], 0, 0, []
     for block in reading.blocks:
         spans = sentence_spans(block.text, [position for position, _ in block.markers])
         carrying = set()
@@ -43,6 +43,8 @@ def page_claims(reading: Reading, page_url: str, title: str, is_source) -> tuple
             worded = {i for i, (start, end) in enumerate(spans) if re.search(r"\w", block.text[start:end])}
             sentences += len(worded)
             cited += len(carrying & worded)
+            uncited += [block.text[start:end].strip() for i, (start, end) in enumerate(spans)
+                        if i in worded and i not in carrying]
     _resolve_cites(markers, is_source)
     counts = {
         "page": page_url,
@@ -51,6 +53,7 @@ def page_claims(reading: Reading, page_url: str, title: str, is_source) -> tuple
         "cited_sentences": cited,
         "claims": len(markers),
         "sources": sorted({key for m in markers if is_source(m.label) for key, _ in m.cites}),
+        "uncited": uncited,
     }
     return [Claim(page_url, title, marker) for marker in markers], counts
 
