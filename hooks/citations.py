@@ -32,6 +32,7 @@ from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
+import archive_links  # verify-sources: archived copies beside the link
 import bibfiles
 import formatcache
 from bibfiles import Bibliography
@@ -110,8 +111,11 @@ def on_pre_build(config) -> None:
     if not getattr(registry.reference_text, "is_cached", False):
         formatcache.install_plain_latex_fast_path()
         state.disk_cache = formatcache.DiskCache(state.root, formatcache.formatter_version(registry))
+        # verify-sources: every formatted reference ends with its archived copy, if it has one.
+        with_archive = archive_links.with_archived_copy(
+            registry.reference_text, lambda: state.bibliography.sources)
         registry.reference_text = formatcache.cached(
-            registry.reference_text, lambda: state.bibliography.sources, state.disk_cache,
+            with_archive, lambda: state.bibliography.sources, state.disk_cache,
             on_error=lambda source, error: bibfiles.report_unformattable(source, error, state.report),
             ahead=lambda: state.ahead)
 
