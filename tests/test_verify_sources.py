@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -380,3 +381,70 @@ def test_make_never_runs_verify_sources_in_build_or_test():
     targets = dict(re.findall(r"^([a-z-]+):[^\n]*\n((?:\t[^\n]*\n)*)", makefile, re.M))
     assert "verify_sources" in targets["verify-sources"]
     assert "verify_sources" not in targets["build"] + targets["test"]
+
+
+# -----------------------------------------------------------------------------
+# The workflow
+# -----------------------------------------------------------------------------
+
+
+def test_the_workflow_runs_weekly_by_hand_and_on_bib_changes_with_least_privilege():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "verify-sources.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # PyYAML reads the key `on` as True
+    assert set(triggers) == {"schedule", "workflow_dispatch", "pull_request"}
+    assert triggers["pull_request"]["paths"] == ["bib/**"]
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert {name: job["permissions"] for name, job in jobs.items()} == {
+        "check-all": {"contents": "read"}, "report-issue": {"issues": "write"},
+        "check-changed": {"contents": "read"}}
+    # The job that talks to the network holds no write permission; the one that writes the issue
+    # runs no project code, only gh on the report.
+    assert not any("checkout@" in step.get("uses", "") for step in jobs["report-issue"]["steps"])
+    changed = " ".join(step.get("run", "") for step in jobs["check-changed"]["steps"])
+    assert "--changed-since $BASE_SHA" in changed
+    assert jobs["check-changed"]["if"] == "github.event_name == 'pull_request'"
+
+
+# -----------------------------------------------------------------------------
+# Readers see the archived copy beside the reference
+# -----------------------------------------------------------------------------
+
+
+def test_archived_copy_is_a_web_link_with_its_date_or_nothing():
+    import archive_links
+
+    copy = archive_links.archived_copy({"archiveurl": " https://web.archive.org/web/2004/x ", "archivedate": "2004-04-15"})
+    assert copy == archive_links.ArchivedCopy("https://web.archive.org/web/2004/x", "2004-04-15")
+    assert archive_links.archived_copy_html(copy) == \
+        '<a class="archived-copy" href="https://web.archive.org/web/2004/x">Archived copy</a> (2004-04-15).'
+    assert archive_links.archived_copy({"ArchiveURL": "https://a.example/x"}).date == ""  # fields ignore case
+    assert archive_links.archived_copy({"archiveurl": "https://a.example/x", "archivedate": "soon"}).date == ""
+    assert archive_links.archived_copy({"archiveurl": "javascript:alert(1)"}) is None
+    assert archive_links.archived_copy({"url": "https://a.example/x"}) is None
+
+
+def test_footnotes_and_the_sources_page_show_the_archived_copy(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from sitebuild import build_site
+
+    site = FIXTURE / "archived-copy"
+    copy_dir = tmp_path / "fixture"
+    shutil.copytree(site, copy_dir, ignore=shutil.ignore_patterns(".cache"))
+    (copy_dir / "mkdocs.yml").write_text(
+        (site / "mkdocs.yml").read_text(encoding="utf-8")
+        .replace("../../base.yml", str(FIXTURE.parent / "base.yml"))
+        .replace("../../../../hooks/", f"{ROOT / 'hooks'}/"), encoding="utf-8")
+    built = build_site(copy_dir / "mkdocs.yml", tmp_path / "out")
+    archive = "https://web.archive.org/web/20040415020811/http://en.wikipedia.org:80/wiki/Humanoid"
+    page = BeautifulSoup((built / "claims" / "page" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    sources = BeautifulSoup((built / "sources" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    for place in (page.select_one("li#fn\\:example2004humanoid"), sources.select_one("li#source-example2004humanoid")):
+        link = place.select_one("a.archived-copy")
+        assert link["href"] == archive and link.text == "Archived copy"
+        assert "Archived copy (2004-04-15)." in place.get_text()
+    for place in (page.select_one("li#fn\\:example2005plain"), sources.select_one("li#source-example2005plain")):
+        assert place.select_one("a.archived-copy") is None
