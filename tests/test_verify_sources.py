@@ -448,3 +448,53 @@ def test_footnotes_and_the_sources_page_show_the_archived_copy(tmp_path):
         assert "Archived copy (2004-04-15)." in place.get_text()
     for place in (page.select_one("li#fn\\:example2005plain"), sources.select_one("li#source-example2005plain")):
         assert place.select_one("a.archived-copy") is None
+
+
+# -----------------------------------------------------------------------------
+# More of the rules
+# -----------------------------------------------------------------------------
+
+
+def test_a_pinned_version_is_compared_with_itself_and_a_later_change_is_named(tmp_path, server):
+    (tmp_path / "bib").mkdir()
+    (tmp_path / "bib" / "pinned.bib").write_text("""@misc{pinned2022meaning,
+  author        = {Piantasodi, Steven T. and Hill, Felix},
+  title         = {Meaning without reference in large language models},
+  year          = {2022},
+  eprint        = {2208.02957v1},
+  archivePrefix = {arXiv}
+}
+""", encoding="utf-8")
+    status, text, found = run(tmp_path, server)
+    assert found == ["bib/pinned.bib:5:1: SRC004"], text
+    assert "cites arXiv 2208.02957v1; the current version v2 differs" in text
+    assert status == 0
+
+
+def test_the_time_budget_bounds_every_retry():
+    now = [0.0]
+    http = verify_sources.Http(Settings(budget=5.0, backoff=10.0, host_interval=0.0),
+                               clock=lambda: now[0], sleep=lambda seconds: now.__setitem__(0, now[0] + seconds))
+    http._once = lambda *args: verify_sources.Response(503, "https://x.example/", {})
+    with pytest.raises(verify_sources.Unreachable, match="time budget is spent"):
+        http.request("GET", "https://x.example/")
+    assert now[0] == 0.0  # the 10 s wait would pass the budget, so it is not even started
+
+
+def test_a_servers_retry_after_is_honoured_up_to_the_cap():
+    waits = []
+    answers = iter([verify_sources.Response(429, "u", {"retry-after": "7"}), verify_sources.Response(200, "u", {})])
+    http = verify_sources.Http(Settings(max_wait=5.0, host_interval=0.0), sleep=waits.append)
+    http._once = lambda *args: next(answers)
+    assert http.request("GET", "https://x.example/").status == 200
+    assert waits == [5.0]
+
+
+def test_the_recorded_responses_are_the_files_the_readme_lists():
+    import hashlib
+
+    listed = dict(line.split()[::-1] for line in (FIXTURE / "README.md").read_text(encoding="utf-8").splitlines()
+                  if re.fullmatch(r"\s+[0-9a-f]{64}  \S+", line))
+    on_disk = {str(path.relative_to(FIXTURE)): hashlib.sha256(path.read_bytes()).hexdigest()
+               for folder in ("arxiv", "crossref", "wayback") for path in (FIXTURE / folder).iterdir()}
+    assert on_disk == listed
