@@ -103,6 +103,8 @@ class Services(BaseHTTPRequestHandler):
                 return self._send(200, recorded.read_bytes(), "application/json")
             missing = RECORDED["crossref"] / f"{doi.replace('/', '_')}.txt"
             return self._send(404, missing.read_bytes(), "text/plain") if missing.exists() else self._send(500)
+        if url.path.startswith("/save/"):  # Save Page Now's answer: a redirect to the new copy
+            return self._send(302, b"", location=f"/web/20261201093000/{url.path[len('/save/'):]}")
         if url.path == "/wayback/available":
             page = urllib.parse.urlsplit(query["url"][0]).path
             name = "found" if page in ARCHIVED_PAGES else "not-found"
@@ -498,3 +500,13 @@ def test_the_recorded_responses_are_the_files_the_readme_lists():
     on_disk = {str(path.relative_to(FIXTURE)): hashlib.sha256(path.read_bytes()).hexdigest()
                for folder in ("arxiv", "crossref", "wayback") for path in (FIXTURE / folder).iterdir()}
     assert on_disk == listed
+
+
+def test_save_asks_for_a_fresh_copy_of_a_live_page_and_suggests_it(planted, server):
+    _, text, found = run(planted, server, "--save", "--keys", "archivable2024", "deadnocopy2025")
+    assert found == ["bib/sources.bib:90:1: SRC008", "bib/sources.bib:132:1: SRC011"], text
+    assert f"the Wayback Machine made a fresh copy of {server}/links/archived" in text
+    assert f"fix: archiveurl = {{https://web.archive.org/web/20261201093000/{server}/links/archived}}" in text
+    assert "fix: archivedate = {2026-12-01}" in text
+    saved = [path for _, path, _ in Services.log if path.startswith("/save/")]
+    assert saved == [f"/save/{server}/links/archived"]  # a dead page is not saved (it would keep a 404)

@@ -613,14 +613,18 @@ class Verifier:
         if not result.alive:
             add("SRC010", line, f"entry '{source.key}': {url} not checked: {_why(result)}")
             return
+        fresh = self._save(source, url, add) if self.settings.save else None
+        if fresh:
+            snapshot = record["archive"] = {**fresh, "fresh": True}
         has_copy = bool(source.entry.fields.get("archiveurl", "").strip())
-        if snapshot and not has_copy:
-            add("SRC011", line, f"entry '{source.key}': the Wayback Machine has a copy of {url}",
+        if snapshot and (fresh or not has_copy):
+            what = "made a fresh copy" if fresh else "has a copy"
+            add("SRC011", line, f"entry '{source.key}': the Wayback Machine {what} of {url}",
                 _archive_fix(snapshot) + f"\nurldate = {{{self.today}}}")
         elif not snapshot and not has_copy:
             add("SRC012", line, f"entry '{source.key}': the Wayback Machine has no copy of {url}")
 
-    # The closest archived copy of a web source (after Save Page Now, with --save), or None.
+    # The closest archived copy of a web source, or None.
     def _snapshot(self, source, url: str, add) -> dict | None:
         query = urllib.parse.urlencode({"url": url})
         try:
@@ -635,8 +639,9 @@ class Verifier:
         if closest and closest.get("available") and str(closest.get("status", "200")).startswith("2"):
             return {"url": closest["url"].replace("http://web.archive.org/", "https://web.archive.org/", 1),
                     "date": _timestamp_date(closest.get("timestamp", ""))}
-        return self._save(source, url, add) if self.settings.save else None
+        return None
 
+    # Ask Save Page Now (--save) for a fresh copy of a live page; it answers with the copy's address.
     def _save(self, source, url: str, add) -> dict | None:
         try:
             response = self.http.request("GET", self.settings.save_api + url)
