@@ -34,7 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Check every source against arXiv, Crossref and the live web: the one target that uses the
-# network, never part of build or test. SAVE=1 asks the Wayback Machine for missing copies;
+# network, never part of build or test. SAVE=1 asks the Wayback Machine for fresh copies;
 # VERIFY_ARGS passes more options (e.g. --json report.json --markdown summary.md).
 verify-sources: $(STAMP)
 	$(BIN)/python tools/verify_sources.py $(if $(SAVE),--save) $(VERIFY_ARGS)

@@ -14,7 +14,7 @@ For each entry read from bib/ (with the build's own reader, hooks/bibfiles.py):
   permanent ones reported; timeouts, 429 and 5xx are retried with back-off, within a bound on
   retries and on total time; one request at a time per host, at a polite interval;
 - a web source (neither arXiv nor DOI) is looked up in the Wayback Machine's availability API;
-  `--save` asks Save Page Now for a fresh copy when there is none.
+  `--save` asks Save Page Now for a fresh copy of each live one.
 
 Problems are printed ruff-style (`path:line:col: CODE message`, then the record's values as the
 fix), and optionally written as JSON and as a Markdown summary (for $GITHUB_STEP_SUMMARY). The
