@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check-site test serve offline claims bench lock clean
+.PHONY: build check-site test serve offline claims bench verify-sources lock clean
 
 # Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
@@ -38,6 +38,12 @@ claims: $(STAMP)
 # Build times against plain MkDocs at three sizes (bench/run.py; see docs/contributing/performance.md).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Check every source against arXiv, Crossref and the live web: the one target that uses the
+# network, never part of build or test. SAVE=1 asks the Wayback Machine for fresh copies;
+# VERIFY_ARGS passes more options (e.g. --json report.json --markdown summary.md).
+verify-sources: $(STAMP)
+	$(BIN)/python tools/verify_sources.py $(if $(SAVE),--save) $(VERIFY_ARGS)
 
 # Re-pin every dependency (exact versions and hashes) from requirements.in.
 lock: $(STAMP)

@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from citelib import bib, entries, formatting, htmlcheck, rendered, settings
+from citelib import archive, bib, entries, formatting, htmlcheck, rendered, settings
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, share_parsed_bibliography
 from citelib.pagecheck import check_page, front_matter_lines
@@ -68,8 +68,10 @@ def on_pre_build(config) -> None:
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
         return
     formatting.install_plain_latex_fast_path()
-    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(registry))
-    memo = formatting.cached(registry.reference_text, lambda: state.bibliography.sources, state.disk_cache,
+    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(registry, archive.WORDING))
+    # Each formatted reference ends with its archived copy, if the entry has one (archive.py).
+    with_archive = archive.with_archived_copy(registry.reference_text, lambda: state.bibliography.sources)
+    memo = formatting.cached(with_archive, lambda: state.bibliography.sources, state.disk_cache,
                              on_error=lambda source, error: bib.report_unformattable(source, error, state.report))
     registry.reference_text = lambda citation: state.guard.reference_token(
         entries.safe_reference_html(memo(citation)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
-from citelib import pagemeta
+from citelib import pagemeta, templates
 from citelib.state import require_citations, state
 
 
@@ -33,7 +33,7 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
     page.meta["sources_head"] = pagemeta.scholar_tags(facts, author, [entry for _, entry in cited])
     page.meta["sources_jsonld"] = pagemeta.json_ld(facts, author, config.site_name, config.site_url or "",
                                                    sources_address, cited)
-    template = config.theme.get_env().get_template("partials/citations/cite-this-page.html")
+    template = templates.get_template(config, "partials/citations/cite-this-page.html")
     return html_text + "\n" + template.render(
         author=author, title=facts.title, site_name=config.site_name, year=pagemeta.citation_year(facts.changed),
         url=facts.address, bibtex=pagemeta.page_bibtex(facts, author, config.site_name)) + "\n"

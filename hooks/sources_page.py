@@ -14,7 +14,7 @@ import re
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-from citelib import entries
+from citelib import entries, templates
 from citelib.claims import in_reading_order
 from citelib.state import require_citations, state
 
@@ -64,7 +64,7 @@ def on_post_page(output: str, *, page, config) -> str:
     for seen in in_reading_order(list(state.pages.values()), lambda p: p.url, _order):
         for marker in seen.reading.markers if seen.reading else []:
             by_key.setdefault(marker.label, []).append((seen, marker))
-    template = config.theme.get_env().get_template("partials/citations/cited-by.html")
+    template = templates.get_template(config, "partials/citations/cited-by.html")
     return CITED_BY_SLOT.sub(lambda m: template.render(pages=_citing_pages(by_key.get(m[1], []), page.url)), output)
 
 
@@ -79,7 +79,7 @@ def _sources_list(config) -> str:
         if groups[name]:
             items = [{"key": key, "reference": _reference_html(registry, key)} for _, key in sorted(groups[name])]
             shown.append({"id": name, "heading": heading, "sources": items})
-    template = config.theme.get_env().get_template("partials/citations/sources-list.html")
+    template = templates.get_template(config, "partials/citations/sources-list.html")
     return template.render(groups=shown)
 
 

@@ -86,4 +86,5 @@ def test_every_fixture_code_is_documented_for_contributors():
 
 def test_every_code_that_pages_and_bib_can_trigger_has_a_fixture():
     covered = {line.split()[1] for case in CASES for line in expected_problems(case)}
-    assert covered >= set(KINDS) - {"PLG001"}
+    # PLG001 needs another plugin version; SIT001 is the built-site check's (tests/test_site_check.py).
+    assert covered >= set(KINDS) - {"PLG001", "SIT001"}

@@ -199,6 +199,15 @@ def check_source(source: Source, report: Report) -> None:
     if links["url"] and not URL.fullmatch(links["url"]):
         add(source.path, source.field_line("url"), 1, "BIB004",
             f"entry '{source.key}' has url '{links['url']}', which is not an http(s) address")
+    # The archived copy readers see beside the link (hooks/citelib/archive.py; CONTRIBUTING.md).
+    archive_url = entry.fields.get("archiveurl", "").strip()
+    if archive_url and not URL.fullmatch(archive_url):
+        add(source.path, source.field_line("archiveurl"), 1, "BIB004",
+            f"entry '{source.key}' has archiveurl '{archive_url}', which is not an http(s) address")
+    archive_date = entry.fields.get("archivedate", "").strip()
+    if archive_date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", archive_date):
+        add(source.path, source.field_line("archivedate"), 1, "BIB003",
+            f"entry '{source.key}' has archivedate '{archive_date}', not a date like 2024-05-01")
     if links["doi"] and not DOI.fullmatch(links["doi"]):
         add(source.path, source.field_line("doi"), 1, "BIB005",
             f"entry '{source.key}' has a malformed DOI '{links['doi']}'")

@@ -24,6 +24,8 @@ PLAIN_TEXT = PlainTextBackend()
 # What a formatted reference may contain once rendered: inline text markup and http(s) links.
 REFERENCE_TAGS = {"a", "em", "strong", "i", "b", "code", "span", "sub", "sup", "br"}
 REFERENCE_ATTRIBUTES = {"a": {"href"}}
+# The only class a reference may carry: the archived copy's link (archive.py).
+REFERENCE_CLASSES = {"a": {"archived-copy"}}
 REFERENCE_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -36,7 +38,7 @@ def safe_reference_html(reference_markdown: str) -> str:
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return nh3.clean(rendered, tags=REFERENCE_TAGS, attributes=REFERENCE_ATTRIBUTES,
-                     url_schemes=REFERENCE_SCHEMES, link_rel=None)
+                     allowed_classes=REFERENCE_CLASSES, url_schemes=REFERENCE_SCHEMES, link_rel=None)
 
 
 # The group of the sources page an entry belongs to: papers, posts or books.

@@ -41,8 +41,9 @@ def entry_key(source) -> str:
     return hashlib.sha256((source.macros + "\0" + source.text).encode("utf-8")).hexdigest()
 
 
-# What the formatted text depends on besides the entry: the code that formats it.
-def formatter_version(registry) -> str:
+# What the formatted text depends on besides the entry: the code that formats it, and any
+# `wording` our own wrappers add (a new wording starts the disk cache afresh).
+def formatter_version(registry, *wording: str) -> str:
     versions = []
     for name in ("mkdocs-bibtex", "pybtex", "latexcodec"):
         try:
@@ -50,7 +51,7 @@ def formatter_version(registry) -> str:
         except metadata.PackageNotFoundError:
             versions.append(f"{name}==?")
     kind = type(registry)
-    return ";".join(versions + [f"{kind.__module__}.{kind.__qualname__}",
+    return ";".join(versions + list(wording) + [f"{kind.__module__}.{kind.__qualname__}",
                                 f"footnote_format={getattr(registry, 'footnote_format', '')}"])
 
 

@@ -1,0 +1,22 @@
+"""The Jinja templates the citation hooks write HTML with (overrides/partials/citations/).
+
+They are looked up in the theme first, so a site's own custom_dir can override them, then in this
+project's overrides/ folder, so a site that has no custom_dir (a test fixture, a fork that
+changed the theme) still finds them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+# This project's overrides folder, beside hooks/.
+OVERRIDES = Path(__file__).resolve().parent.parent.parent / "overrides"
+
+
+# A template by name ("partials/citations/cited-by.html") from the theme's environment.
+def get_template(config, name: str):
+    env = config.theme.get_env()
+    overlay = env.overlay(loader=ChoiceLoader([env.loader, FileSystemLoader(str(OVERRIDES))]))
+    return overlay.get_template(name)
