@@ -89,7 +89,14 @@ def on_pre_build(config: MkDocsConfig) -> None:
     except UnicodeDecodeError as error:
         log.warning("glossary: %s is not UTF-8 (byte %d); no hover definitions in this build", path, error.start)
         return
-    terms = parse_glossary(text)
+    repeats: list[tuple[str, int]] = []
+    terms = parse_glossary(text, repeats)
+    # A second definition of a term would be dropped without a word: say so (strict builds stop).
+    for term, line in repeats:
+        log.warning(
+            "glossary: %s:%d: the term %r is defined again; only its first definition is used. "
+            "Keep one definition of each term.", path, line, term,
+        )
     for term, definition in terms.items():
         title = plain_text(definition)
         if not title:
@@ -155,18 +162,27 @@ def atomize(el: etree.Element) -> None:
 
 
 # Read the terms of a Markdown definition list and the first definition of each, in order.
-def parse_glossary(text: str) -> dict[str, str]:
+# A term defined again is added to `repeats`, when given, with the line it stands on.
+def parse_glossary(text: str, repeats: list[tuple[str, int]] | None = None) -> dict[str, str]:
     terms: dict[str, str] = {}
+    first_lines: dict[str, int] = {}
     term: str | None = None
+    term_line = 0
     definition: list[str] | None = None
     fence: str | None = None
 
     # Keep the definition being read, if any, under the current term.
     def finish() -> None:
-        if term is not None and definition is not None and term not in terms:
+        if term is None or definition is None:
+            return
+        if term not in terms:
             terms[term] = " ".join(part.strip() for part in definition)
+            first_lines[term] = term_line
+        # A second ":" line under the same term is one more definition of it, not a repeated term.
+        elif repeats is not None and first_lines[term] != term_line and (term, term_line) not in repeats:
+            repeats.append((term, term_line))
 
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
 
         # Skip fenced code, which may look like anything.
@@ -201,6 +217,7 @@ def parse_glossary(text: str) -> dict[str, str]:
         definition = None
         is_term = not stripped.startswith(("#", "<", "*[", "[^", ":"))
         term = stripped if is_term else None
+        term_line = number
 
     finish()
     return terms

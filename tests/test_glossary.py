@@ -110,6 +110,34 @@ def test_glossary_source_defines_required_terms():
     assert lines[-1] == "## References"
 
 
+# Each term is defined once and the terms are in alphabetical order, read as Markdown renders them.
+def test_glossary_terms_are_defined_once_in_alphabetical_order():
+    rendered = markdown.markdown(GLOSSARY_MD.read_text(encoding="utf-8"), extensions=["def_list"])
+    terms = [html.unescape(re.sub(r"<[^>]+>", "", term)).strip()
+             for term in re.findall(r"<dt>(.*?)</dt>", rendered, re.S)]
+    assert terms, "docs/glossary.md has no definition list"
+    repeated = sorted({term for term in terms if terms.count(term) > 1})
+    assert not repeated, f"terms defined more than once in docs/glossary.md: {repeated}"
+    for before, after in zip(terms, terms[1:]):
+        assert before.casefold() < after.casefold(), (
+            f"docs/glossary.md: {after!r} comes after {before!r}; keep the terms in alphabetical order"
+        )
+
+
+# A term defined twice is reported with the line of its second definition; the first one is kept.
+def test_repeated_term_is_reported_with_its_line():
+    text = (
+        "# Glossary\n\nScheming\n:   First.[@a]\n\nSycophancy\n:   Agreeing.[@b]\n"
+        "    More of it.\n:   A second definition of the same term.[@b]\n\n"
+        "Scheming\n:   Second.[@c]\n\n## References\n"
+    )
+    repeats: list[tuple[str, int]] = []
+    terms = glossary.parse_glossary(text, repeats)
+    assert terms["Scheming"] == "First.[@a]"
+    assert terms["Sycophancy"] == "Agreeing.[@b] More of it."
+    assert repeats == [("Scheming", 11)]
+
+
 # Every term in the built glossary has a definition that carries a citation marker.
 def test_every_glossary_term_has_a_cited_definition(built_site):
     page = page_html(built_site, "glossary.md")
