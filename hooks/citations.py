@@ -34,7 +34,7 @@ from citelib import formatting as formatcache
 from citelib.bib import Bibliography
 from buildstate import state
 from citelib.pagecheck import ContentRules, check_page, front_matter_lines
-from citelib.scan import Scan
+from citelib.scan import MarkdownSettings, Scan
 
 log = logging.getLogger("mkdocs.hooks.citations")
 
@@ -116,8 +116,10 @@ def on_pre_build(config) -> None:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     shown = os.path.relpath(page.file.abs_src_path, state.root)
     state.report.clear_path(shown)
+    # The checks read the page with the very Markdown extensions that will render it.
+    settings = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
     page_scan = check_page(shown, page.file.src_uri, markdown, _front_matter_lines(page, markdown),
-                           state.bibliography, state.rules, state.report)
+                           state.bibliography, state.rules, state.report, settings)
     state.scans[page.file.src_uri] = page_scan
     return _guard(page_scan)
 
@@ -182,8 +184,11 @@ def _guard(page_scan: Scan) -> str:
             edits.append((citation.start, citation.end, _canonical(citation.cites)))
         else:
             edits.append((citation.start, citation.start + 1, _hide("[")))
-    for start, _ in page_scan.text_brackets:
+    # Bracketed text, escaped brackets and citations inside attributes stay as written.
+    for start, _ in page_scan.text_brackets + page_scan.escaped:
         edits.append((start, start + 1, _hide("[")))
+    for citation in page_scan.in_attributes:
+        edits.append((citation.start, citation.start + 1, _hide("[")))
     pieces, cursor = [], 0
     for start, end, replacement in sorted(edits):
         pieces.append(text[cursor:start])

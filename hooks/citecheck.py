@@ -16,13 +16,15 @@ from mkdocs.utils.yaml import yaml_load
 from citelib import bib as bibfiles
 from citelib.diagnostics import Report
 from citelib.pagecheck import ContentRules, check_page, front_matter_lines
+from citelib.scan import MarkdownSettings
 
 # -----------------------------------------------------------------------------
 # Settings
 # -----------------------------------------------------------------------------
 
 
-# The bits of mkdocs.yml the checks need: docs folder, bib folder, content rules, allow-list.
+# The bits of mkdocs.yml the checks need: docs folder, bib folder, content rules, allow-list,
+# and the Markdown extensions that decide what is code.
 def read_settings(config_file: Path) -> dict:
     with open(config_file, encoding="utf-8") as handle:
         config = yaml_load(handle) or {}
@@ -36,6 +38,7 @@ def read_settings(config_file: Path) -> dict:
         "bib_dir": bib_dir,
         "rules": ContentRules(tuple(citations.get("content", ()))),
         "allowed": dict(citations.get("uncited_sources", {}) or {}),
+        "markdown": MarkdownSettings.from_yaml(config.get("markdown_extensions", [])),
     }
 
 
@@ -59,7 +62,7 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
-                          offset, bibliography, settings["rules"], page_report)
+                          offset, bibliography, settings["rules"], page_report, settings["markdown"])
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
     bibfiles.check_orphans(bibliography, cited, settings["allowed"], root / "mkdocs.yml", "mkdocs.yml", report)
     return report
