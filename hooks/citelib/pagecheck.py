@@ -59,8 +59,8 @@ def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
             if cite.key not in bibliography and cite.key not in bibliography.broken:
                 add(cite.offset, "CIT001", f"unknown citation key '{cite.key}'{_suggest(cite.key, bibliography)}")
     for citation in page.in_attributes:
-        add(citation.start, "CIT004", f"citation {page.text[citation.start:citation.end]!r} stands inside an "
-            "HTML attribute, where it can never become a marker")
+        add(citation.start, "CIT004", f"citation {page.text[citation.start:citation.end]!r} stands inside a "
+            "tag's attribute, where it can never become a marker")
     for start, end in page.text_brackets:
         for key, offset in prefixed_keys(page.text, start + 1, end - 1):
             if key not in bibliography:
