@@ -121,6 +121,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     page_scan = check_page(shown, page.file.src_uri, markdown, _front_matter_lines(page, markdown),
                            state.bibliography, state.rules, state.report, settings)
     state.scans[page.file.src_uri] = page_scan
+    # Markdown would fail on the page with a traceback; the build goes on to report PAG002 instead.
+    if page_scan.render_error:
+        return ""
     return _guard(page_scan)
 
 

@@ -43,6 +43,9 @@ KINDS: dict[str, Kind] = {
         # Pages
         Kind("PAG001", "uncited-page",
              "Every page of a content section makes claims: cite their sources with [@key]."),
+        Kind("PAG002", "unrenderable-page",
+             "Python-Markdown fails on this page; a footnote definition inside another one's body is "
+             "the known cause: move it out, unindented, to the end of the page."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

@@ -41,6 +41,9 @@ def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
         line, col = line_col(starts, offset)
         report.add(shown_path, line + line_offset, col, code, message)
 
+    if page.render_error:
+        add(0, "PAG002", f"Python-Markdown cannot render this page ({page.render_error})")
+        return page
     _check_citations(page, bibliography, add)
     _check_footnotes(page, bibliography, add)
     if rules.requires_citations(src_uri) and not page.citations:

@@ -41,7 +41,7 @@ SITE_EXTENSION_CONFIGS = {"toc": {"permalink": True}}
 
 # Where a marker landed in the rendered HTML, strongest first: a bracket seen in text is prose
 # even if its heading's id repeats it in an attribute.
-TEXT, LINK, CODE, HIDDEN, ATTRIBUTE = "text", "link", "code", "hidden", "attribute"
+TEXT, LINK, CONSUMED, CODE, HIDDEN, ATTRIBUTE = "text", "link", "consumed", "code", "hidden", "attribute"
 CODE_TAGS = {"code", "pre", "kbd", "samp"}
 HIDDEN_TAGS = {"script", "style", "template", "textarea", "title"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -93,6 +93,8 @@ class Scan:
     in_attributes: list[Citation] = field(default_factory=list)
     footnote_refs: list[tuple[str, int]] = field(default_factory=list)
     footnote_defs: list[FootnoteDef] = field(default_factory=list)
+    # Why Python-Markdown cannot render the page at all, if it cannot (then nothing else is read).
+    render_error: str = ""
 
     @property
     def valid_citations(self) -> list[Citation]:
@@ -168,8 +170,13 @@ def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
         pieces += [text[cursor:offset], marker]
         cursor = offset
     pieces.append(text[cursor:])
-    rendered, definitions = _render("".join(pieces), settings or SITE_SETTINGS)
-    where = _where_markers_landed(rendered, markers)
+    try:
+        rendered, definitions = _render("".join(pieces), settings or SITE_SETTINGS)
+    except Exception as error:  # noqa: BLE001 - any failure of the renderer is the page's problem
+        _RENDERERS.clear()  # a renderer that failed half-way may hold state
+        result.render_error = f"{type(error).__name__}: {error}"
+        return result
+    where, listed = _where_markers_landed(rendered, markers, base)
 
     citation_of: dict[int, Citation] = {}
     for index, match in enumerate(brackets):
@@ -181,7 +188,8 @@ def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
     defined = {}
     for key, body in definitions.items():
         found = markers.pattern.match(key)
-        if found is None:
+        # A definition nested in another one's body is read, but Markdown never lists it.
+        if found is None or markers.index(found) not in listed:
             continue
         index = markers.index(found) - base
         if 0 <= index < len(footnotes):
@@ -215,10 +223,12 @@ def _classify_bracket(text: str, match: re.Match, opened: str, closed: str, resu
         citation = parse_citation(body, match.start() + 1, match.start(), match.end())
         result.in_attributes.append(citation)
         return None
-    # `[text](url)` and `[@x](y)` are links even where Markdown finds no link (an image, a bad
-    # target); a bracket that renders inside a link, or a `[label]: url` definition that renders
-    # nowhere, is one too. Text partly in code (`[@a `b] c`) is not a citation either.
-    is_link = after == "(" or opened == LINK or (opened == "" and after == ":")
+    # A bracket is a link when Markdown made it one (it stands in a link, or Markdown consumed its
+    # brackets); `[@x](y)` that renders nowhere or as an image's alt text, and a `[label]: url`
+    # definition (which renders nowhere), count as links too. Text partly in code (`[@a `b] c`) is
+    # not a citation either.
+    is_link = opened in (LINK, CONSUMED) or (opened in ("", ATTRIBUTE) and after == "(") \
+        or (opened == "" and after == ":")
     if is_link or not is_citation_shaped or closed != opened:
         result.text_brackets.append(span)
         return None
@@ -228,7 +238,7 @@ def _classify_bracket(text: str, match: re.Match, opened: str, closed: str, resu
 
 
 def _strongest(places: set[str]) -> str:
-    for place in (TEXT, LINK, CODE, HIDDEN, ATTRIBUTE):
+    for place in (TEXT, LINK, CONSUMED, CODE, HIDDEN, ATTRIBUTE):
         if place in places:
             return place
     return ""
@@ -284,8 +294,10 @@ def _render(text: str, settings: MarkdownSettings) -> tuple[str, dict[str, str]]
     return rendered, definitions
 
 
-# Marker number -> the places (text, link, code, hidden, attribute) where it appears.
-def _where_markers_landed(rendered: str, markers: _Markers) -> dict[int, set[str]]:
+# Marker number -> the places (text, link, code, hidden, attribute) where it appears; and the
+# markers in the ids of list items (the footnotes Markdown lists). Even numbers below
+# `opening_below` stand right after a bracket's "[".
+def _where_markers_landed(rendered: str, markers: _Markers, opening_below: int) -> tuple[dict[int, set[str]], set[int]]:
     reader = _MarkerReader()
     reader.feed(rendered)
     reader.close()
@@ -298,11 +310,15 @@ def _where_markers_landed(rendered: str, markers: _Markers) -> dict[int, set[str
         offset += len(piece)
     for match in markers.pattern.finditer(joined):
         place = reader.pieces[bisect_right(starts, match.start()) - 1][0]
-        where.setdefault(markers.index(match), set()).add(place)
+        # A bracket that Markdown consumed (a link, an image) no longer stands before its marker.
+        index = markers.index(match)
+        if place == TEXT and index < opening_below and index % 2 == 0 and joined[match.start() - 1] != "[":
+            place = CONSUMED
+        where.setdefault(index, set()).add(place)
     for value in reader.attributes:
         for index in markers.indices(value):
             where.setdefault(index, set()).add(ATTRIBUTE)
-    return where
+    return where, {index for value in reader.list_item_ids for index in markers.indices(value)}
 
 
 # Reads rendered HTML as a browser would and sorts its text by where it stands.
@@ -312,14 +328,24 @@ class _MarkerReader(HTMLParser):
         self.open: list[str] = []
         self.pieces: list[tuple[str, str]] = []
         self.attributes: list[str] = []
+        self.list_item_ids: list[str] = []
 
     def handle_starttag(self, tag, attrs) -> None:
-        self.attributes.extend(value for _, value in attrs if value)
+        self._attributes(attrs)
+        if tag == "li":
+            self.list_item_ids.extend(value for name, value in attrs if name == "id" and value)
         if tag not in VOID_TAGS:
             self.open.append(tag)
 
     def handle_startendtag(self, tag, attrs) -> None:
-        self.attributes.extend(value for _, value in attrs if value)
+        self._attributes(attrs)
+
+    # Names count too: a browser reads `<https://x.org/[@k]>` as a tag with attribute `[@k]`.
+    def _attributes(self, attrs) -> None:
+        for name, value in attrs:
+            self.attributes.append(name)
+            if value:
+                self.attributes.append(value)
 
     def handle_endtag(self, tag) -> None:
         if tag in self.open:
@@ -338,16 +364,14 @@ class _MarkerReader(HTMLParser):
     def handle_pi(self, data) -> None:
         self.pieces.append((HIDDEN, data))
 
+    # Inside any script is hidden, inside any code element is code (a link in a <pre> too).
     def _place(self) -> str:
-        # Tags stay open until closed, so the innermost relevant one decides.
-        for tag in reversed(self.open):
-            if tag in HIDDEN_TAGS:
-                return HIDDEN
-            if tag in CODE_TAGS:
-                return CODE
-            if tag == "a":
-                return LINK
-        return TEXT
+        open_tags = set(self.open)
+        if open_tags & HIDDEN_TAGS:
+            return HIDDEN
+        if open_tags & CODE_TAGS:
+            return CODE
+        return LINK if "a" in open_tags else TEXT
 
 
 # -----------------------------------------------------------------------------
