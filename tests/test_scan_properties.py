@@ -174,6 +174,7 @@ REGRESSIONS = [
     "> <p title=\"[@k0](u)\">x</p>\n",                  # a link Markdown makes inside an attribute
     "alpha\n\n<div>\n<https://x.org/[@k0]>\n</div>\n",   # an "autolink" a browser reads as a tag
     "[^f0]: a\n\n    [^f1]: b\n\n[^f2]: c\n",             # nested definitions: Markdown fails
+    "a\n\n> [^f0]: [@k0]\n>\n> <p title=\"[^f0] [@k1]\">x</p>\n",  # a resolved reference breaks a tag
 ]
 
 
@@ -193,6 +194,7 @@ REGRESSIONS = [
 @example(REGRESSIONS[10]).via("regression")
 @example(REGRESSIONS[11]).via("regression")
 @example(REGRESSIONS[12]).via("regression")
+@example(REGRESSIONS[13]).via("regression")
 def test_the_scanner_reads_as_citations_exactly_the_citations_markdown_shows_as_text(page):
     found = scan(page)
     try:

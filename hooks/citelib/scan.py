@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import markdown as python_markdown
-from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 
 # -----------------------------------------------------------------------------
 # Patterns
@@ -171,7 +171,7 @@ def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
         cursor = offset
     pieces.append(text[cursor:])
     try:
-        rendered, definitions = _render("".join(pieces), settings or SITE_SETTINGS)
+        rendered, definitions, resolved = _render("".join(pieces), settings or SITE_SETTINGS, markers)
     except Exception as error:  # noqa: BLE001 - any failure of the renderer is the page's problem
         _RENDERERS.clear()  # a renderer that failed half-way may hold state
         result.render_error = f"{type(error).__name__}: {error}"
@@ -199,7 +199,7 @@ def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
     for index, match in enumerate(footnotes):
         if index in defined:
             result.footnote_defs.append(defined[index])
-        elif _strongest(where.get(base + index, set())) in (TEXT, LINK):
+        elif base + index in resolved or _strongest(where.get(base + index, set())) in (TEXT, LINK, CONSUMED):
             result.footnote_refs.append((match["label"], match.start()))
         elif _strongest(where.get(base + index, set())) in (CODE, HIDDEN):
             result.code.append((match.start(), match.end()))
@@ -279,19 +279,62 @@ class _Markers:
 _RENDERERS: dict[tuple, python_markdown.Markdown] = {}
 
 
-# HTML of `text` rendered as the site renders it, and the footnote definitions Markdown found.
-def _render(text: str, settings: MarkdownSettings) -> tuple[str, dict[str, str]]:
+# HTML of `text` rendered as the site renders it, the footnote definitions Markdown found, and the
+# markers of the footnote references it resolved.
+def _render(text: str, settings: MarkdownSettings, markers: _Markers) -> tuple[str, dict[str, str], set[int]]:
     md = _RENDERERS.get(settings.cache_key)
     if md is None:
         md = _RENDERERS[settings.cache_key] = python_markdown.Markdown(
             extensions=list(settings.extensions), extension_configs=settings.configs)
+        if "footnote" in md.inlinePatterns:
+            original = md.inlinePatterns["footnote"]
+            md.inlinePatterns.register(_ResolvingFootnotes(original.pattern, original.footnotes),
+                                       "footnote", 175)
     md.reset()
+    references = md.inlinePatterns["footnote"] if "footnote" in md.inlinePatterns else None
+    if isinstance(references, _ResolvingFootnotes):
+        references.markers, references.resolved = markers, set()
     rendered = md.convert(text)
     definitions: dict[str, str] = {}
     for extension in md.registeredExtensions:
         if isinstance(extension, FootnoteExtension):
             definitions.update(extension.footnotes)
-    return rendered, definitions
+    return rendered, definitions, references.resolved if isinstance(references, _ResolvingFootnotes) else set()
+
+
+# Footnote references as Python-Markdown reads them, though every label carries its own marker:
+# a reference resolves when a definition has the same label without the markers, so the page
+# keeps the shape it has unmarked (a resolved reference is HTML, an unresolved one text).
+class _ResolvingFootnotes(FootnoteInlineProcessor):
+    markers: _Markers | None = None
+    resolved: set[int] = set()
+
+    def handleMatch(self, m, data):
+        found = self.markers.pattern.match(m.group(1)) if self.markers else None
+        if found is None:
+            return super().handleMatch(m, data)
+        label = m.group(1)[found.end():]
+        for key in self.footnotes.footnotes:
+            defined = self.markers.pattern.match(key)
+            if defined is not None and key[defined.end():] == label:
+                self.resolved.add(self.markers.index(found))
+                return super().handleMatch(_Renamed(m, key), data)
+        return None, None, None
+
+
+# A match of a footnote reference, renamed to the definition it resolves to.
+class _Renamed:
+    def __init__(self, match: re.Match, key: str) -> None:
+        self._match, self._key = match, key
+
+    def group(self, index: int = 0) -> str:
+        return self._key if index == 1 else self._match.group(index)
+
+    def start(self, index: int = 0) -> int:
+        return self._match.start(index)
+
+    def end(self, index: int = 0) -> int:
+        return self._match.end(index)
 
 
 # Marker number -> the places (text, link, code, hidden, attribute) where it appears; and the
