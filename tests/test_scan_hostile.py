@@ -107,6 +107,7 @@ OTHER_CASES = [
     ("sourced-aside-in-list-item", "- Text.[^a]\n\n    [^a]: Aside.[@clark2016faulty]\n", set()),
     ("definition-inside-a-paragraph", "Text.[^n]\nmore\n[^n]: Unsourced.\n", {"3:1 FTN004"}),
     ("footnote-reference-in-code", "`[^x]` is how a footnote is written.\n", set()),
+    ("escaped-footnote-reference", "Write \\[^x] for a footnote.\n", set()),
     ("footnote-defined-in-code-only", "Text.[^x]\n\n```\n[^x]: In code.\n```\n", {"1:6 FTN001"}),
     ("nested-definitions-break-markdown",
      "Text.[^a][^c]\n\n[^a]: x[@clark2016faulty]\n\n    [^b]: y\n\n[^c]: z[@clark2016faulty]\n", {"1:1 PAG002"}),

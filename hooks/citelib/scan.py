@@ -199,6 +199,8 @@ def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
     for index, match in enumerate(footnotes):
         if index in defined:
             result.footnote_defs.append(defined[index])
+        elif escaped(text, match.start()):  # `\[^x]` is text, as typed
+            continue
         elif base + index in resolved or _strongest(where.get(base + index, set())) in (TEXT, LINK, CONSUMED):
             result.footnote_refs.append((match["label"], match.start()))
         elif _strongest(where.get(base + index, set())) in (CODE, HIDDEN):
