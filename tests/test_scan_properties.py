@@ -85,7 +85,7 @@ def line(draw) -> str:
 
 @st.composite
 def block(draw, depth: int = 0) -> list[str]:
-    kinds = ["para", "fence", "indented", "table", "html", "deffn"]
+    kinds = ["para", "fence", "indented", "table", "html", "deffn", "other"]
     if depth < 2:
         kinds += ["quote", "list", "admonition"]
     kind = draw(st.sampled_from(kinds))
@@ -112,6 +112,12 @@ def block(draw, depth: int = 0) -> list[str]:
         ]))
     if kind == "deffn":
         return [f"[{FOOTNOTE[0]}]: " + draw(line())]
+    if kind == "other":  # definition lists, headings, abbreviations, link definitions, rules
+        text = draw(line())
+        return draw(st.sampled_from([
+            ["alpha", ": " + text], ["## " + text], [text, "---"], ["*[alpha]: " + text],
+            [f'[ref]: https://example.org "{text}"'], ["***"], [text + " {: title='t' }"],
+        ]))
     inner = draw(blocks(depth + 1))
     if kind == "quote":
         return ["> " + row if row else ">" for row in inner]
