@@ -16,6 +16,9 @@ from bs4 import BeautifulSoup, Comment
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from citelib.bib import Bibliography
+from citelib.diagnostics import Report
+from citelib.pagecheck import ContentRules, check_page
 from citelib.scan import SITE_SETTINGS, scan
 
 CITE = "\x00"  # stands for the next `[@kN]` until the page is numbered
@@ -218,9 +221,14 @@ def test_the_scanner_reads_as_citations_exactly_the_citations_markdown_shows_as_
     assert {d.label for d in found.footnote_defs} == footnotes, page
 
 
+TOKENS = list("[]@^`~>-*|!:#\\ \n\t\r<>/aexk1=\"'{}()_") + [
+    "\u2028", "\u0085", "    ", "```", "[@a]", "[^a]", "[^]:", "<!--", "-->", "!!! note\n", "<div markdown>"]
+
+
 @settings(max_examples=100, derandomize=True, deadline=None)
-@given(st.text(alphabet=st.sampled_from("[]@^`~>-*|!:#\\ \n\t\r\u2028\u0085<>/aexk1=\"'"), max_size=80))
-def test_the_scanner_never_crashes_on_random_markdown(text):
+@given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join))
+def test_the_checks_never_crash_on_random_markdown(text):
     found = scan(text)
     for citation in found.citations:
         assert text[citation.start] == "[" and text[citation.end - 1] == "]"
+    check_page("page.md", "page.md", text, 0, Bibliography(), ContentRules(), Report())
