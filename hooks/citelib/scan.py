@@ -42,8 +42,9 @@ SITE_EXTENSION_CONFIGS = {"toc": {"permalink": True}}
 # Where a marker landed in the rendered HTML, strongest first: a bracket seen in text is prose
 # even if its heading's id repeats it in an attribute.
 TEXT, LINK, CONSUMED, CODE, HIDDEN, ATTRIBUTE = "text", "link", "consumed", "code", "hidden", "attribute"
-CODE_TAGS = {"code", "pre", "kbd", "samp"}
-HIDDEN_TAGS = {"script", "style", "template", "textarea", "title"}
+CODE_TAGS = {"code", "pre"}
+# Never shown to readers (a <textarea> is, so its text counts as text).
+HIDDEN_TAGS = {"script", "style", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
              "track", "wbr"}
 
@@ -99,10 +100,6 @@ class Scan:
     @property
     def valid_citations(self) -> list[Citation]:
         return [citation for citation in self.citations if not citation.error]
-
-    # Citations whose opening bracket lies inside [start, end).
-    def citations_within(self, start: int, end: int) -> list[Citation]:
-        return [c for c in self.valid_citations if start <= c.start < end]
 
 
 # The Markdown settings a page is rendered with: extension names and their configs.
