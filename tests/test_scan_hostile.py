@@ -64,6 +64,7 @@ CODE_CASES = [
     ("stray-backticks-in-list-items", "- one ` tick\n- two ` [@typo]\n", {"2:10 CIT001"}),
     ("stray-backticks-in-quote-lines", "> one ` tick\n>\n> two ` [@typo]\n", {"3:10 CIT001"}),
     # Code spans in tables: cells are split first, so a span cannot cross a cell.
+    ("stray-backticks-in-table-rows", "| a | b |\n| --- | --- |\n| ` | [@typo] |\n| ` | x |\n", {"3:8 CIT001"}),
     ("table-code-span-then-citation", "| a | b |\n| --- | --- |\n| `x` | [@typo] |\n", {"3:10 CIT001"}),
     ("table-citation-inside-code-span", "| a | b |\n| --- | --- |\n| `[@typo]` | y |\n", set()),
     # ...and a code span keeps its pipe: `x | [@typo]` is one cell of code.
