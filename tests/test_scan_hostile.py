@@ -183,8 +183,7 @@ def hostile_site(tmp_path_factory) -> Path:
     (root / "bib" / "sources.bib").write_text((BIB / "sources.bib").read_text())
     config = yaml.safe_load((ROOT / "tests" / "fixtures" / "base.yml").read_text())
     config["hooks"] = [str(ROOT / "hooks" / "citations.py")]
-    config["markdown_extensions"] = yaml.safe_load((ROOT / "mkdocs.yml").read_text().split("markdown_extensions:")[1]
-                                                   .join(["markdown_extensions:", ""]))["markdown_extensions"]
+    config["markdown_extensions"] = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["markdown_extensions"]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
     return build_site(root / "mkdocs.yml", root / "site")
 
