@@ -22,6 +22,7 @@ from citelib import archive, bib, entries, formatting, htmlcheck, rendered, sett
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, share_parsed_bibliography
 from citelib.pagecheck import check_page, front_matter_lines
+from citelib.scan import MarkdownSettings
 from citelib.state import PageState, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -83,8 +84,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     shown = os.path.relpath(page.file.abs_src_path, state.root)
     state.report.clear_path(shown)
     offset = _front_matter_lines(page, markdown)
+    # The checks read the page with the very Markdown extensions that will render it.
+    extensions = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
     page_scan = check_page(shown, page.file.src_uri, markdown, offset, state.bibliography,
-                           state.settings.content, state.report)
+                           state.settings.content, state.report, extensions)
+    if page_scan.render_error:  # Markdown would fail with a traceback; PAG002 is reported instead
+        state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset)
+        return ""
     guarded, stamped = state.guard.markdown_for_plugin(page_scan)
     keys = [page_scan.text[at:].split("]", 1)[0].lstrip("@").split(",", 1)[0].split(";", 1)[0].strip()
             for at in stamped]

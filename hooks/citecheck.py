@@ -17,14 +17,15 @@ from citelib import bib as bibfiles
 from citelib.diagnostics import Report
 from citelib import settings
 from citelib.pagecheck import check_page, front_matter_lines
+from citelib.scan import MarkdownSettings
 
 # -----------------------------------------------------------------------------
 # Settings
 # -----------------------------------------------------------------------------
 
 
-# The bits of mkdocs.yml the checks need: docs folder, bib folder, and the citation settings
-# (read by the same reader as the build, problems reported the same way).
+# The bits of mkdocs.yml the checks need: docs folder, bib folder, the citation settings (read
+# by the same reader as the build) and the Markdown extensions that decide what is code.
 def read_settings(config_file: Path, report: Report) -> dict:
     text = config_file.read_text(encoding="utf-8-sig")
     with open(config_file, encoding="utf-8-sig") as handle:  # a handle: INHERIT resolves beside it
@@ -35,7 +36,9 @@ def read_settings(config_file: Path, report: Report) -> dict:
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = settings.read(config.get("extra"), text,
                           lambda line, message: report.add(config_file.name, line, 1, "CFG001", message))
-    return {"docs_dir": config.get("docs_dir", "docs"), "bib_dir": bib_dir, "settings": found}
+    extensions = config.get("markdown_extensions", [])
+    return {"docs_dir": config.get("docs_dir", "docs"), "bib_dir": bib_dir, "settings": found,
+            "markdown": MarkdownSettings.from_yaml(extensions if isinstance(extensions, list) else [])}
 
 
 # -----------------------------------------------------------------------------
@@ -59,7 +62,7 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
-                          offset, bibliography, found.content, page_report)
+                          offset, bibliography, found.content, page_report, read["markdown"])
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
     bibfiles.check_orphans(bibliography, cited, found.uncited_sources, found.allow_list_lines, "mkdocs.yml", report)
     return report

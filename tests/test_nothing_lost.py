@@ -10,15 +10,17 @@ from __future__ import annotations
 import filecmp
 import html
 import re
-import textwrap
 from collections import Counter
 from pathlib import Path
 
+import markdown as python_markdown
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 from mkdocs.utils import meta
 
-from citelib.scan import FENCE, find_code, scan
+from citecheck import read_settings
+from citelib.diagnostics import Report
+from citelib.scan import SITE_SETTINGS, MarkdownSettings, scan
 from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,32 +49,20 @@ def prose_words(markdown: str) -> Counter:
     text = re.sub(r"\[\^[^\]\s]+\]:?", " ", text)                           # footnote labels
     text = re.sub(r"^[ \t]*(!!!|\?\?\?\+?)[ \t]+\S+", " ", text, flags=re.M)  # admonition types
     text = re.sub(r"^[ \t]*\d+[.)][ \t]", " ", text, flags=re.M)            # ordered-list numbers
-    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    text = re.sub(r"^[ \t>]*(`{3,}|~{3,}).*$", " ", text, flags=re.M)          # fence lines and info strings
+    text = re.sub(r"<!--.*?-->|<(script|style)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)                                    # tags (their text stays)
     return Counter(WORD.findall(html.unescape(text)))
 
 
-# Code samples of a page as the reader must see them: (kind, exact text).
-def code_samples(markdown: str) -> list[tuple[str, str]]:
-    samples = []
-    for start, end in find_code(markdown):
-        region = markdown[start:end]
-        if FENCE.match(region) and region.endswith("\n"):  # blocks are whole lines; spans are not
-            indent = FENCE.match(region)["indent"]
-            body = region.split("\n", 1)[1].rstrip("\n").rsplit("\n", 1)[0] if "\n" in region else ""
-            if ">" in indent:  # a fence in a block quote: the quote markers are not code
-                body = "\n".join(line[len(indent):] if line.startswith(indent) else line.lstrip("> ")
-                                 for line in body.split("\n"))
-            samples.append(("block", textwrap.dedent(body) if indent else body))
-        elif region.startswith("`"):
-            ticks = len(region) - len(region.lstrip("`"))
-            samples.append(("span", region[ticks:-ticks].strip()))
-        elif region.startswith("<!--") or region.lower().startswith(("<script", "<style")):
-            samples.append(("comment", region))
-        elif region.lower().startswith(("<code", "<pre")):
-            samples.append(("html", re.sub(r"^<[^>]+>|</\w+>$", "", region)))
-        else:
-            samples.append(("block", textwrap.dedent(region).rstrip("\n")))
+# Code samples of a page as the reader must see them: (kind, exact text), from Python-Markdown's
+# own rendering of the page with the site's extensions and no plugin or hook in between.
+def code_samples(markdown: str, settings: MarkdownSettings) -> list[tuple[str, str]]:
+    plain = BeautifulSoup(python_markdown.markdown(markdown, extensions=list(settings.extensions),
+                                                   extension_configs=settings.configs), "html.parser")
+    samples = [("block", code.get_text()) for code in plain.select("pre code")]
+    samples += [("span", code.get_text()) for code in plain.select("code") if code.parent.name != "pre"]
+    samples += [("comment", f"<!--{comment}-->") for comment in plain.find_all(string=lambda s: isinstance(s, Comment))]
     return samples
 
 
@@ -91,6 +81,8 @@ def rendered(site: Path, src: Path, docs_dir: Path, directory_urls: bool) -> tup
 
 
 def assert_nothing_lost(src: Path, docs_dir: Path, site: Path, directory_urls: bool) -> None:
+    config = docs_dir.parent / "mkdocs.yml"
+    settings = read_settings(config, Report())["markdown"] if config.exists() else SITE_SETTINGS
     markdown, _ = meta.get_data(src.read_text(encoding="utf-8-sig"))
     raw, page = rendered(site, src, docs_dir, directory_urls)
     article = page.select_one("article") or page
@@ -99,10 +91,10 @@ def assert_nothing_lost(src: Path, docs_dir: Path, site: Path, directory_urls: b
     assert not missing, f"{src.name}: words lost or dropped in the rendered page: {missing}"
     blocks = [code.get_text() for code in article.select("pre code")]
     spans = [code.get_text() for code in article.select("code") if code.parent.name != "pre"]
-    for kind, text in code_samples(markdown):
+    for kind, text in code_samples(markdown, settings):
         if kind == "block":
-            assert any(block.rstrip("\n") == text for block in blocks), f"{src.name}: code block changed:\n{text}"
-        elif kind in ("span", "html"):
+            assert text in blocks, f"{src.name}: code block changed:\n{text}"
+        elif kind == "span":
             assert text in spans, f"{src.name}: code span changed: {text!r}"
         else:
             assert text in raw, f"{src.name}: comment changed: {text!r}"

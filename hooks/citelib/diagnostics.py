@@ -27,6 +27,8 @@ KINDS: dict[str, Kind] = {
              "Write [@key], [@key1; @key2] or [@key, p. 3]; keys use only letters, digits, _ and -."),
         Kind("CIT003", "citation-prefix",
              "Prefixes are not supported: move the words out of the brackets and cite with [@key]."),
+        Kind("CIT004", "citation-in-attribute",
+             "Move the citation out of the HTML attribute or alt text into the sentence it supports."),
         # Footnotes in pages
         Kind("FTN001", "undefined-footnote",
              "Add a definition `[^label]: ...` for this footnote, or remove the reference."),
@@ -36,9 +38,14 @@ KINDS: dict[str, Kind] = {
              "Give each footnote definition its own label; a source's key is taken by its citation."),
         Kind("FTN004", "unsourced-footnote",
              "An aside footnote must itself cite a source: end it with [@key]."),
+        Kind("FTN005", "empty-footnote-label",
+             "Give the footnote a label, like [^lagoon], in both the reference and the definition."),
         # Pages
         Kind("PAG001", "uncited-page",
              "Every page of a content section makes claims: cite their sources with [@key]."),
+        Kind("PAG002", "unrenderable-page",
+             "Python-Markdown fails on this page; a footnote definition inside another one's body is "
+             "the known cause: move it out, unindented, to the end of the page."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

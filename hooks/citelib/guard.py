@@ -63,8 +63,11 @@ class Guard:
                 edits.append((citation.start, citation.end, self._canonical(citation.cites, stamped)))
             else:
                 edits.append((citation.start, citation.start + 1, self.hide("[")))
-        for start, _ in page_scan.text_brackets:
+        # Bracketed text, escaped brackets and citations inside attributes stay as written.
+        for start, _ in page_scan.text_brackets + page_scan.escaped:
             edits.append((start, start + 1, self.hide("[")))
+        for citation in page_scan.in_attributes:
+            edits.append((citation.start, citation.start + 1, self.hide("[")))
         pieces, cursor = [], 0
         for start, end, replacement in sorted(edits, key=lambda edit: edit[:2]):
             pieces.append(text[cursor:start])

@@ -6,7 +6,7 @@ import difflib
 
 from citelib.bib import CITABLE_KEY, Bibliography
 from citelib.diagnostics import Report, line_col, line_starts
-from citelib.scan import Scan, prefixed_keys, scan
+from citelib.scan import MarkdownSettings, Scan, prefixed_keys, scan
 
 # -----------------------------------------------------------------------------
 # Checks
@@ -14,16 +14,21 @@ from citelib.scan import Scan, prefixed_keys, scan
 
 
 # Scan `markdown` (the page body after front matter, which starts `line_offset` lines into
-# the file) and report every problem; returns the scan for the rendering step.
+# the file; rendered with `settings`, the site's Markdown extensions) and report every problem;
+# returns the scan for the rendering step.
 def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
-               bibliography: Bibliography, must_cite, report: Report) -> Scan:
-    page = scan(markdown)
+               bibliography: Bibliography, must_cite, report: Report,
+               settings: MarkdownSettings | None = None) -> Scan:
+    page = scan(markdown, settings)
     starts = line_starts(markdown)
 
     def add(offset: int, code: str, message: str) -> None:
         line, col = line_col(starts, offset)
         report.add(shown_path, line + line_offset, col, code, message)
 
+    if page.render_error:
+        add(0, "PAG002", f"Python-Markdown cannot render this page ({page.render_error})")
+        return page
     _check_citations(page, bibliography, add)
     _check_footnotes(page, bibliography, add)
     if src_uri in must_cite and not page.citations:
@@ -41,6 +46,9 @@ def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
         for cite in citation.cites:
             if cite.key not in bibliography and cite.key not in bibliography.broken:
                 add(cite.offset, "CIT001", f"unknown citation key '{cite.key}'{_suggest(cite.key, bibliography)}")
+    for citation in page.in_attributes:
+        add(citation.start, "CIT004", f"citation {page.text[citation.start:citation.end]!r} stands inside a "
+            "tag's attribute, where it can never become a marker")
     for start, end in page.text_brackets:
         for key, offset in prefixed_keys(page.text, start + 1, end - 1):
             if key not in bibliography:
@@ -56,16 +64,22 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
     cited = {cite.key for citation in page.valid_citations for cite in citation.cites}
     defined: dict[str, int] = {}
     for definition in page.footnote_defs:
+        if not definition.label.strip():
+            add(definition.start, "FTN005", f"footnote definition {page.text[definition.start:definition.end]!r} "
+                "has an empty label")
+            continue
         if definition.label in defined or definition.label in cited:
             taken = "another definition" if definition.label in defined else "a citation of that source"
             add(definition.start, "FTN003", f"footnote '{definition.label}' is already defined by {taken}")
             continue
         defined[definition.label] = definition.start
-        if not page.citations_within(definition.start, definition.end):
+        if not any(not citation.error for citation in definition.citations):
             add(definition.start, "FTN004", f"footnote '{definition.label}' cites no source")
     referenced = {label for label, _ in page.footnote_refs}
     for label, offset in page.footnote_refs:
-        if label not in defined and label not in cited:
+        if not label.strip():
+            add(offset, "FTN005", f"footnote reference {page.text[offset:offset + len(label) + 3]!r} has an empty label")
+        elif label not in defined and label not in cited:
             add(offset, "FTN001", f"footnote '[^{label}]' has no definition")
     for label, offset in defined.items():
         if label not in referenced:

@@ -1,26 +1,52 @@
-"""Find code, citations and footnotes in a page's Markdown, with their offsets. Parsing only."""
+"""Find code, citations and footnotes in a page's Markdown, with their offsets. Parsing only.
+
+What is code, a link, an attribute or a footnote definition is decided by Python-Markdown itself,
+with the site's own extensions: the page is rendered once with a unique marker written into every
+bracket that could be a citation or a footnote, and where each marker lands in the HTML (text, a
+code element, a comment, an attribute) says what its bracket is. A second, hand-written reading of
+Markdown would disagree with the renderer somewhere, and a mistyped key would then reach readers.
+"""
 
 from __future__ import annotations
 
 import re
+import secrets
+import string
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown as python_markdown
+from markdown.extensions.footnotes import FootnoteExtension, FootnoteInlineProcessor
 
 # -----------------------------------------------------------------------------
 # Patterns
 # -----------------------------------------------------------------------------
 
-# A fence may stand in a block quote ("> ```") or be indented inside a list or admonition.
-FENCE = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})")
-BLANK = re.compile(r"^[ \t]*$")
-# Lines that open an indented context, after which indented text is not code.
-CONTEXT_OPENER = re.compile(r"^[ \t]*([-*+][ \t]|\d+[.)][ \t]|!!!|\?\?\?|===|:[ \t]|\[\^[^\]]+\]:|<)")
-HTML_SKIP = re.compile(r"<!--.*?-->|<(pre|code|script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-BACKTICKS = re.compile(r"(?<!`)`+")
 BRACKET = re.compile(r"\[(?P<body>[^\[\]]*)\]")
-FOOTNOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s]+)\]")
-FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\]:", re.M)
+# Python-Markdown's own footnote pattern (markdown.extensions.footnotes): any label, even empty.
+FOOTNOTE = re.compile(r"\[\^(?P<label>[^\]]*)\]")
 CITE_ITEM = re.compile(r"\s*@(?P<key>[A-Za-z0-9_-]+)\s*(?:,\s*(?P<locator>[^\s@;,][^@;]*?))?\s*")
 PREFIXED_KEY = re.compile(r"(?<![\w.@])@(?P<key>[A-Za-z0-9_-]+)")
+
+# MkDocs always loads these before a site's own markdown_extensions.
+MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+# The site's markdown_extensions (mkdocs.yml), for callers that have no MkDocs config at hand;
+# tests/test_scan_hostile.py holds this equal to mkdocs.yml.
+SITE_EXTENSIONS = MKDOCS_BUILTIN_EXTENSIONS + (
+    "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html",
+    "pymdownx.details", "pymdownx.superfences",
+)
+SITE_EXTENSION_CONFIGS = {"toc": {"permalink": True}}
+
+# Where a marker landed in the rendered HTML, strongest first: a bracket seen in text is prose
+# even if its heading's id repeats it in an attribute.
+TEXT, LINK, CONSUMED, CODE, HIDDEN, ATTRIBUTE = "text", "link", "consumed", "code", "hidden", "attribute"
+CODE_TAGS = {"code", "pre"}
+# Never shown to readers (a <textarea> is, so its text counts as text).
+HIDDEN_TAGS = {"script", "style", "template"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+             "track", "wbr"}
 
 # -----------------------------------------------------------------------------
 # Data
@@ -44,110 +70,355 @@ class Citation:
     error: str = ""
 
 
-# A footnote definition `[^label]: ...` and the extent of its body.
+# A footnote definition `[^label]:` (start..end covers `[^label]`) and the citations of its body.
 @dataclass
 class FootnoteDef:
     label: str
     start: int
     end: int
+    citations: list[Citation] = field(default_factory=list)
 
 
 # Everything found in one page.
 @dataclass
 class Scan:
     text: str
+    # Brackets inside code, comments or scripts: never read as citations, never touched.
     code: list[tuple[int, int]] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    # Brackets with an "@" that are not citations (links, prefixes, e-mail addresses).
     text_brackets: list[tuple[int, int]] = field(default_factory=list)
+    # Brackets written `\[@...]`: shown as typed, never a citation, and no problem.
+    escaped: list[tuple[int, int]] = field(default_factory=list)
+    # Citations that Markdown puts inside an HTML attribute, where no marker can appear.
+    in_attributes: list[Citation] = field(default_factory=list)
     footnote_refs: list[tuple[str, int]] = field(default_factory=list)
     footnote_defs: list[FootnoteDef] = field(default_factory=list)
+    # Why Python-Markdown cannot render the page at all, if it cannot (then nothing else is read).
+    render_error: str = ""
 
     @property
     def valid_citations(self) -> list[Citation]:
         return [citation for citation in self.citations if not citation.error]
 
-    # Citations whose opening bracket lies inside [start, end).
-    def citations_within(self, start: int, end: int) -> list[Citation]:
-        return [c for c in self.valid_citations if start <= c.start < end]
+
+# The Markdown settings a page is rendered with: extension names and their configs.
+@dataclass(frozen=True)
+class MarkdownSettings:
+    extensions: tuple[str, ...] = SITE_EXTENSIONS
+    configs: dict = field(default_factory=dict, hash=False, compare=False)
+
+    # Extensions as MkDocs holds them (names, and Extension objects that hooks add, which only
+    # restore text or decorate terms and are left out), and their configs by name.
+    @classmethod
+    def of(cls, extensions, configs: dict | None = None) -> MarkdownSettings:
+        names = tuple(dict.fromkeys(name for name in extensions if isinstance(name, str)))
+        return cls(names, {name: value for name, value in (configs or {}).items() if name in names})
+
+    # MkDocs' own reading of mkdocs.yml's markdown_extensions: builtins first, then the list.
+    @classmethod
+    def from_yaml(cls, listed) -> MarkdownSettings:
+        names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
+        for item in listed if isinstance(listed, list) else []:
+            if isinstance(item, str):
+                names.append(item)
+            elif isinstance(item, dict):
+                for name, value in item.items():
+                    names.append(name)
+                    if isinstance(value, dict):
+                        configs[name] = value
+        return cls.of(names, configs)
+
+    @property
+    def cache_key(self) -> tuple:
+        return self.extensions, repr(sorted(self.configs.items()))
+
+
+SITE_SETTINGS = MarkdownSettings.of(SITE_EXTENSIONS, SITE_EXTENSION_CONFIGS)
 
 
 # -----------------------------------------------------------------------------
-# Code: fenced blocks, indented blocks, HTML code and comments, code spans
+# Scanning
 # -----------------------------------------------------------------------------
 
 
-# Character ranges that are code or comments: never read as citations, never touched.
-def find_code(text: str) -> list[tuple[int, int]]:
-    blocks = _code_blocks(text)
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    for start, end in blocks + [(len(text), len(text))]:
-        spans.extend(_inline_code(text, cursor, start))
-        cursor = end
-    return sorted(blocks + spans)
+# Scan one page: render it with markers, then sort each bracket by where its marker landed.
+def scan(text: str, settings: MarkdownSettings | None = None) -> Scan:
+    result = Scan(text=text)
+    brackets = [m for m in BRACKET.finditer(text) if "@" in m["body"] and not m["body"].startswith("^")]
+    footnotes = list(FOOTNOTE.finditer(text))
+    if not brackets and not footnotes:
+        return result
+    markers = _Markers(text)
+    inserts = []
+    for index, match in enumerate(brackets):
+        inserts.append((match.start() + 1, markers.name(2 * index)))
+        # Before any backslashes that end the body, so that `\]` stays an escaped bracket.
+        close = match.end() - 1
+        while close > match.start() + 1 and text[close - 1] == "\\":
+            close -= 1
+        inserts.append((close, markers.name(2 * index + 1)))
+    base = 2 * len(brackets)
+    for index, match in enumerate(footnotes):
+        inserts.append((match.start() + 2, markers.name(base + index)))
+    inserts.sort(key=lambda insert: insert[0])
+    pieces, cursor = [], 0
+    for offset, marker in inserts:
+        pieces += [text[cursor:offset], marker]
+        cursor = offset
+    pieces.append(text[cursor:])
+    try:
+        rendered, definitions, resolved = _render("".join(pieces), settings or SITE_SETTINGS, markers)
+    except Exception as error:  # noqa: BLE001 - any failure of the renderer is the page's problem
+        _RENDERERS.clear()  # a renderer that failed half-way may hold state
+        result.render_error = f"{type(error).__name__}: {error}"
+        return result
+    where, listed = _where_markers_landed(rendered, markers, base)
 
+    citation_of: dict[int, Citation] = {}
+    for index, match in enumerate(brackets):
+        opened, closed = where.get(2 * index, set()), where.get(2 * index + 1, set())
+        citation = _classify_bracket(text, match, _strongest(opened), _strongest(closed), result)
+        if citation is not None:
+            citation_of[2 * index] = citation
 
-# Fenced and indented code blocks, by whole lines.
-def _code_blocks(text: str) -> list[tuple[int, int]]:
-    blocks, offset, fence, fence_start = [], 0, None, 0
-    in_indented, previous, context = False, "", False
-    for line in text.splitlines(keepends=True):
-        if fence is not None:
-            stripped = line.strip().lstrip("> \t")
-            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
-                blocks.append((fence_start, offset + len(line)))
-                fence = None
-        elif (match := FENCE.match(line)) is not None:
-            fence, fence_start, in_indented = match["fence"], offset, False
-        elif _indent(line) >= 4 and not BLANK.match(line) and (
-            in_indented or (BLANK.match(previous) and not context)
-        ):
-            if in_indented:
-                blocks[-1] = (blocks[-1][0], offset + len(line))
-            else:
-                blocks.append((offset, offset + len(line)))
-            in_indented = True
-        elif not BLANK.match(line):
-            in_indented = False
-            if _indent(line) == 0:
-                context = bool(CONTEXT_OPENER.match(line))
-            elif _indent(line) >= 4 or CONTEXT_OPENER.match(line):
-                context = True
-        previous = line if fence is None else ""
-        offset += len(line)
-    if fence is not None:
-        blocks.append((fence_start, len(text)))
-    return blocks
-
-
-# Columns of leading white space, a tab counting as four.
-def _indent(line: str) -> int:
-    expanded = line.expandtabs(4)
-    return len(expanded) - len(expanded.lstrip(" "))
-
-
-# Code spans, HTML <code>/<pre> and comments between `start` and `end`.
-def _inline_code(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    found, cursor = [], start
-    while cursor < end:
-        html = HTML_SKIP.search(text, cursor, end)
-        ticks = BACKTICKS.search(text, cursor, end)
-        while ticks and escaped(text, ticks.start()):
-            ticks = BACKTICKS.search(text, ticks.end(), end)  # an escaped run is text
-        if html and (not ticks or html.start() <= ticks.start()):
-            found.append((html.start(), html.end()))
-            cursor = html.end()
+    defined = {}
+    for key, body in definitions.items():
+        found = markers.pattern.match(key)
+        # A definition nested in another one's body is read, but Markdown never lists it.
+        if found is None or markers.index(found) not in listed:
             continue
-        if not ticks:
-            break
-        close = re.compile(rf"(?<!`){ticks.group()}(?!`)").search(text, ticks.end(), end)
-        paragraph_end = re.compile(r"\n[ \t]*\n").search(text, ticks.end(), end)
-        if close and not (paragraph_end and paragraph_end.start() < close.start()):
-            found.append((ticks.start(), close.end()))
-            cursor = close.end()
-        else:
-            cursor = ticks.end()
-    return found
+        index = markers.index(found) - base
+        if 0 <= index < len(footnotes):
+            match = footnotes[index]
+            cited = [citation_of[i] for i in markers.indices(body) if i in citation_of]
+            defined[index] = FootnoteDef(match["label"], match.start(), match.end(), cited)
+    for index, match in enumerate(footnotes):
+        if index in defined:
+            result.footnote_defs.append(defined[index])
+        elif escaped(text, match.start()):  # `\[^x]` is text, as typed
+            continue
+        elif base + index in resolved or _strongest(where.get(base + index, set())) in (TEXT, LINK, CONSUMED):
+            result.footnote_refs.append((match["label"], match.start()))
+        elif _strongest(where.get(base + index, set())) in (CODE, HIDDEN):
+            result.code.append((match.start(), match.end()))
+    result.code.sort()
+    return result
+
+
+# Sort one bracket with an "@": code, escaped, link or bracketed text, attribute, or a citation.
+def _classify_bracket(text: str, match: re.Match, opened: str, closed: str, result: Scan) -> Citation | None:
+    span = (match.start(), match.end())
+    if opened in (CODE, HIDDEN):
+        result.code.append(span)
+        return None
+    if escaped(text, match.start()):
+        result.escaped.append(span)
+        return None
+    body = match["body"]
+    after = text[match.end():match.end() + 1]
+    is_citation_shaped = body.lstrip().startswith("@")
+    if opened == ATTRIBUTE and is_citation_shaped and after != "(":
+        citation = parse_citation(body, match.start() + 1, match.start(), match.end())
+        result.in_attributes.append(citation)
+        return None
+    # A bracket is a link when Markdown made it one (it stands in a link, or Markdown consumed its
+    # brackets); `[@x](y)` that renders nowhere or as an image's alt text, and a `[label]: url`
+    # definition (which renders nowhere), count as links too. Text partly in code (`[@a `b] c`) is
+    # not a citation either.
+    is_link = opened in (LINK, CONSUMED) or (opened in ("", ATTRIBUTE) and after == "(") \
+        or (opened == "" and after == ":")
+    if is_link or not is_citation_shaped or closed != opened:
+        result.text_brackets.append(span)
+        return None
+    citation = parse_citation(body, match.start() + 1, match.start(), match.end())
+    result.citations.append(citation)
+    return citation
+
+
+def _strongest(places: set[str]) -> str:
+    for place in (TEXT, LINK, CONSUMED, CODE, HIDDEN, ATTRIBUTE):
+        if place in places:
+            return place
+    return ""
+
+
+# -----------------------------------------------------------------------------
+# Markers and rendering
+# -----------------------------------------------------------------------------
+
+
+# Unique lower-case words (no digit, so that no highlighter splits them) that no page contains.
+class _Markers:
+    DIGITS = "abcdefghijklmnop"
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        while True:
+            self.prefix = "qz" + "".join(secrets.choice(string.ascii_lowercase[:25]) for _ in range(10))
+            if self.prefix not in lowered:
+                break
+        self.pattern = re.compile(self.prefix + "([a-p]+)z")
+
+    def name(self, index: int) -> str:
+        digits = ""
+        while True:
+            index, digit = divmod(index, 16)
+            digits = self.DIGITS[digit] + digits
+            if index == 0:
+                return f"{self.prefix}{digits}z"
+
+    def index(self, match: re.Match) -> int:
+        return int("".join("0123456789abcdef"[self.DIGITS.index(c)] for c in match[1]), 16)
+
+    def indices(self, text: str) -> list[int]:
+        return [self.index(m) for m in self.pattern.finditer(text)]
+
+
+_RENDERERS: dict[tuple, python_markdown.Markdown] = {}
+
+
+# HTML of `text` rendered as the site renders it, the footnote definitions Markdown found, and the
+# markers of the footnote references it resolved.
+def _render(text: str, settings: MarkdownSettings, markers: _Markers) -> tuple[str, dict[str, str], set[int]]:
+    md = _RENDERERS.get(settings.cache_key)
+    if md is None:
+        md = _RENDERERS[settings.cache_key] = python_markdown.Markdown(
+            extensions=list(settings.extensions), extension_configs=settings.configs)
+        if "footnote" in md.inlinePatterns:
+            original = md.inlinePatterns["footnote"]
+            md.inlinePatterns.register(_ResolvingFootnotes(original.pattern, original.footnotes),
+                                       "footnote", 175)
+    md.reset()
+    references = md.inlinePatterns["footnote"] if "footnote" in md.inlinePatterns else None
+    if isinstance(references, _ResolvingFootnotes):
+        references.markers, references.resolved = markers, set()
+    rendered = md.convert(text)
+    definitions: dict[str, str] = {}
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FootnoteExtension):
+            definitions.update(extension.footnotes)
+    return rendered, definitions, references.resolved if isinstance(references, _ResolvingFootnotes) else set()
+
+
+# Footnote references as Python-Markdown reads them, though every label carries its own marker:
+# a reference resolves when a definition has the same label without the markers, so the page
+# keeps the shape it has unmarked (a resolved reference is HTML, an unresolved one text).
+class _ResolvingFootnotes(FootnoteInlineProcessor):
+    markers: _Markers | None = None
+    resolved: set[int] = set()
+
+    def handleMatch(self, m, data):
+        found = self.markers.pattern.match(m.group(1)) if self.markers else None
+        if found is None:
+            return super().handleMatch(m, data)
+        label = m.group(1)[found.end():]
+        for key in self.footnotes.footnotes:
+            defined = self.markers.pattern.match(key)
+            if defined is not None and key[defined.end():] == label:
+                self.resolved.add(self.markers.index(found))
+                return super().handleMatch(_Renamed(m, key), data)
+        return None, None, None
+
+
+# A match of a footnote reference, renamed to the definition it resolves to.
+class _Renamed:
+    def __init__(self, match: re.Match, key: str) -> None:
+        self._match, self._key = match, key
+
+    def group(self, index: int = 0) -> str:
+        return self._key if index == 1 else self._match.group(index)
+
+    def start(self, index: int = 0) -> int:
+        return self._match.start(index)
+
+    def end(self, index: int = 0) -> int:
+        return self._match.end(index)
+
+
+# Marker number -> the places (text, link, code, hidden, attribute) where it appears; and the
+# markers in the ids of list items (the footnotes Markdown lists). Even numbers below
+# `opening_below` stand right after a bracket's "[".
+def _where_markers_landed(rendered: str, markers: _Markers, opening_below: int) -> tuple[dict[int, set[str]], set[int]]:
+    reader = _MarkerReader()
+    reader.feed(rendered)
+    reader.close()
+    where: dict[int, set[str]] = {}
+    # Text is joined first, since a highlighter or an abbreviation may cut a marker's word.
+    joined = "".join(piece for _, piece in reader.pieces)
+    starts, offset = [], 0
+    for _, piece in reader.pieces:
+        starts.append(offset)
+        offset += len(piece)
+    for match in markers.pattern.finditer(joined):
+        place = reader.pieces[bisect_right(starts, match.start()) - 1][0]
+        # A bracket that Markdown consumed (a link, an image) no longer stands before its marker.
+        index = markers.index(match)
+        if place == TEXT and index < opening_below and index % 2 == 0 and joined[match.start() - 1] != "[":
+            place = CONSUMED
+        where.setdefault(index, set()).add(place)
+    for value in reader.attributes:
+        for index in markers.indices(value):
+            where.setdefault(index, set()).add(ATTRIBUTE)
+    return where, {index for value in reader.list_item_ids for index in markers.indices(value)}
+
+
+# Reads rendered HTML as a browser would and sorts its text by where it stands.
+class _MarkerReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.pieces: list[tuple[str, str]] = []
+        self.attributes: list[str] = []
+        self.list_item_ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self._attributes(attrs)
+        if tag == "li":
+            self.list_item_ids.extend(value for name, value in attrs if name == "id" and value)
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self._attributes(attrs)
+
+    # Names count too: a browser reads `<https://x.org/[@k]>` as a tag with attribute `[@k]`.
+    def _attributes(self, attrs) -> None:
+        for name, value in attrs:
+            self.attributes.append(name)
+            if value:
+                self.attributes.append(value)
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data) -> None:
+        self.pieces.append((self._place(), data))
+
+    def handle_comment(self, data) -> None:
+        self.pieces.append((HIDDEN, data))
+
+    def unknown_decl(self, data) -> None:
+        self.pieces.append((HIDDEN, data))
+
+    def handle_pi(self, data) -> None:
+        self.pieces.append((HIDDEN, data))
+
+    # Inside any script is hidden, inside any code element is code (a link in a <pre> too).
+    def _place(self) -> str:
+        open_tags = set(self.open)
+        if open_tags & HIDDEN_TAGS:
+            return HIDDEN
+        if open_tags & CODE_TAGS:
+            return CODE
+        return LINK if "a" in open_tags else TEXT
+
+
+# -----------------------------------------------------------------------------
+# Citations
+# -----------------------------------------------------------------------------
 
 
 # Whether the character at `index` is escaped: an odd number of backslashes stands before it.
@@ -156,54 +427,6 @@ def escaped(text: str, index: int) -> bool:
     while index - backslashes > 0 and text[index - backslashes - 1] == "\\":
         backslashes += 1
     return backslashes % 2 == 1
-
-
-# The text with code blanked out (same length and line breaks), for searching prose only.
-def prose_view(text: str, code: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in code:
-        for index in range(start, end):
-            if chars[index] != "\n":
-                chars[index] = "\0"
-    return "".join(chars)
-
-
-# -----------------------------------------------------------------------------
-# Citations and footnotes
-# -----------------------------------------------------------------------------
-
-
-# Scan one page: code first, then citations and footnotes in the prose.
-def scan(text: str) -> Scan:
-    result = Scan(text=text, code=find_code(text))
-    prose = prose_view(text, result.code)
-    for match in BRACKET.finditer(prose):
-        if not escaped(prose, match.start()):
-            _classify_bracket(prose, match, result)
-    for match in FOOTNOTE_DEF.finditer(prose):
-        result.footnote_defs.append(FootnoteDef(match["label"], match.start(), _def_end(prose, match.end())))
-    def_starts = {d.start + prose[d.start:].index("[") for d in result.footnote_defs}
-    for match in FOOTNOTE_REF.finditer(prose):
-        if match.start() not in def_starts:
-            result.footnote_refs.append((match["label"], match.start()))
-    return result
-
-
-# Sort one bracket into citation, bracketed text with an @, or neither.
-def _classify_bracket(prose: str, match: re.Match, result: Scan) -> None:
-    body = match["body"]
-    if "@" not in body or "\0" in body:
-        if "@" in body:
-            result.text_brackets.append((match.start(), match.end()))
-        return
-    after = prose[match.end():match.end() + 2]
-    # [text](url), [text][label], [label]: url and ![alt](src) are links, not citations; a "!"
-    # before a bracket that no "(" or "[" follows is the end of a sentence.
-    is_link = after[:1] in ("(", ":") or (after[:1] == "[" and after[1:] not in ("^", "@"))
-    if is_link or not body.lstrip().startswith("@"):
-        result.text_brackets.append((match.start(), match.end()))
-        return
-    result.citations.append(parse_citation(body, match.start() + 1, match.start(), match.end()))
 
 
 # Parse the inside of `[...]` as citations, or say why it is malformed.
@@ -235,27 +458,6 @@ def _why_malformed(part: str) -> str:
         bad = sorted({char for char in key if not re.fullmatch(r"[A-Za-z0-9_-]", char)})
         return f"key '{key}' has characters a citation cannot carry: {' '.join(bad)}"
     return f"cannot read '{stripped}' (write @key or @key, locator)"
-
-
-# Where a footnote definition's body ends: at a line that is neither indented nor a lazy continuation.
-def _def_end(prose: str, body_start: int) -> int:
-    offset = prose.find("\n", body_start)
-    if offset < 0:
-        return len(prose)
-    offset += 1
-    previous_blank = False
-    while offset < len(prose):
-        line_end = prose.find("\n", offset)
-        line_end = len(prose) if line_end < 0 else line_end + 1
-        line = prose[offset:line_end]
-        if BLANK.match(line):
-            previous_blank = True
-        elif _indent(line) >= 4:
-            previous_blank = False
-        elif previous_blank or FOOTNOTE_DEF.match(line) or line.startswith("#"):
-            return offset
-        offset = line_end
-    return len(prose)
 
 
 # Keys written as `@key` inside bracketed text, which the reader would take for citations.
