@@ -24,6 +24,7 @@ import secrets
 from pathlib import Path
 
 import mkdocs_bibtex.registry
+from pybtex.database import BibliographyData
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import Abort
@@ -99,6 +100,7 @@ def on_config(config):
 
 # Format each source once per bibliography, however many pages cite it.
 def on_pre_build(config) -> None:
+    _restore_parse_file()
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
     if registry is None or not hasattr(registry, "reference_text"):
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
@@ -156,7 +158,9 @@ def on_post_build(config) -> None:
 # -----------------------------------------------------------------------------
 
 
-# Let the plugin reuse our parse of each .bib file instead of parsing it again.
+# Make the plugin render from the very parse the checks approved: while its on_config runs, its
+# parse_file returns our reading of each file (by the name both walks give it), and a file the
+# checks did not read gives nothing but a PLG001. on_pre_build puts the original back.
 def _share_parsed_bibliography() -> None:
     original = getattr(mkdocs_bibtex.registry, "parse_file", None)
     if original is None:
@@ -165,21 +169,37 @@ def _share_parsed_bibliography() -> None:
     real = getattr(original, "wrapped", original)
 
     def parse_file(path, *args, **kwargs):
-        parsed = state.bibliography.files.get(str(Path(path).resolve()))
-        return parsed if parsed is not None else real(path, *args, **kwargs)
+        parsed = state.bibliography.files.get(bibfiles.file_id(path))
+        if parsed is None:
+            state.report.add(state.config_path, 1, 1, "PLG001",
+                             f"mkdocs-bibtex reads {os.path.basename(path)}, which the checks did not read "
+                             "(give bib_dir, not bib_file)")
+            return BibliographyData()
+        return parsed
 
     parse_file.wrapped = real
     mkdocs_bibtex.registry.parse_file = parse_file
+
+
+# Once every on_config has run (on_pre_build), the plugin's parse_file is its own again.
+def _restore_parse_file() -> None:
+    current = getattr(mkdocs_bibtex.registry, "parse_file", None)
+    if getattr(current, "wrapped", None) is not None:
+        mkdocs_bibtex.registry.parse_file = current.wrapped
 
 
 # The Markdown the plugin sees: code and look-alikes hidden, citations one key per bracket.
 def _guard(page_scan: Scan) -> str:
     text = page_scan.text
     edits: list[tuple[int, int, str]] = [(start, end, _hide(text[start:end])) for start, end in page_scan.code]
+    broken = state.bibliography.broken
     for citation in page_scan.citations:
-        known = not citation.error and all(c.key in state.bibliography for c in citation.cites)
+        # A key whose entry was reported in bib/ (quarantined) is left out, so the citation's
+        # other keys still give their markers and nothing is reported twice.
+        cites = [c for c in citation.cites if c.key not in broken] if not citation.error else []
+        known = bool(cites) and all(c.key in state.bibliography for c in cites)
         if known:
-            edits.append((citation.start, citation.end, _canonical(citation.cites)))
+            edits.append((citation.start, citation.end, _canonical(cites)))
         else:
             edits.append((citation.start, citation.start + 1, _hide("[")))
     for start, _ in page_scan.text_brackets:
