@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import os
 import re
 import unicodedata
@@ -214,6 +215,7 @@ def parse_bib(raw: bytes, shown: str) -> ParsedFile:
     lines = _Lines(text)
     reader = _Reader(text, lines)
     entry_parser = Parser()
+    entry_parser.data = BibliographyData()
     commands: list[tuple[int, int, str, tuple, list, dict]] = []
     for command, payload in reader:
         commands.append((reader.command_start, reader.pos, command, payload,
@@ -224,7 +226,9 @@ def parse_bib(raw: bytes, shown: str) -> ParsedFile:
     broken_starts = {start for start, *_ in reader.errors}
     broken_macros = {name.lower() for start, name in reader.macro_names.items() if name and start in broken_starts}
     later_macros = reader.macro_lines
-    _report_syntax(reader, lines, parsed)
+    unknown_types = {start for start, _, command, *_ in commands
+                     if command.lower() not in NON_ENTRIES and command.lower() not in FORMATTABLE_TYPES}
+    _report_syntax(reader, lines, parsed, unknown_types)
     for start, offset, name in reader.undefined:
         if name.lower() in broken_macros:
             broken_starts.add(start)  # the broken @string is reported at its own line
@@ -268,6 +272,11 @@ def parse_bib(raw: bytes, shown: str) -> ParsedFile:
 def _decode(raw: bytes, parsed: ParsedFile) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if raw.startswith(bom):  # every other byte would be read as garbage: nothing to check
+            parsed.problems.append((1, 1, "BIB011", f"is {name}, not UTF-8 (save the file as UTF-8)"))
+            return ""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -283,7 +292,7 @@ def _decode(raw: bytes, parsed: ParsedFile) -> str:
 # reporting why it cannot be built (a field given twice, a name pybtex cannot split).
 def _make_source(entry_parser: Parser, command: str, key: str, fields: list, shown: str, text: str,
                  place: tuple[int, int], places: dict, used: dict, parsed: ParsedFile) -> Source | None:
-    entry_parser.data = BibliographyData()
+    entry_parser.data.entries.clear()
     with pybtex.errors.capture() as errors:
         try:
             entry_parser.process_entry(command, key, fields)
@@ -300,8 +309,10 @@ def _make_source(entry_parser: Parser, command: str, key: str, fields: list, sho
 
 
 # The problems of a syntax error, each at the place a contributor must fix.
-def _report_syntax(reader: _Reader, lines: _Lines, parsed: ParsedFile) -> None:
+def _report_syntax(reader: _Reader, lines: _Lines, parsed: ParsedFile, unknown_types: set[int]) -> None:
     for start, offset, value_start, key, error in reader.errors:
+        if start in unknown_types:
+            continue  # reported once, as an unknown entry type (a stray "@" as a rule)
         macro = reader.macro_names.get(start)
         what = f"entry '{key}'" if key else f"@string '{macro}'" if macro else \
             "this @string" if macro is not None else "this entry"
@@ -498,14 +509,15 @@ def markup_in(value: str) -> str:
         return "'<', which starts a tag in a web page (write 'less than')"
     if "](" in value:
         return "'](', the end of a Markdown link text"
-    compact = "".join(char for char in value if not char.isspace() and unicodedata.category(char) != "Cc").lower()
-    for scheme in ("javascript:", "vbscript:"):
-        if scheme in compact:
-            return f"'{scheme}', the start of a script address"
-    reference = CHARACTER_REFERENCE.search(value)
+    if ":" in value:  # a scheme, even with blanks or control characters between its letters
+        compact = "".join(char for char in value if not char.isspace() and unicodedata.category(char) != "Cc")
+        for scheme in ("javascript:", "vbscript:"):
+            if scheme in compact.lower():
+                return f"'{scheme}', the start of a script address"
+    reference = CHARACTER_REFERENCE.search(value) if "&" in value else None
     if reference and (reference.group().endswith(";") or reference.group().startswith("&#")):
         return f"the HTML character reference '{reference.group()}' (write the character itself)"
-    invisible = _invisible(value)
+    invisible = _invisible(value) if not value.isascii() or not value.isprintable() else ""
     if invisible:
         return f"the invisible character U+{ord(invisible):04X}"
     return ""
@@ -572,12 +584,20 @@ def report_unformattable(source: Source, error: Exception, report: Report) -> No
 
 # Format every source with pybtex's plain style, as the build would (for checks without a build).
 def check_formatting(bibliography: Bibliography, report: Report) -> None:
-    style = PlainStyle()
+    if not bibliography.sources:
+        return
+    style = _plain_style()
     for source in bibliography.sources.values():
         try:
             style.format_entry("", source.entry)
         except Exception as error:  # pybtex's FieldIsMissing and kin
             report_unformattable(source, error, report)
+
+
+# pybtex's plain style, built once (building one looks its plugins up, about 30 ms).
+@functools.cache
+def _plain_style() -> PlainStyle:
+    return PlainStyle()
 
 
 # Sources no page cites, unless allow-listed with a reason.
