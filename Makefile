@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve offline claims bench lock clean
+.PHONY: build test serve offline claims bench bench-hostile lock clean
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
@@ -32,6 +32,10 @@ claims: $(STAMP)
 # Build times against plain MkDocs at three sizes (bench/run.py; see docs/contributing/performance.md).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Growth of the .bib reader with n and 4n @string macros and entries (bench/hostile_growth.py).
+bench-hostile: $(STAMP)
+	$(BIN)/python bench/hostile_growth.py
 
 # Re-pin every dependency (exact versions and hashes) from requirements.in.
 lock: $(STAMP)

@@ -1,0 +1,127 @@
+"""`make bench-hostile`: the .bib reader grows linearly with a file full of @string macros.
+
+Before the reader used pybtex's scanner over the whole file, every entry was parsed with all of
+its file's macros prepended, so n macros and n entries cost n * n: 2,000 of each took about 100 s
+to build. This prints, for n and 4n macros and entries (each entry uses one macro):
+
+  read:  the checks' reading in this process (hooks/citelib/bib.py load + check), best of 3,
+         wall and CPU seconds;
+  build: `mkdocs build --strict` of a generated site that cites every entry (citations hook,
+         mkdocs-bibtex, Material), one run each, wall seconds.
+
+and the ratio 4n/n of each: linear growth gives about 4 (Python's garbage collector, which walks
+every live object now and then, is paused while a file is read).
+
+Usage: python bench/hostile_growth.py [--quick]   (--quick: the reading only)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out" / "hostile"
+sys.path.insert(0, str(ROOT / "hooks"))
+
+from citelib import bib as bibfiles  # noqa: E402
+from citelib.diagnostics import Report  # noqa: E402
+
+READ_SIZES = (2000, 8000)
+BUILD_SIZES = (1000, 4000)
+CITES_A_PAGE = 50
+
+
+# n @string macros, then n entries, each using one macro as its journal.
+def macro_bib(n: int) -> str:
+    macros = "".join(f'@string{{journal{i} = "Journal of Synthetic Results {i}"}}\n' for i in range(n))
+    entries = "".join(f"@article{{key{i},\n  author = {{Doe, Jane and Roe, Richard}},\n"
+                      f"  title = {{A synthetic result number {i}}},\n  journal = journal{i},\n"
+                      f"  year = {{2020}},\n  url = {{https://example.org/{i}}}\n}}\n\n" for i in range(n))
+    return macros + "\n" + entries
+
+
+# Best of 3 (wall, cpu) seconds of the checks' reading of `folder`.
+def time_reading(folder: Path) -> tuple[float, float]:
+    best = (float("inf"), float("inf"))
+    for _ in range(3):
+        bibfiles._PARSED.clear()
+        report = Report()
+        wall, cpu = time.perf_counter(), time.process_time()
+        bibliography = bibfiles.load(folder / "bib", report, folder)
+        bibfiles.check(bibliography, report)
+        best = min(best, (time.perf_counter() - wall, time.process_time() - cpu))
+        assert not report, report.format()
+    return best
+
+
+# A site whose pages cite every entry of a macro bib of size n.
+def make_site(n: int) -> Path:
+    site = OUT / f"site-{n}"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "bib").mkdir(parents=True)
+    (site / "docs" / "claims").mkdir(parents=True)
+    (site / "bib" / "sources.bib").write_text(macro_bib(n), encoding="utf-8")
+    (site / "docs" / "index.md").write_text("# Home\n\nA synthetic site.\n", encoding="utf-8")
+    for page, start in enumerate(range(0, n, CITES_A_PAGE)):
+        lines = [f"# Page {page}", ""] + [f"Claim number {i}.[@key{i}]" for i in range(start, min(n, start + CITES_A_PAGE))]
+        (site / "docs" / "claims" / f"page{page}.md").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(f"""site_name: Macro growth
+theme:
+  name: material
+  font: false
+plugins:
+  - bibtex:
+      bib_dir: bib
+      footnote_format: "{{key}}"
+      enable_inline_citations: false
+hooks:
+  - {ROOT / 'hooks' / 'citations.py'}
+extra:
+  citations:
+    content:
+      - claims/
+markdown_extensions:
+  - footnotes
+""", encoding="utf-8")
+    return site
+
+
+def time_build(site: Path) -> float:
+    shutil.rmtree(site / ".cache", ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(site / "mkdocs.yml")],
+                   check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return time.perf_counter() - start
+
+
+def main(argv: list[str]) -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    small, large = READ_SIZES
+    times = {}
+    for n in READ_SIZES:
+        folder = OUT / f"read-{n}"
+        (folder / "bib").mkdir(parents=True, exist_ok=True)
+        (folder / "bib" / "sources.bib").write_text(macro_bib(n), encoding="utf-8")
+        times[n] = time_reading(folder)
+        print(f"read  @string macros + entries n={n:>6}: {times[n][0]:6.2f} s wall, {times[n][1]:6.2f} s CPU")
+    print(f"read  ratio {large}/{small} (4x the input): {times[large][0] / times[small][0]:.2f} wall, "
+          f"{times[large][1] / times[small][1]:.2f} CPU")
+    if "--quick" in argv:
+        return 0
+    small, large = BUILD_SIZES
+    builds = {}
+    for n in BUILD_SIZES:
+        builds[n] = time_build(make_site(n))
+        print(f"build @string macros + entries n={n:>6}: {builds[n]:6.2f} s wall")
+    print(f"build ratio {large}/{small} (4x the input): {builds[large] / builds[small]:.2f} wall")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
