@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 from pybtex.database.input import BaseParser
-from pybtex.database.input.bibtex import Parser
+from pybtex.database.input.bibtex import LowLevelParser, Parser
+from pybtex.scanner import PybtexSyntaxError
 
 from citelib import bib as bibfiles
 from citelib import formatting
@@ -323,6 +324,22 @@ def test_on_valid_files_our_reading_equals_pybtex_parse_string(text):
     assert as_data({s.key: s.entry for s in ours.sources}) == as_data(Parser().parse_string(text).entries)
 
 
+# The reader's own parse_string and skip_to (linear, not recursive) give pybtex's parts and errors.
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.integers(0, 105), st.text(alphabet='{}"ab @\n', max_size=60), st.booleans())
+def test_the_reader_reads_a_value_exactly_as_pybtex_does(depth, text, quoted):
+    text = "{" * depth + text + "}" * (depth // 2)  # up to and past pybtex's nesting limit
+
+    def read_value(scanner):
+        end = scanner.QUOTE if quoted else scanner.RBRACE
+        try:
+            return [part.value for part in scanner.parse_string(end)], scanner.pos, scanner.lineno
+        except PybtexSyntaxError as error:
+            return type(error), str(error), scanner.pos
+
+    assert read_value(bibfiles._Reader(text, bibfiles._Lines(text))) == read_value(LowLevelParser(text))
+
+
 # -----------------------------------------------------------------------------
 # Never a crash
 # -----------------------------------------------------------------------------
@@ -425,3 +442,31 @@ def test_file_id_keeps_a_symlinked_file_apart_from_its_target(tmp_path):
     assert bibfiles.file_id(tmp_path / "link.bib") != bibfiles.file_id(tmp_path / "real.bib")
     assert bibfiles.file_id(str(tmp_path / "sub" / ".." / "real.bib")) == bibfiles.file_id(tmp_path / "real.bib")
     assert os.path.isabs(bibfiles.file_id("real.bib"))
+
+
+def test_serve_keeps_serving_a_hostile_bib_folder(tmp_path, caplog):
+    files = {"bib/latin.bib": "", "bib/values.bib": entry("good") + entry("slash", title="{Ends in\\}")
+             + entry("early", publisher="pub") + "@string{pub = {P}}\n" + "@misc{open,\n  title = {x,\n"}
+    config = site(tmp_path, files, ["good", "slash", "early", "open"])
+    (config.parent / "bib" / "latin.bib").write_bytes(b"% caf\xe9\n" + entry("latin").encode())
+    (config.parent / "docs" / "claims" / "more.md").write_text("# More\n\nYes.[@latin]\n", encoding="utf-8")
+    build_site(config, tmp_path / "site", command="serve", strict=False)
+    for code in ("BIB011", "BIB018", "BIB012", "BIB001"):
+        assert code in caplog.text
+    assert "Traceback" not in caplog.text
+    assert 'href="#fn:good"' in (tmp_path / "site" / "claims" / "page" / "index.html").read_text(encoding="utf-8")
+    assert 'href="#fn:latin"' in (tmp_path / "site" / "claims" / "more" / "index.html").read_text(encoding="utf-8")
+
+
+# The pybtex internals the reader builds on; a new pybtex that changes them fails here first.
+def test_the_pybtex_scanner_internals_the_reader_relies_on():
+    import inspect
+
+    for name in ("parse_bibliography", "parse_command", "parse_string_body", "parse_field", "parse_value_part",
+                 "substitute_macro", "parse_string", "get_error_context_info"):
+        assert callable(getattr(LowLevelParser, name)), name
+    assert "self.command_start = self.pos - 1" in inspect.getsource(LowLevelParser.parse_bibliography)
+    assert "self.handle_error(error)" in inspect.getsource(LowLevelParser.parse_command)
+    assert list(inspect.signature(LowLevelParser.parse_string).parameters) == [
+        "self", "string_end", "level", "max_level"]
+    assert "yield from self.parse_string(self.RBRACE, level + 1)" in inspect.getsource(LowLevelParser.parse_string)

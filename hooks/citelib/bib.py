@@ -16,6 +16,7 @@ import bisect
 import codecs
 import functools
 import gc
+import inspect
 import os
 import re
 import unicodedata
@@ -27,7 +28,7 @@ import pybtex.errors
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input.bibtex import LowLevelParser, Parser, month_names
 from pybtex.richtext import Text
-from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
+from pybtex.scanner import PrematureEOF, PybtexSyntaxError, Token, TokenRequired
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
@@ -61,6 +62,8 @@ FOUR_DIGIT_YEAR = re.compile(r"[0-9]{4}")
 URL_FORBIDDEN = set("()<>\"'`\\")
 # An HTML character reference, which tools that write HTML without escaping would decode.
 CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+# How many entries of one file that run to its end are read past (each costs the rest of the file).
+MAX_REREADS = 10
 # A line that starts with "@": where reading starts again after a broken entry.
 LINE_START_AT = re.compile(r"^[ \t]*@", re.M)
 # Entry types pybtex's plain style can format (it has a template for each).
@@ -335,6 +338,9 @@ def _report_syntax(reader: _Reader, lines: _Lines, parsed: ParsedFile, unknown_t
             next_line = lines.place(offset)[0]
             offset, text = start, (f"{what} is not closed before the '@' at line {next_line}: "
                                    "a brace or quote inside it is left open, or its closing brace is missing")
+        elif isinstance(error, PrematureEOF) and start not in reader.reread_from:
+            offset, text = start, (f"{what} runs to the end of the file, and so do {MAX_REREADS} entries above "
+                                   "it: the file is read no further (fix the unclosed braces or quotes above)")
         elif isinstance(error, PrematureEOF) and value_start is not None:
             offset, text = value_start, f"{what}: the value that starts here is never closed"
         elif isinstance(error, PrematureEOF):
@@ -391,10 +397,27 @@ class _Reader(LowLevelParser):
         self.field_starts: list[tuple[str, int]] = []
         self.used_macros: dict[str, str] = {}
         self.value_start: int | None = None
+        # Starts of the commands that ran to the end of the file and were read again after.
+        self.reread_from: list[int] = []
 
     def parse_command(self):
         self.field_starts, self.used_macros, self.value_start = [], {}, None
         return super().parse_command()
+
+    # pybtex searches for each character separately and keeps the nearest, so a character that
+    # never comes again ("}" in a file of unclosed braces) is searched for to the end of the file
+    # at every step: quadratic. One search for the set of characters finds the same nearest one.
+    def skip_to(self, patterns):
+        chars = "".join(_SKIP_CHARS.get(id(pattern), "\0") for pattern in patterns)
+        if "\0" in chars:
+            return super().skip_to(patterns)
+        found = _char_class(chars).search(self.text, self.pos)
+        if not found:
+            return None
+        value = self.text[self.pos:found.end()]
+        self.pos = found.end()
+        self.update_lineno(value)
+        return Token(value, patterns[chars.index(found.group())])
 
     def parse_string_body(self, body_end):
         self.eat_whitespace()
@@ -428,16 +451,61 @@ class _Reader(LowLevelParser):
         self.used_macros[name.lower()] = value
         return value
 
+    # Record the error and go on at the next entry: one that ran to the end of the file (an
+    # unclosed brace swallows the entries below it) is read again from its second line, any
+    # other from the line where it failed (never again from its own first line).
     def _on_error(self, error: PybtexSyntaxError) -> None:
         self.errors.append((self.command_start, self.pos, self.value_start, self.current_entry_key, error))
-        self.resync(self.command_start)
+        if not isinstance(error, PrematureEOF):
+            self.resync(self.command_start, self.text.rfind("\n", 0, self.pos) + 1)
+        elif len(self.reread_from) < MAX_REREADS:
+            self.reread_from.append(self.command_start)
+            self.resync(self.command_start)
+        else:  # each re-reading costs the rest of the file: the reading stops, and says so
+            self.pos = len(self.text)
 
-    # Go on reading at the first line after `start`'s line that starts with "@".
-    def resync(self, start: int) -> None:
+    # Go on reading at the first line that starts with "@", after `start`'s line and not before `at`.
+    def resync(self, start: int, at: int = 0) -> None:
         line_end = self.text.find("\n", start)
-        found = LINE_START_AT.search(self.text, line_end + 1) if line_end >= 0 else None
+        found = LINE_START_AT.search(self.text, max(line_end + 1, at)) if line_end >= 0 else None
         self.pos = found.start() if found else len(self.text)
         self.lineno = self.lines.place(self.pos)[0]
+
+    # pybtex's parse_string, without recursion: the same parts and the same errors, but a part
+    # deep in nested braces is passed up once, not through one generator per level.
+    def parse_string(self, string_end, level=0, max_level=100):
+        if level > max_level:
+            raise PybtexSyntaxError("too many nested braces", self)
+        ends = [string_end]
+        while ends:
+            depth = level + len(ends) - 1
+            special = [self.QUOTE, self.RBRACE, self.LBRACE] if ends[-1] is self.QUOTE else [self.RBRACE, self.LBRACE]
+            part = self.skip_to(special)
+            if not part:
+                raise PrematureEOF(self)
+            if part.pattern is ends[-1]:
+                yield part
+                ends.pop()
+            elif part.pattern is self.LBRACE:
+                yield part
+                if depth + 1 > NESTED_MAX_LEVEL:
+                    raise PybtexSyntaxError("too many nested braces", self)
+                ends.append(self.RBRACE)
+            elif part.pattern is self.RBRACE and depth == 0:
+                raise PybtexSyntaxError("unbalanced braces", self)
+
+
+# The nesting limit pybtex's parse_string applies in its nested calls (its default max_level).
+NESTED_MAX_LEVEL = inspect.signature(LowLevelParser.parse_string).parameters["max_level"].default
+
+# pybtex's single-character patterns that skip_to looks for, by identity.
+_SKIP_CHARS = {id(_Reader.AT): "@", id(_Reader.LBRACE): "{", id(_Reader.RBRACE): "}", id(_Reader.QUOTE): '"'}
+
+
+# A compiled character class for `chars`, one per set of characters.
+@functools.cache
+def _char_class(chars: str) -> re.Pattern:
+    return re.compile("[" + re.escape(chars) + "]")
 
 
 # -----------------------------------------------------------------------------
