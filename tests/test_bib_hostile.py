@@ -17,6 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
+from pybtex.backends.markdown import Backend as MarkdownBackend
 from pybtex.database.input import BaseParser
 from pybtex.database.input.bibtex import LowLevelParser, Parser
 from pybtex.scanner import PybtexSyntaxError
@@ -470,3 +471,55 @@ def test_the_pybtex_scanner_internals_the_reader_relies_on():
     assert list(inspect.signature(LowLevelParser.parse_string).parameters) == [
         "self", "string_end", "level", "max_level"]
     assert "yield from self.parse_string(self.RBRACE, level + 1)" in inspect.getsource(LowLevelParser.parse_string)
+
+
+# -----------------------------------------------------------------------------
+# What the checks approve renders as text and safe links only
+# -----------------------------------------------------------------------------
+
+# Characters that make markup in Markdown or HTML, whole payloads, and harmless text.
+MARKUP_PIECES = st.sampled_from(["<", ">", "[", "]", "(", ")", "](", '"', "'", "`", "&", "#", ";", "&#106;",
+                                 "javascript:", "JaVaScRiPt:", "data:", "\\", "\\(", "\\)", "*", "_", "!",
+                                 "$", "~", "--", "|", ":", "/", "\u202e", "<img src=x onerror=alert(1)>",
+                                 "<script>alert(1)</script>", "](javascript:alert(1))", ")<svg onload=alert(1)>",
+                                 "x", "x", "a b", "1.", "2020"])
+VALUES = st.lists(MARKUP_PIECES, max_size=6).map("".join)
+SITE_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
+                   "pymdownx.details", "pymdownx.superfences"]
+SAFE_TAGS = {"div", "hr", "ol", "li", "p", "a", "sup", "em", "strong", "code"}
+
+
+@settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES, VALUES, VALUES, VALUES, VALUES)
+def test_what_the_checks_approve_reaches_the_page_as_text_and_safe_links(title, note, url, doi, pubmed):
+    from html.parser import HTMLParser
+
+    import markdown
+    from mkdocs_bibtex.citation import Citation
+
+    fields = {"title": "T" + title, "journal": "J", "note": note, "url": "https://example.org/" + url,
+              "doi": "10.1000/x" + doi, "eprint": "1906.01820", "pubmed": "1" + pubmed}
+    text = entry("probe", kind="article", **{k: "{" + v + "}" for k, v in fields.items()})
+    parsed = bibfiles.parse_bib(text.encode("utf-8"), "a.bib")
+    if not parsed.sources:
+        return  # refused: nothing of it reaches a page
+    source = parsed.sources[0]
+    # The plugin's own formatter, over our reading of the entry (as the build hands it over).
+    registry = mkdocs_bibtex.registry.SimpleRegistry.__new__(mkdocs_bibtex.registry.SimpleRegistry)
+    registry.bib_data = bibfiles.BibliographyData(entries={"probe": source.entry})
+    registry.style, registry.backend = bibfiles._plain_style(), MarkdownBackend()
+    try:
+        reference = registry.reference_text(Citation(key="probe"))
+    except Exception:
+        return  # unformattable: reported as BIB003 by the build, nothing rendered
+    page = markdown.markdown(f"Claim.[^probe]\n\n[^probe]: {reference}\n", extensions=SITE_EXTENSIONS)
+
+    class Collect(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            assert tag in SAFE_TAGS, (tag, page)
+            for name, attribute in attrs:
+                assert not name.startswith("on"), (name, page)
+                if name in ("href", "src"):
+                    assert attribute.startswith(("https://", "http://", "#fn")), (attribute, page)
+
+    Collect().feed(page)
