@@ -77,6 +77,12 @@ CASES = [
     ("a Latin-1 byte is reported at its line and character column",
      {"a.bib": entry("one").encode() + "% Müller, caf".encode() + b"\xe9\n" + entry("two").encode()},
      {"bib/a.bib:7:14: BIB011"}, {"one", "two"}, set()),
+    ("a bad byte after CR line ends is placed on the line editors show",
+     {"a.bib": entry("one").replace("\n", "\r").encode() + b"% caf\xe9\r" + entry("two").encode()},
+     {"bib/a.bib:7:6: BIB011"}, {"one", "two"}, set()),
+    ("an entry after an undefined macro keeps its own text",
+     {"a.bib": entry("nomacro2", journal="nowhere") + entry("after2")},
+     {"bib/a.bib:6:13: BIB012"}, {"after2"}, {"nomacro2"}),
     ("a UTF-16 file is reported at its first byte",
      {"a.bib": entry("one").encode("utf-16")},
      {"bib/a.bib:1:1: BIB011"}, set(), set()),
@@ -214,6 +220,8 @@ CASES = [
 def test_hostile_bib_gives_exactly_its_problems(tmp_path, name, files, expected, loaded, quarantined):
     found, bibliography = read(tmp_path, files)
     assert found == expected
+    for source in bibliography.sources.values():  # the text the formatting cache is keyed by
+        assert source.text.startswith("@") and source.text.rstrip().endswith(("}", ")")), source.text
     assert loaded <= set(bibliography.sources), "an entry was lost"
     assert quarantined <= bibliography.broken
     rendered = {key for data in bibliography.files.values() for key in data.entries}

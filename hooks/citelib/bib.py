@@ -95,9 +95,6 @@ class Source:
     def place(self, name: str) -> tuple[int, int]:
         return self.places.get(name.lower(), (self.line, self.col))
 
-    def field_line(self, name: str) -> int:
-        return self.place(name)[0]
-
 
 # Every source of a bib folder, in file order; the first definition of a key wins.
 @dataclass
@@ -251,10 +248,10 @@ def _parse_bib(raw: bytes, shown: str) -> ParsedFile:
             continue
         line, col = lines.place(offset)
         defined = [d for d in later_macros.get(name.lower(), []) if d > line]
-        text = (f"@string macro '{name}' is used before its definition at line {defined[0]} (BibTeX and "
-                "pybtex read a file top to bottom: move the @string above its first use)" if defined
-                else f"@string macro '{name}' is not defined")
-        parsed.problems.append((line, col, "BIB012", text))
+        message = (f"@string macro '{name}' is used before its definition at line {defined[0]} (BibTeX and "
+                   "pybtex read a file top to bottom: move the @string above its first use)" if defined
+                   else f"@string macro '{name}' is not defined")
+        parsed.problems.append((line, col, "BIB012", message))
         broken_starts.add(start)
     for start, end, command, payload, field_starts, used in commands:
         kind = command.lower()
@@ -296,9 +293,9 @@ def _decode(raw: bytes, parsed: ParsedFile) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        line = raw.count(b"\n", 0, error.start) + 1
-        col = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1
+        # Everything before the first bad byte is UTF-8; its lines count as the reading's do.
+        before = raw[:error.start].decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
         parsed.problems.append((line, col, "BIB011", f"is not UTF-8: byte 0x{raw[error.start]:02x} here "
                                 "cannot be decoded (save the file as UTF-8)"))
         return raw.decode("utf-8", "replace")
