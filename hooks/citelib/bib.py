@@ -347,7 +347,7 @@ def _report_syntax(reader: _Reader, lines: _Lines, parsed: ParsedFile, unknown_t
             offset, text = start, ("an '@' that starts no entry: BibTeX reads every '@' outside an entry "
                                    f"as the start of one ({message}); in a comment, write 'at'")
         elif isinstance(error, TokenRequired):
-            found_text = f"found '{found[0]}'" if found else "found the end of the file"
+            found_text = f"found {_show(found[0])}" if found else "found the end of the file"
             comma = " (is a comma missing at the end of the field before it?)" if \
                 message in ("'}' expected", "')' expected") and found and found[0][:1].isalpha() else ""
             text = f"{what}: {message}, {found_text}{comma}"
@@ -376,7 +376,7 @@ class _Lines:
 
 # pybtex's own BibTeX scanner (the one pybtex.database.parse_file uses), made to remember where each
 # command, field, macro and error stands. It reads macros in file order, as BibTeX does. After an
-# error it goes on at the next line that starts with "@", so one broken entry (an unclosed brace
+# error it goes on at a later line that starts with "@", so one broken entry (an unclosed brace
 # runs to the end of the file in pybtex's reading) neither hides the entries below it nor turns
 # their text into errors of their own. Only a file without errors is ever approved.
 class _Reader(LowLevelParser):
