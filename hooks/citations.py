@@ -24,11 +24,11 @@ import secrets
 from pathlib import Path
 
 import mkdocs_bibtex.registry
-from pybtex.database import BibliographyData
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
+from pybtex.database import BibliographyData
 
 from citelib import bib as bibfiles
 from citelib import formatting as formatcache
