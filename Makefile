@@ -44,7 +44,7 @@ lock: $(STAMP)
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
 
 clean:
-	rm -rf site dist .pytest_cache .cache
+	rm -rf site dist .pytest_cache .cache .hypothesis
 
 # The stamp is newer than the lock once the lock is installed, so set-up runs once.
 $(STAMP): requirements.lock
