@@ -510,8 +510,9 @@ def _char_class(chars: str) -> re.Pattern:
 # -----------------------------------------------------------------------------
 
 
-# Report every value of `source` that could become markup or a link it should not; True when any
-# did (the entry is then kept from the page).
+# Report what would let `source` put markup or a link on a page, or keep it from being formatted or
+# cited: a key [@key] cannot carry, a value that is markup or LaTeX pybtex cannot decode, a link
+# field outside its grammar. True when anything was reported (the entry is then kept off the pages).
 def _quarantine(source: Source, problems: list) -> bool:
     before = len(problems)
     key, fields = source.key, source.entry.fields
