@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check-site test serve offline claims bench verify-sources lock clean
+.PHONY: build check-site test serve offline claims bench bench-hostile verify-sources lock clean
 
 # Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
@@ -45,6 +45,10 @@ bench: $(STAMP)
 verify-sources: $(STAMP)
 	$(BIN)/python tools/verify_sources.py $(if $(SAVE),--save) $(VERIFY_ARGS)
 
+# Growth of the .bib reader with n and 4n @string macros and entries (bench/hostile_growth.py).
+bench-hostile: $(STAMP)
+	$(BIN)/python bench/hostile_growth.py
+
 # Re-pin every dependency (exact versions and hashes) from requirements.in.
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
@@ -52,7 +56,7 @@ lock: $(STAMP)
 	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
 
 clean:
-	rm -rf site dist .pytest_cache .cache
+	rm -rf site dist .pytest_cache .cache .hypothesis
 
 # The stamp is newer than the lock once the lock is installed, so set-up runs once.
 $(STAMP): requirements.lock

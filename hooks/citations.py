@@ -17,10 +17,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
+from pybtex.database import BibliographyData
 
 from citelib import archive, bib, entries, formatting, htmlcheck, rendered, settings
 from citelib.diagnostics import line_col, line_starts
-from citelib.guard import Guard, share_parsed_bibliography
+from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, front_matter_lines
 from citelib.scan import MarkdownSettings
 from citelib.state import PageState, state
@@ -49,7 +50,7 @@ def on_config(config):
         return config
     state.bibliography = bib.load(state.root / (plugin.config.bib_dir or "bib"), state.report, state.root)
     bib.check(state.bibliography, state.report)
-    problem = share_parsed_bibliography(state.bibliography.files)
+    problem = share_parsed_bibliography(state.bibliography.files, bib.file_id, _unread_bib_file)
     if problem:
         state.report.add(state.config_path, 1, 1, "PLG001", problem)
     # The plugin skips re-reading bib/ when no file is newer than its last read, which keeps a
@@ -57,13 +58,14 @@ def on_config(config):
     plugin.last_configured = None
     commands = [c for c in (getattr(plugin.config, "bib_command", ""),
                             getattr(plugin.config, "full_bib_command", "")) if c]
-    state.guard = Guard(state.is_source, commands)
+    state.guard = Guard(state.is_source, commands, state.bibliography.broken.__contains__)
     config.markdown_extensions.append(state.guard.extension())
     return config
 
 
 # Format each source once per bibliography; the plugin writes a token, the page gets safe HTML.
 def on_pre_build(config) -> None:
+    restore_parse_file()  # every on_config has run: the plugin's own parse_file is back
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
     if registry is None or not hasattr(registry, "reference_text"):
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
@@ -92,9 +94,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset)
         return ""
     guarded, stamped = state.guard.markdown_for_plugin(page_scan)
-    keys = [page_scan.text[at:].split("]", 1)[0].lstrip("@").split(",", 1)[0].split(";", 1)[0].strip()
-            for at in stamped]
-    state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset, stamped=stamped, keys=keys)
+    state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset,
+                                               stamped=[cite.offset for cite in stamped],
+                                               keys=[cite.key for cite in stamped])
     return guarded
 
 
@@ -143,8 +145,8 @@ def _report(problem: htmlcheck.Problem, seen: PageState) -> None:
         field = next((name for name in ("url", "doi", "eprint", "pubmed")
                       if source.entry.fields.get(name) and source.entry.fields[name].strip() in problem.field_hint),
                      "")
-        state.report.add(source.path, source.field_line(field) if field else source.line, 1, problem.code,
-                         problem.message)
+        line, col = source.place(field) if field else (source.line, source.col)
+        state.report.add(source.path, line, col, problem.code, problem.message)
         return
     if problem.offset is None:
         state.report.add(seen.shown_path, 1 + seen.line_offset, 1, problem.code,
@@ -168,6 +170,12 @@ def _front_matter_lines(page, markdown: str) -> int:
     except (OSError, UnicodeDecodeError, TypeError):
         return 0
     return front_matter_lines(raw, markdown)
+
+
+# The plugin asked for a .bib file the checks did not read: nothing of it is rendered.
+def _unread_bib_file(name: str) -> None:
+    state.report.add(state.config_path, 1, 1, "PLG001",
+                     f"mkdocs-bibtex reads {name}, which the checks did not read (give bib_dir, not bib_file)")
 
 
 # mkdocs.yml as text, for the lines of its settings ("" when it cannot be read).

@@ -227,9 +227,9 @@ def test_serve_rebuild_reuses_parse_and_formatting(tmp_path, monkeypatch):
     formatting.FORMATTED.clear()
     build_site(config, tmp_path / "first", command="serve")
     parses, formatted = [], []
-    original_parse = bibfiles._parse_entries
+    original_parse = bibfiles.parse_bib
     original_format = mkdocs_bibtex.registry.SimpleRegistry.reference_text
-    monkeypatch.setattr(bibfiles, "_parse_entries", lambda *a: parses.append(a) or original_parse(*a))
+    monkeypatch.setattr(bibfiles, "parse_bib", lambda *a: parses.append(a) or original_parse(*a))
     monkeypatch.setattr(mkdocs_bibtex.registry.SimpleRegistry, "reference_text",
                         lambda self, citation: formatted.append(citation.key) or original_format(self, citation))
     page = config.parent / "docs" / "claims" / "latex.md"

@@ -496,14 +496,14 @@ class Verifier:
         if doi:
             self._check_crossref(source, doi, add)
         url = fields.get("url", "").strip()
-        if url and bibfiles.URL.fullmatch(url):
+        if url and not bibfiles.url_problem(url):
             web = not is_arxiv and not doi and urllib.parse.urlsplit(url).netloc.lower() not in ARXIV_HOSTS | DOI_HOSTS
             self._check_url(source, url, web, add, outcome)
 
     # --- arXiv, version-aware ---------------------------------------------------------------
 
     def _check_arxiv(self, source, eprint: str, add) -> None:
-        entry, line = source.entry, source.field_line("eprint")
+        entry, line = source.entry, source.place("eprint")[0]
         pinned = re.search(r"v(\d+)$", eprint)
         base = eprint[: pinned.start()] if pinned else eprint
         try:
@@ -532,26 +532,26 @@ class Verifier:
                 "\n".join(fix for _, _, fix in found) + f"\nor: eprint = {{{base}v{earlier.version}}}")
             return
         for name, message, fix in found:
-            add(CODES[name], source.field_line(name), f"entry '{source.key}': {message}", fix)
+            add(CODES[name], source.place(name)[0], f"entry '{source.key}': {message}", fix)
 
     def _check_pinned(self, source, base, version, latest, year_rule, add) -> None:
         try:
             record = latest if version == latest.version else arxiv_record(self.http, f"{base}v{version}")
         except NotFound as error:
-            add("SRC006", source.field_line("eprint"), f"entry '{source.key}': {error}")
+            add("SRC006", source.place("eprint")[0], f"entry '{source.key}': {error}")
             return
         except Unreachable as error:
-            add("SRC010", source.field_line("eprint"), f"entry '{source.key}': arXiv {base}v{version} not checked: "
+            add("SRC010", source.place("eprint")[0], f"entry '{source.key}': arXiv {base}v{version} not checked: "
                 f"{error}")
             return
         for name, message, fix in differences(source.entry, record, year_rule):
-            add(CODES[name], source.field_line(name), f"entry '{source.key}': {message}", fix)
+            add(CODES[name], source.place(name)[0], f"entry '{source.key}': {message}", fix)
         if record is not latest:
             changed = [(name, message) for name, message, _ in
                        differences(_entry_like(record, source.entry), latest, year_rule) if name != "year"]
             if changed:
                 what = "; ".join(message.split(": ", 1)[-1] for _, message in changed)
-                add("SRC004", source.field_line("eprint"), f"entry '{source.key}' cites arXiv {base}v{version}; "
+                add("SRC004", source.place("eprint")[0], f"entry '{source.key}' cites arXiv {base}v{version}; "
                     f"the current version v{latest.version} differs: {what}")
 
     # Newest earlier version whose title, authors and year all match the entry.
@@ -572,18 +572,18 @@ class Verifier:
         try:
             record = crossref_record(self.http, doi)
         except NotFound as error:
-            add("SRC006", source.field_line("doi"), f"entry '{source.key}': {error}")
+            add("SRC006", source.place("doi")[0], f"entry '{source.key}': {error}")
             return
         except Unreachable as error:
-            add("SRC010", source.field_line("doi"), f"entry '{source.key}': DOI {doi} not checked: {error}")
+            add("SRC010", source.place("doi")[0], f"entry '{source.key}': DOI {doi} not checked: {error}")
             return
         for name, message, fix in differences(source.entry, record, "equal"):
-            add(CODES[name], source.field_line(name), f"entry '{source.key}': {message}", fix)
+            add(CODES[name], source.place(name)[0], f"entry '{source.key}': {message}", fix)
 
     # --- Links and archived copies ---------------------------------------------------------------
 
     def _check_url(self, source, url: str, web: bool, add, outcome: Outcome) -> None:
-        line = source.field_line("url")
+        line = source.place("url")[0]
         result = check_link(self.http, url)
         record = {"key": source.key, "url": url, "status": result.status, "final_url": result.final_url,
                   "redirects": [{"status": status, "url": address} for status, address in result.chain],
@@ -632,7 +632,7 @@ class Verifier:
             closest = json.loads(response.body).get("archived_snapshots", {}).get("closest") \
                 if response.status == 200 else None
         except Unreachable as error:
-            add("SRC010", source.field_line("url"), f"entry '{source.key}': Wayback Machine not checked: {error}")
+            add("SRC010", source.place("url")[0], f"entry '{source.key}': Wayback Machine not checked: {error}")
             return None
         except (ValueError, AttributeError):
             closest = None
@@ -646,7 +646,7 @@ class Verifier:
         try:
             response = self.http.request("GET", self.settings.save_api + url)
         except Unreachable as error:
-            add("SRC010", source.field_line("url"), f"entry '{source.key}': Save Page Now failed: {error}")
+            add("SRC010", source.place("url")[0], f"entry '{source.key}': Save Page Now failed: {error}")
             return None
         place = response.headers.get("content-location") or response.headers.get("location") or ""
         stamp = re.search(r"/web/(\d{14})/", place)

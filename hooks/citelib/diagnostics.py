@@ -67,6 +67,31 @@ KINDS: dict[str, Kind] = {
              "in mkdocs.yml with a reason."),
         Kind("BIB009", "bad-allow-list",
              "List only keys that exist in bib/, each with a non-empty reason."),
+        Kind("BIB010", "bad-year",
+             "Write the year in full, four digits (2017, not 17 or '17); for a range or 'n.d.', give the "
+             "year of the version you cite."),
+        Kind("BIB011", "unreadable-bib",
+             "Save the file as UTF-8 text (your editor's 'Save with encoding'); Latin-1 or UTF-16 "
+             "files are not read."),
+        Kind("BIB012", "undefined-string",
+             "Define the macro with @string{name = {value}} above its first use, or write the value "
+             "in braces; BibTeX reads a file from top to bottom."),
+        Kind("BIB013", "markup-in-field",
+             "Write the value as plain text: no '<', no '](', no javascript:, no HTML character "
+             "references (&#...;) and no invisible control characters."),
+        Kind("BIB014", "bad-pubmed",
+             "Write the PubMed identifier as digits only, like 31477924 (no PMID: prefix, no URL)."),
+        Kind("BIB015", "non-arxiv-eprint",
+             "The site links every eprint to arxiv.org: for another archive, drop eprint and "
+             "archivePrefix and give the source's address as url (or its doi)."),
+        Kind("BIB016", "symlinked-bib",
+             "Replace the symbolic link with the file itself (copy it into bib/)."),
+        Kind("BIB017", "unknown-entry-type",
+             "Use an entry type the site formats (@article, @book, @inproceedings, @misc, ...); an "
+             "'@' in text between entries starts an entry: write 'at' there instead."),
+        Kind("BIB018", "undecodable-field",
+             "Fix the LaTeX in the value: a value may not end in a lone backslash (write \\textbackslash{} "
+             "for one), and every command needs its name."),
         # Rendered pages
         Kind("HTM001", "unresolved-marker",
              "A citation or footnote reached the page as literal text: check the lines above it."),

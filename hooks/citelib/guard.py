@@ -15,13 +15,14 @@ Three kinds of private-use tokens, each with a random nonce so that a page canno
 from __future__ import annotations
 
 import html
+import os
 import re
 import secrets
-from pathlib import Path
 
 import mkdocs_bibtex.registry
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
+from pybtex.database import BibliographyData
 
 from citelib.scan import Cite, Scan
 
@@ -38,9 +39,11 @@ def _digits(number: int) -> str:
 
 # The tokens of one build and the text they stand for.
 class Guard:
-    def __init__(self, is_known, plugin_commands: list[str]) -> None:
+    def __init__(self, is_known, plugin_commands: list[str], is_broken=lambda key: False) -> None:
         nonce = "".join(chr(0xE010 + b % 0xE0) for b in secrets.token_bytes(6))
         self.is_known = is_known
+        # Keys whose entries were reported in bib/ and kept off the pages (quarantined).
+        self.is_broken = is_broken
         self.plugin_commands = plugin_commands
         self.hidden: dict[str, str] = {}
         self.token = re.compile(f"\ue000{nonce}[\ue100-\ue109]+\ue001")
@@ -53,14 +56,17 @@ class Guard:
         self._reference_tokens: dict[str, str] = {}
 
     # The Markdown the plugin sees: code and look-alikes hidden, each approved citation written
-    # one key per bracket after a stamp. Returns it and the source offset of each stamp's cite.
-    def markdown_for_plugin(self, page_scan: Scan) -> tuple[str, list[int]]:
+    # one key per bracket after a stamp. Returns it and the cite of each stamp, in stamp order.
+    def markdown_for_plugin(self, page_scan: Scan) -> tuple[str, list[Cite]]:
         text = page_scan.text
         edits: list[tuple[int, int, str]] = [(start, end, self.hide(text[start:end])) for start, end in page_scan.code]
-        stamped: list[int] = []
+        stamped: list[Cite] = []
         for citation in page_scan.citations:
-            if not citation.error and all(self.is_known(c.key) for c in citation.cites):
-                edits.append((citation.start, citation.end, self._canonical(citation.cites, stamped)))
+            # A key whose entry was reported in bib/ (quarantined) is left out, so the citation's
+            # other keys still give their markers and nothing is reported twice.
+            cites = [c for c in citation.cites if not self.is_broken(c.key)] if not citation.error else []
+            if cites and all(self.is_known(c.key) for c in cites):
+                edits.append((citation.start, citation.end, self._canonical(cites, stamped)))
             else:
                 edits.append((citation.start, citation.start + 1, self.hide("[")))
         # Bracketed text, escaped brackets and citations inside attributes stay as written.
@@ -82,13 +88,13 @@ class Guard:
 
     # A citation as the plugin expects it, one key per bracket, each after its stamp: locators
     # stay visible beside their markers, and markers are separated ("1, 2").
-    def _canonical(self, cites: list[Cite], stamped: list[int]) -> str:
+    def _canonical(self, cites: list[Cite], stamped: list[Cite]) -> str:
         separator = '<span class="cite-sep">; </span>' if any(c.locator for c in cites) else \
             '<span class="cite-sep">, </span>'
         parts = []
         for cite in cites:
             stamp = f"{self._stamp_prefix}{_digits(len(stamped))}\ue003"
-            stamped.append(cite.offset)
+            stamped.append(cite)
             locator = f'<span class="cite-locator">{html.escape(cite.locator)}</span>' if cite.locator else ""
             parts.append(f"{stamp}[@{cite.key}]{locator}")
         return separator.join(parts)
@@ -172,20 +178,30 @@ class _RestoreHidden(Extension):
         md.preprocessors.register(_RestorePreprocessor(md, self.guard), "citations-restore", 100)
 
 
-# Let the plugin reuse the checked parse of each .bib file instead of parsing it again: the file
-# it asks for is found by its resolved path, and any other file (one the checks never read) is
-# refused rather than parsed behind their back. Returns a problem message, or "".
-def share_parsed_bibliography(files: dict) -> str:
+# Make the plugin render from the very parse the checks approved: while its on_config runs, its
+# parse_file returns our reading of each file (found by `file_id`, the name both walks give it),
+# and a file the checks did not read gives nothing but a call to `unread(name)`. Returns a
+# problem message, or "". restore_parse_file() puts the plugin's own back.
+def share_parsed_bibliography(files: dict, file_id, unread) -> str:
     original = getattr(mkdocs_bibtex.registry, "parse_file", None)
     if original is None:
         return "mkdocs_bibtex.registry.parse_file is gone"
     real = getattr(original, "wrapped", original)
-    by_path = {str(Path(path).resolve()): data for path, data in files.items()}
 
     def parse_file(path, *args, **kwargs):
-        parsed = by_path.get(str(Path(path).resolve()))
-        return parsed if parsed is not None else real(path, *args, **kwargs)
+        parsed = files.get(file_id(path))
+        if parsed is None:
+            unread(os.path.basename(path))
+            return BibliographyData()
+        return parsed
 
     parse_file.wrapped = real
     mkdocs_bibtex.registry.parse_file = parse_file
     return ""
+
+
+# Once every on_config has run, the plugin's parse_file is its own again.
+def restore_parse_file() -> None:
+    current = getattr(mkdocs_bibtex.registry, "parse_file", None)
+    if getattr(current, "wrapped", None) is not None:
+        mkdocs_bibtex.registry.parse_file = current.wrapped
