@@ -245,12 +245,14 @@ def peer_line(r: dict) -> str:
             f"p/b {ratio('b')} | p/a {ratio('a')} | peak {r['p_mb']:.0f} MB")
 
 
+# The peer's versions, and the environment's size: the peer's time grows with it.
 def peer_versions() -> str:
     from importlib.metadata import distributions, version
 
     installed = sum(1 for _ in distributions())
     return (", ".join(f"{name} {version(name)}" for name in PEER_DISTRIBUTIONS)
-            + f"; {installed} distributions installed beside them")
+            + f"; {installed} distributions in this environment,\n whose entry points pybtex reads"
+            " on each plugin look-up, several per footcite")
 
 
 def main(argv: list[str]) -> int:
@@ -286,9 +288,10 @@ def main(argv: list[str]) -> int:
     if peer_skipped:
         print(f"Peer line skipped: {peer_skipped}.\n")
     else:
-        print(f"Peer p: Sphinx + myst-parser + sphinxcontrib-bibtex ({peer_versions()}): the same pages")
-        print("and .bib, citations as {footcite:p} (locators dropped), `python -m sphinx -b html -q -W -j 1`,")
-        print(f"built in the same runs as a, b and c (sizes up to {PEER_MAX_PAGES} pages); medians:")
+        print("Peer p: the same pages and .bib through Sphinx + myst-parser + sphinxcontrib-bibtex,")
+        print("citations as {footcite:p} (locators dropped), `python -m sphinx -b html -q -W -j 1`,")
+        print(f"built in the same runs as a, b and c (sizes up to {PEER_MAX_PAGES} pages); medians.")
+        print(f"({peer_versions()})")
         for r in peer_rows:
             print("  " + peer_line(r))
         print()
