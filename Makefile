@@ -35,7 +35,7 @@ claims: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python tools/claims_summary.py site/claims.json
 
-# Build times against plain MkDocs at three sizes (bench/run.py; see docs/contributing/performance.md).
+# Build times against plain MkDocs at three sizes, and a Sphinx peer (bench/run.py; see docs/contributing/performance.md).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 

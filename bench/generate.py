@@ -1,4 +1,4 @@
-"""Generate the synthetic site that `make bench` builds, in three variants.
+"""Generate the synthetic site that `make bench` builds, in three variants and a peer.
 
 One size is `pages` explainer pages of about `cites` citations each, over a .bib of `entries`
 sources (every source cited at least once, so the orphan check passes). The variants share the
@@ -8,12 +8,19 @@ pages' prose, the real theme, Markdown extensions and the search and offline plu
 - footnotes: the floor: no bibtex plugin, no hooks, every citation pre-written as a Markdown
              footnote `[^key]` whose definition holds a formatted reference of the same shape;
 - text:      no bibtex plugin, no hooks, citations left as literal `[@key]` text.
+
+The peer (`sphinx/`) is the same pages and the same .bib as a Sphinx project: MyST Markdown,
+myst-parser and sphinxcontrib-bibtex, each citation group one `{footcite:p}` role and a
+`footbibliography` directive at the end of each page. The footcite role takes keys only, so
+locators are dropped there; the code block, the aside (a MyST admonition), the link and the
+glossary (a MyST definition list) are kept.
 """
 
 from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
@@ -21,6 +28,7 @@ from mkdocs.utils.yaml import yaml_load
 ROOT = Path(__file__).resolve().parent.parent
 
 VARIANTS = ("full", "footnotes", "text")
+PEER = "sphinx"
 
 WORDS = ("alignment reward model objective proxy agent training policy feedback oversight "
          "human preference optimiser behaviour system learning specification gaming goal "
@@ -72,6 +80,19 @@ def make_entry(index: int, rng: random.Random) -> tuple[str, str, str]:
 # -----------------------------------------------------------------------------
 
 
+# An admonition block, written in each variant's syntax.
+@dataclass(frozen=True)
+class Aside:
+    kind: str
+    title: str
+    body: str
+
+    def markdown(self, variant: str) -> str:
+        if variant == PEER:
+            return f"\n\n```{{admonition}} {self.title}\n:class: {self.kind}\n\n{self.body}\n```\n\n"
+        return f'\n\n!!! {self.kind} "{self.title}"\n\n    {self.body}\n\n'
+
+
 # A sentence of filler prose.
 def sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 22))).capitalize()
@@ -96,8 +117,8 @@ def make_page(number: int, keys: list[str], rng: random.Random) -> list:
         if index == 4:
             blocks.append("\n\n```python\nscore = reward_model(output)  # [@not_a_citation]\n```\n\n")
         if index == 9:
-            blocks.append("\n\n!!! note \"Aside\"\n\n    Write to team@example.org or see "
-                          "[the glossary](../glossary.md) for `[@key]` syntax.\n\n")
+            blocks.append(Aside("note", "Aside", "Write to team@example.org or see "
+                                "[the glossary](../glossary.md) for `[@key]` syntax."))
     return blocks
 
 
@@ -108,13 +129,21 @@ def render_page(blocks: list, variant: str, formatted: dict[str, str]) -> str:
         if isinstance(block, str):
             out.append(block)
             continue
-        if variant == "footnotes":
+        if isinstance(block, Aside):
+            out.append(block.markdown(variant))
+            continue
+        if variant == PEER:
+            # footcite takes keys only (no pre/post text, unlike `cite`): locators are dropped.
+            out.append("{footcite:p}`" + ",".join(key for key, _ in block) + "`")
+        elif variant == "footnotes":
             for key, locator in block:
                 out.append(f"[^{key}]" + (f'<span class="cite-locator">{locator}</span>' if locator else ""))
                 cited[key] = formatted[key]
         else:
             out.append("[" + "; ".join(f"@{k}" + (f", {loc}" if loc else "") for k, loc in block) + "]")
     text = "".join(out).rstrip() + "\n"
+    if variant == PEER:
+        text += "\n```{footbibliography}\n```\n"
     if cited:
         text += "\n" + "".join(f"[^{key}]: {ref}\n" for key, ref in cited.items())
     return text
@@ -160,6 +189,23 @@ def variant_config(variant: str, pages: int) -> dict:
     return config
 
 
+# conf.py of the peer: MyST pages, footnote citations from the same .bib, the builtin theme.
+def peer_conf(pages: int) -> str:
+    return (f'project = "Bench ({PEER}, {pages} pages)"\n'
+            'extensions = ["myst_parser", "sphinxcontrib.bibtex"]\n'
+            'source_suffix = {".md": "markdown"}\n'
+            'myst_enable_extensions = ["deflist"]\n'
+            'bibtex_bibfiles = ["bib/sources.bib"]\n'
+            '# The plain style, as the formatted references of the other variants.\n'
+            'bibtex_default_style = "plain"\n'
+            'html_theme = "alabaster"\n')
+
+
+# The peer's index: its toctree is the navigation that MkDocs builds from the folder.
+PEER_INDEX = ("# Bench\n\nA synthetic site for `make bench`.\n\n"
+              "```{toctree}\n:glob:\n:maxdepth: 1\n\nglossary\npages/*\n```\n")
+
+
 # The glossary page (the glossary hook reads it): a few terms, each with a source.
 def glossary(keys: list[str], variant: str, formatted: dict[str, str]) -> str:
     blocks: list = ["# Glossary\n\n"]
@@ -169,7 +215,8 @@ def glossary(keys: list[str], variant: str, formatted: dict[str, str]) -> str:
     return render_page(blocks, variant, formatted)
 
 
-# Write all three variants of one size below `out`; returns {variant: its mkdocs.yml}.
+# Write all three variants and the peer of one size below `out`;
+# returns {variant: its mkdocs.yml} and {"sphinx": its conf.py}.
 def generate(out: Path, pages: int, cites: int, entries: int, seed: int = 7) -> dict[str, Path]:
     import yaml
 
@@ -204,7 +251,24 @@ def generate(out: Path, pages: int, cites: int, entries: int, seed: int = 7) -> 
         config_file.write_text(yaml.safe_dump(variant_config(variant, pages), sort_keys=False,
                                               allow_unicode=True), encoding="utf-8")
         configs[variant] = config_file
+    configs[PEER] = write_peer(out / PEER, pages, page_blocks, keys, bib, formatted)
     return configs
+
+
+# The peer as a Sphinx source folder (conf.py beside the pages); returns its conf.py.
+def write_peer(root: Path, pages: int, page_blocks: list, keys: list[str], bib: str,
+               formatted: dict[str, str]) -> Path:
+    (root / "pages").mkdir(parents=True)
+    (root / "bib").mkdir()
+    (root / "bib" / "sources.bib").write_text(bib, encoding="utf-8")
+    (root / "index.md").write_text(PEER_INDEX, encoding="utf-8")
+    (root / "glossary.md").write_text(glossary(keys, PEER, formatted), encoding="utf-8")
+    for number, blocks in enumerate(page_blocks):
+        (root / "pages" / f"page-{number + 1:04d}.md").write_text(
+            render_page(blocks, PEER, formatted), encoding="utf-8")
+    conf = root / "conf.py"
+    conf.write_text(peer_conf(pages), encoding="utf-8")
+    return conf
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ its own `mkdocs build --strict` process:
   a' warm:      the same with the disk cache of formatted references left by a former build
   b  footnotes: the floor: plain MkDocs, each citation pre-written as a Markdown footnote
   c  text:      plain MkDocs, citations left as text
+  p  peer:      the same pages and .bib through Sphinx + myst-parser + sphinxcontrib-bibtex
+                (footcite), `python -m sphinx -b html -q -W -j 1`, at the sizes up to PEER_MAX_PAGES;
+                skipped, with a message, when they are not importable or with --no-peer
 
 It prints the median wall time of each, a/b and a/c, the median CPU time (user + sys of the
 build process, which a busy machine disturbs less than wall time) and the peak resident memory
@@ -15,11 +18,12 @@ of the build process (ru_maxrss from os.wait4, i.e. getrusage of that child).
 Then it times the real site: a full build, a `mkdocs serve`-style rebuild after one page edit
 (bench/rebuild.py, on a copy of the project), and a reader's first load of an explainer page.
 
-Usage: python bench/run.py [--quick]   (--quick: the two smaller sizes, fewer runs)
+Usage: python bench/run.py [--quick] [--no-peer]   (--quick: the two smaller sizes, fewer runs)
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -35,12 +39,16 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from generate import generate  # noqa: E402
+from generate import PEER, generate  # noqa: E402
 
 # (pages, citations a page, .bib entries, runs of each variant)
 SIZES = [(20, 30, 200, 5), (200, 30, 2000, 3), (1000, 30, 10000, 1)]
 QUICK = [(20, 30, 200, 3), (200, 30, 2000, 2)]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# The peer costs about ten times the floor: built at the sizes up to this one only.
+PEER_MAX_PAGES = 200
+PEER_MODULES = ("sphinx", "myst_parser", "sphinxcontrib.bibtex")
+PEER_DISTRIBUTIONS = ("sphinx", "myst-parser", "sphinxcontrib-bibtex")
 
 # -----------------------------------------------------------------------------
 # Measuring
@@ -71,6 +79,31 @@ def build(config: Path) -> tuple[float, float, float]:
     return wall, cpu, rss
 
 
+# One Sphinx build of the peer (the folder of `conf`) into a fresh temporary folder, so with no
+# doctree cache; -W fails it on any warning (an unknown key, say), as --strict does the others.
+def build_peer(conf: Path) -> tuple[float, float, float]:
+    with tempfile.TemporaryDirectory(prefix="bench-peer-") as out:
+        wall, cpu, rss, _ = measure([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W",
+                                     "-j", "1", str(conf.parent), out])
+    return wall, cpu, rss
+
+
+# Why the peer cannot run here, or None when it can.
+def peer_missing() -> str | None:
+    missing = []
+    for name in PEER_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # a missing parent package (sphinxcontrib)
+            found = False
+        if not found:
+            missing.append(name)
+    if missing:
+        return (f"{', '.join(missing)} not importable by {sys.executable} "
+                "(install requirements.lock into the venv)")
+    return None
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -81,10 +114,11 @@ def median(values: list[float]) -> float:
 
 
 # Build every variant of one size `runs` times, interleaved; returns the row of the table.
-def bench_size(pages: int, cites: int, entries: int, runs: int) -> dict:
+# With `peer`, the Sphinx peer is built in the same runs, after the others.
+def bench_size(pages: int, cites: int, entries: int, runs: int, peer: bool = False) -> dict:
     configs = generate(BENCH / "out" / f"p{pages}", pages, cites, entries)
     cache = configs["full"].parent / ".cache"
-    times: dict[str, list[tuple[float, float, float]]] = {k: [] for k in ("a", "warm", "b", "c")}
+    times: dict[str, list[tuple[float, float, float]]] = {k: [] for k in ("a", "warm", "b", "c", "p")}
     for _ in range(runs):
         shutil.rmtree(cache, ignore_errors=True)
         times["a"].append(build(configs["full"]))
@@ -92,6 +126,8 @@ def bench_size(pages: int, cites: int, entries: int, runs: int) -> dict:
             times["warm"].append(build(configs["full"]))
         times["b"].append(build(configs["footnotes"]))
         times["c"].append(build(configs["text"]))
+        if peer:
+            times["p"].append(build_peer(configs[PEER]))
     row = {"pages": pages, "citations": pages * cites, "entries": entries, "runs": runs}
     for key, values in times.items():
         row[key] = median([v[0] for v in values])
@@ -200,8 +236,29 @@ def machine() -> str:
             f"Python {sys.version.split()[0]}; load average before: {os.getloadavg()[0]:.2f}")
 
 
+# The peer's line of one size: p and its ratios to b (the floor) and a (this site, cold).
+def peer_line(r: dict) -> str:
+    def ratio(y: str) -> str:
+        return f"{r['p'] / r[y]:5.2f} (CPU {r['p_cpu'] / r[y + '_cpu']:5.2f})"
+
+    return (f"{r['pages']:>5} pages, {r['runs']} runs: p {r['p']:6.2f}s (CPU {r['p_cpu']:5.1f}s) | "
+            f"p/b {ratio('b')} | p/a {ratio('a')} | peak {r['p_mb']:.0f} MB")
+
+
+# The peer's versions, and the environment's size: the peer's time grows with it.
+def peer_versions() -> str:
+    from importlib.metadata import distributions, version
+
+    installed = sum(1 for _ in distributions())
+    return (", ".join(f"{name} {version(name)}" for name in PEER_DISTRIBUTIONS)
+            + f"; {installed} distributions in this environment,\n whose entry points pybtex reads"
+            " on each plugin look-up, several per footcite")
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    peer_skipped = "left out (--no-peer)" if "--no-peer" in argv else peer_missing()
+    peer_rows = []
     started = time.perf_counter()
     print(f"Machine: {machine()}", flush=True)
     print("Times are medians of the runs, wall clock (CPU seconds of the build process in brackets);")
@@ -213,7 +270,10 @@ def main(argv: list[str]) -> int:
     print(header)
     print("-" * len(header))
     for pages, cites, entries, runs in (QUICK if quick else SIZES):
-        r = bench_size(pages, cites, entries, runs)
+        with_peer = peer_skipped is None and pages <= PEER_MAX_PAGES
+        r = bench_size(pages, cites, entries, runs, peer=with_peer)
+        if with_peer:
+            peer_rows.append(r)
 
         def cell(key: str) -> str:
             return f"{r[key]:5.2f}s ({r[key + '_cpu']:4.1f})"
@@ -225,6 +285,16 @@ def main(argv: list[str]) -> int:
               f"{cell('b'):>13} {cell('c'):>13} | {ratio('a', 'b'):>9} {ratio('warm', 'b'):>9} "
               f"{ratio('a', 'c'):>9} | {r['a_mb']:.0f}/{r['b_mb']:.0f}/{r['c_mb']:.0f}", flush=True)
     print("(ratios: wall (CPU))\n")
+    if peer_skipped:
+        print(f"Peer line skipped: {peer_skipped}.\n")
+    else:
+        print("Peer p: the same pages and .bib through Sphinx + myst-parser + sphinxcontrib-bibtex,")
+        print("citations as {footcite:p} (locators dropped), `python -m sphinx -b html -q -W -j 1`,")
+        print(f"built in the same runs as a, b and c (sizes up to {PEER_MAX_PAGES} pages); medians.")
+        print(f"({peer_versions()})")
+        for r in peer_rows:
+            print("  " + peer_line(r))
+        print()
 
     print("Where the CPU time of one cold build of the 200-page site goes (bench/profile.py):")
     for variant in ("full", "footnotes"):
