@@ -72,6 +72,13 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
             taken = "another definition" if definition.label in defined else "a citation of that source"
             add(definition.start, "FTN003", f"footnote '{definition.label}' is already defined by {taken}")
             continue
+        # A hand-written note labelled with a source's key would be shown, and credited in the
+        # claims ledger and "Cited by", as that source's reference.
+        if definition.label in bibliography:
+            add(definition.start, "FTN003", f"footnote '{definition.label}' takes the key of a source in bib/; "
+                "give the aside its own label")
+            defined[definition.label] = definition.start  # its references are explained by this problem
+            continue
         defined[definition.label] = definition.start
         if not any(not citation.error for citation in definition.citations):
             add(definition.start, "FTN004", f"footnote '{definition.label}' cites no source")
