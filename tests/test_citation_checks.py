@@ -84,6 +84,17 @@ def test_every_fixture_code_is_documented_for_contributors():
         assert f"### {code} {kind.name}" in docs, f"{code} is not documented"
 
 
+# The error-code reference holds, for every code, the example and fix generated from the list of
+# codes and the fixtures: a code added, renamed or reworded without updating the page fails here.
+def test_error_code_reference_is_generated_from_the_list_of_codes():
+    import subprocess
+    import sys
+
+    tool = Path(__file__).parent.parent / "tools" / "error_codes.py"
+    result = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_every_code_that_pages_and_bib_can_trigger_has_a_fixture():
     covered = {line.split()[1] for case in CASES for line in expected_problems(case)}
     # PLG001 needs another plugin version; SIT001 is the built-site check's (tests/test_site_check.py);
