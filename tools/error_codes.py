@@ -2,8 +2,8 @@
 
 Each code's section there opens with words written by hand (what the problem is, why it matters).
 Below them, this script writes, from `KINDS` in hooks/citelib/diagnostics.py and from the
-fixtures in tests/fixtures/: an example of the message as the build prints it, the line of the
-fixture it points at, and the fix. Run it after adding or changing a code:
+fixtures in tests/fixtures/: an example of the message as the build prints it with its hint (the
+fix), and the line of the fixture it points at; a code no fixture shows gets its fix alone. Run it after adding or changing a code:
 
     .venv/bin/python tools/error_codes.py          rewrite the generated parts
     .venv/bin/python tools/error_codes.py --check  exit 1 if the page is not up to date (the tests do this)
@@ -63,7 +63,8 @@ def generated(code: str) -> str:
                   problem, f"    hint: {kind.fix}", "```", ""]
         if source.strip():
             parts += ["The line it points at:", "", f"```{language}", source, "```", ""]
-    parts += [f"**Fix:** {kind.fix}", ""]
+    else:  # no fixture shows it: the fix alone (in a block, so that no hint is read as Markdown)
+        parts += ["Fix (the hint the build prints):", "", "```text", kind.fix, "```", ""]
     return "\n".join(parts)
 
 
