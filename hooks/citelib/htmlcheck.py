@@ -19,6 +19,7 @@ LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
 LITERAL_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
 ESCAPED_CITATION = re.compile(r"\\\[@")
 CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")
+FENCE_LINE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
 
 
 # One problem of a rendered page: where in the page's Markdown it comes from (None: no place
@@ -178,7 +179,8 @@ def locate_markup(page_scan: Scan, item: Unsafe, used: set[int]) -> int | None:
     return None
 
 
-# Start tags of a page's Markdown with their offsets, once per text.
+# Start tags of a page's Markdown with their offsets, once per text; tags shown inside fenced code
+# are left out (this only places a problem the rendered reading found; it decides nothing).
 def _tags(text: str) -> list[tuple[int, str, dict[str, str]]]:
     if _TAGS_OF[0] != text:
         collector = _TagCollector(text)
@@ -187,8 +189,24 @@ def _tags(text: str) -> list[tuple[int, str, dict[str, str]]]:
             collector.close()
         except Exception:  # html.parser gives up on some hostile input; what it found still counts
             pass
-        _TAGS_OF[:] = [text, collector.tags]
+        fenced = _fenced_ranges(text)
+        tags = [tag for tag in collector.tags if not any(start <= tag[0] < end for start, end in fenced)]
+        _TAGS_OF[:] = [text, tags]
     return _TAGS_OF[1]
+
+
+# (start, end) of each fenced code block (``` or ~~~, at any indent or quote depth).
+def _fenced_ranges(text: str) -> list[tuple[int, int]]:
+    ranges, offset, fence, start = [], 0, None, 0
+    for line in text.splitlines(keepends=True):
+        marker = FENCE_LINE.match(line)
+        if marker and fence is None:
+            fence, start = marker[1], offset
+        elif marker and marker[1].startswith(fence[0]) and len(marker[1]) >= len(fence):
+            ranges.append((start, offset + len(line)))
+            fence = None
+        offset += len(line)
+    return ranges + ([(start, len(text))] if fence is not None else [])
 
 
 _TAGS_OF: list = ["\0", []]
