@@ -6,13 +6,32 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test serve offline claims bench lock clean
+.PHONY: build test test-quick check page serve offline claims bench lock clean
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# Tests run on every core (pytest-xdist); `make test PYTEST_PARALLEL=` runs them in one process.
+PYTEST_PARALLEL ?= -n auto
+
+# The whole suite, browser tests included.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# The suite without the browser tests: the fast loop while writing a page or a hook.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_PARALLEL)
+
+# Citation checks without a build: `make check` (all of docs/ and bib/) or
+# `make check FILES="docs/alignment-basics/my-page.md bib/alignment.bib"` (files or folders).
+check: $(STAMP)
+	$(BIN)/python tools/citecheck.py $(FILES)
+
+# A new question page from .github/PAGE_TEMPLATE.md, added to nav in mkdocs.yml
+# (make passes NAME and TITLE to the script in its environment):
+# make page NAME=reward-modelling TITLE="What is reward modelling?"
+page: $(STAMP)
+	$(BIN)/python tools/new_page.py "$$NAME" "$$TITLE"
 
 # Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`.
 SERVE_ADDR ?= 127.0.0.1:8000

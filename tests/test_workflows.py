@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.utils import markdown_extensions
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -255,10 +256,11 @@ def test_pre_commit_config_runs_citecheck_on_pages_and_sources():
             "check-merge-conflict"} <= set(hooks)
     repo, citecheck = hooks["citecheck"]
     assert repo["repo"] == "local"
-    assert "hooks/citecheck.py" in citecheck["entry"]
+    assert citecheck["entry"].endswith("tools/citecheck.py")
     assert citecheck.get("pass_filenames", True) is True
     files = re.compile(citecheck["files"])
-    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib"):
+    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib",
+                 *(f"docs/page{extension}" for extension in markdown_extensions)):
         assert files.search(path), path
     for path in ("docs/assets/stylesheets/extra.css", "mkdocs.yml", "bib/README.txt"):
         assert not files.search(path), path
