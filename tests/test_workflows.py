@@ -267,3 +267,19 @@ def test_pre_commit_config_runs_citecheck_on_pages_and_sources():
     for repo in config["repos"]:
         if repo["repo"] != "local":
             assert repo["repo"].startswith("https://") and repo["rev"]
+
+
+# A fork publishes under its own address: the build gets it from the Pages settings (or the
+# repository variable SITE_URL), and mkdocs.yml reads it from the environment.
+def test_deploy_builds_with_the_address_from_the_pages_settings():
+    workflow = load_workflow(GITHUB / "workflows" / "deploy.yml")
+    steps = workflow["jobs"]["build"]["steps"]
+    pages = next(s for s in steps if "configure-pages@" in s.get("uses", ""))
+    build = next(s for s in steps if "make build" in s.get("run", ""))
+    assert steps.index(pages) < steps.index(build)
+    assert build["env"]["SITE_URL"] == f"${{{{ vars.SITE_URL || steps.{pages['id']}.outputs.base_url }}}}"
+    assert build["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    assert build["env"]["REPO_NAME"] == "${{ github.repository }}"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for key, variable in (("site_url", "SITE_URL"), ("repo_url", "REPO_URL"), ("repo_name", "REPO_NAME")):
+        assert re.search(rf"^{key}: !ENV \[{variable}, ", config, re.M), key
