@@ -483,7 +483,7 @@ def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[lis
     reader = _PageReader(page_url, title, is_source)
     reader.feed(html_text)
     reader.close()
-    markers, sentences, cited = [], 0, 0
+    markers, sentences, cited, uncited = [], 0, 0, []
     for block in reader.blocks:
         spans = sentence_spans(block.text, [position for position, _ in block.markers])
         carrying = set()
@@ -496,6 +496,7 @@ def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[lis
             worded = {i for i, (start, end) in enumerate(spans) if re.search(r"\w", block.text[start:end])}
             sentences += len(worded)
             cited += len(carrying & worded)
+            uncited += _uncited_sentences(block.text, spans, worded - carrying)
     _resolve_cites(markers, is_source)
     counts = {
         "page": page_url,
@@ -504,8 +505,14 @@ def read_page(html_text: str, page_url: str, title: str, is_source) -> tuple[lis
         "cited_sentences": cited,
         "claims": len(markers),
         "sources": sorted({key for m in markers if is_source(m.label) for key, _ in m.cites}),
+        "uncited_sentences": uncited,
     }
     return markers, counts
+
+
+# The text of the sentences at `indexes` (those without a marker), in document order.
+def _uncited_sentences(text: str, spans: list[tuple[int, int]], indexes: set[int]) -> list[str]:
+    return [text[spans[i][0]:spans[i][1]].strip() for i in sorted(indexes)]
 
 
 # What each marker cites: its own source, or, for an aside, the sources cited inside the aside.

@@ -338,6 +338,7 @@ def test_claims_summary(ledger, capsys):
     for page in ledger["pages"]:
         assert page["claims"] == sum(1 for c in ledger["claims"] if c["page"] == page["page"])
         assert 0 < page["cited_sentences"] <= page["sentences"]
+        assert len(page["uncited_sentences"]) == page["sentences"] - page["cited_sentences"]
     spec = importlib.util.spec_from_file_location("claims_summary", ROOT / "tools" / "claims_summary.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -378,3 +379,4 @@ def test_read_page_sentences_locators_and_asides():
     assert by_anchor["fnref2:src"].text == "The lagoon had targets."
     # Four sentences in the paragraph, one in the aside; the reference itself is not counted.
     assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["other", "src"]
+    assert counts["uncited_sentences"] == ["Smith et al. found a thing.", "No source here."]

@@ -283,3 +283,22 @@ def test_deploy_builds_with_the_address_from_the_pages_settings():
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for key, variable in (("site_url", "SITE_URL"), ("repo_url", "REPO_URL"), ("repo_name", "REPO_NAME")):
         assert re.search(rf"^{key}: !ENV \[{variable}, ", config, re.M), key
+
+
+# On a pull request: annotations from the checker, then a job summary against the base branch
+# that links the uploaded site.
+def test_check_workflow_annotates_and_summarises_pull_requests():
+    workflow = load_workflow(GITHUB / "workflows" / "check.yml")
+    steps = steps_of(workflow)
+    runs = [s.get("run", "") for s in steps]
+    check = next(i for i, run in enumerate(runs) if "make check" in run)
+    build = next(i for i, run in enumerate(runs) if "make build" in run)
+    assert check < build
+    upload = next(s for s in steps if s.get("with", {}).get("name") == "site")
+    summary = next(s for s in steps if "tools/pr_summary.py" in s.get("run", ""))
+    base = next(s for s in steps if "BASE_SHA" in s.get("env", {}))
+    assert steps.index(upload) < steps.index(base) < steps.index(summary)
+    assert base["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert summary["if"] == base["if"] == "github.event_name == 'pull_request'"
+    assert summary["env"]["ARTIFACT_URL"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
+    assert '"$RUNNER_TEMP/base" .' in summary["run"]
