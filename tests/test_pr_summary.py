@@ -4,7 +4,6 @@ change that adds a source, a cited sentence and an uncited one."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,13 +30,16 @@ CITED = "A planted claim that the summary should count.[@planted2026example]"
 UNCITED = "A planted sentence that carries no source at all."
 
 
-# Base: the project as it is. Head: the same with the planted change. Both built.
+# Base: the project as it is (its sources, and the session's build of it). Head: a fresh clone
+# with the planted change, built.
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> tuple[Path, Path]:
+def builds(tmp_path_factory, built_site) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("pr")
-    base = fresh_clone(tmp / "base")
-    head = tmp / "head"
-    shutil.copytree(base, head, symlinks=True)
+    base = tmp / "base"
+    base.mkdir()
+    (base / "bib").symlink_to(ROOT / "bib", target_is_directory=True)
+    (base / "site").symlink_to(built_site, target_is_directory=True)
+    head = fresh_clone(tmp / "head")
     with open(head / "bib" / "alignment.bib", "a", encoding="utf-8") as bib:
         bib.write(PLANTED_SOURCE)
     page = head / "docs" / "alignment-basics" / "rlhf.md"
@@ -45,8 +47,7 @@ def builds(tmp_path_factory) -> tuple[Path, Path]:
     marker = "\n## Related questions"
     assert marker in text
     page.write_text(text.replace(marker, f"\n{CITED} {UNCITED}\n{marker}", 1), encoding="utf-8")
-    for root in (base, head):
-        build_site(root / "mkdocs.yml", root / "site")
+    build_site(head / "mkdocs.yml", head / "site")
     return base, head
 
 
