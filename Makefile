@@ -18,9 +18,10 @@ PYTEST_PARALLEL ?= -n auto
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
-# The suite without the browser tests: the fast loop while writing a page or a hook.
+# The fast loop while writing a page or a hook: the suite without the browser tests and
+# without the tests that run documented commands in a fresh clone.
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_PARALLEL)
+	$(BIN)/python -m pytest -m "not browser and not clone" $(PYTEST_PARALLEL)
 
 # Citation checks without a build: `make check` (all of docs/ and bib/) or
 # `make check FILES="docs/alignment-basics/my-page.md bib/alignment.bib"` (files or folders).

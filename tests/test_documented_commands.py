@@ -23,6 +23,9 @@ from documented import commands_of
 from freshclone import fresh_clone, git
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Builds in fresh clones, through `make`: left out of `make test-quick`.
+pytestmark = pytest.mark.clone
 DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
 
 # Run as written in a fresh clone: each must exit 0 without a traceback.

@@ -15,6 +15,9 @@ from freshclone import fresh_clone
 from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Builds in fresh clones, through `make`: left out of `make test-quick`.
+pytestmark = pytest.mark.clone
 ARTIFACT = "https://github.com/someone/fork/actions/runs/1/artifacts/2"
 
 PLANTED_SOURCE = """

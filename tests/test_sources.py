@@ -100,11 +100,12 @@ def test_sources_page_reuses_the_footnote_text(built_site):
 def test_cited_by_links_resolve_to_every_marker(built_site):
     soup = soup_of(built_site, "sources.html")
     expected = {key: set() for key in BIB}
-    for path in html_pages(built_site):
-        for marker, label in markers_of(soup_of(built_site, path)):
+    # Each page is parsed once, here, and looked up again below for every link to it.
+    cache = {path: soup_of(built_site, path) for path in html_pages(built_site)}
+    for path, page in cache.items():
+        for marker, label in markers_of(page):
             if label in BIB:
                 expected[label].add(f"{path}#{marker}")
-    cache: dict[str, BeautifulSoup] = {}
     for li in soup.select("li.source-entry"):
         key = li["id"].removeprefix("source-")
         found = set()
@@ -115,9 +116,7 @@ def test_cited_by_links_resolve_to_every_marker(built_site):
             target = (built_site / path).resolve()
             assert target.is_file(), href
             relative = target.relative_to(built_site.resolve()).as_posix()
-            # Each target page is parsed once (setdefault would parse it again on every link).
-            if relative not in cache:
-                cache[relative] = soup_of(built_site, relative)
+            assert relative in cache, href
             page = cache[relative]
             element = page.find(id=fragment)
             assert element is not None, f"{href}: no element with id {fragment!r}"
