@@ -55,7 +55,8 @@ DRY_RUN = {
     # The venv exists, so PYTHON is not used; the real build runs above.
     "make build PYTHON=python3.12": "the same build as make build",
     "make test": "this suite itself",
-    "make test-quick": "this suite without its browser tests",
+    "make test PYTEST_PARALLEL=": "this suite itself, in one process",
+    "make test-quick": "this suite without its browser and fresh-clone tests",
     "make bench": "minutes of timed builds (bench/run.py)",
 }
 # Not run, for the reason given.
