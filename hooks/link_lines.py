@@ -42,14 +42,29 @@ class LinkLineFilter(logging.Filter):
         return True
 
 
-# Replace the filter of an earlier build (serve rebuilds, tests) with one for this config.
+# Attach a filter for this config's docs folder, in place of any left by an earlier build.
 def on_config(config: MkDocsConfig) -> None:
+    _detach()
+    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    shown = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    logging.getLogger(LOGGER).addFilter(LinkLineFilter(config.docs_dir, "" if shown == "." else shown))
+
+
+# MkDocs checks anchors just before on_post_build; after it, another site built in the same
+# process (tests, an embedder) must not have its warnings located in this one's files.
+def on_post_build(config: MkDocsConfig) -> None:
+    _detach()
+
+
+def on_build_error(error: Exception) -> None:
+    _detach()
+
+
+# Remove every filter of this hook (also those of an earlier load of this module).
+def _detach() -> None:
     logger = logging.getLogger(LOGGER)
     for old in [f for f in logger.filters if type(f).__name__ == LinkLineFilter.__name__]:
         logger.removeFilter(old)
-    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
-    shown = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
-    logger.addFilter(LinkLineFilter(config.docs_dir, "" if shown == "." else shown))
 
 
 # -----------------------------------------------------------------------------

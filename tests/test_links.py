@@ -65,3 +65,13 @@ def test_link_warnings_name_the_file_line_and_column(tmp_path, caplog):
     ])
     assert any("contains a link 'missing.md', but the target is not found" in w for w in warnings)
     assert any("does not contain an anchor '#no-such-part'" in w for w in warnings)
+
+
+# After the build, the filter is gone: another site's warnings are not located in this one's files.
+def test_the_filter_is_removed_after_the_build(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert not [f for f in logging.getLogger("mkdocs.structure.pages").filters
+                if type(f).__name__ == "LinkLineFilter"]
