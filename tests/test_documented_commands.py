@@ -76,11 +76,17 @@ def documented() -> dict[str, str]:
     return {command: where for path in DOCUMENTS for command, where in commands_of(path)}
 
 
+# The environment of a contributor's shell: none of what `make test` (MAKELEVEL, MAKEFLAGS: a
+# sub-make prints "Entering directory" lines), pytest or GitHub Actions set for this run.
+def shell_env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("PYTEST", "GITHUB_", "MAKE", "MFLAGS"))}
+
+
 # Run one documented command line in `clone` through the shell; returns the finished process.
 def run(clone: Path, command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "GITHUB_"))}
     return subprocess.run(["bash", "-c", command], cwd=clone, capture_output=True, text=True,
-                          timeout=timeout, env=env, check=False)
+                          timeout=timeout, env=shell_env(), check=False)
 
 
 def assert_clean_success(result: subprocess.CompletedProcess[str], command: str) -> None:
@@ -146,7 +152,7 @@ def test_contributing_walkthrough_adds_a_new_source_and_its_page(clone):
     (clone / "docs/alignment-basics/off-switch.md").write_text(page, encoding="utf-8")
     check = run(clone, WALKTHROUGH[1])
     assert_clean_success(check, WALKTHROUGH[1])
-    assert check.stdout.splitlines()[-1].endswith(": no citation problems.")
+    assert check.stdout.splitlines()[-1].endswith(": no citation problems."), check.stdout
     assert_clean_success(run(clone, WALKTHROUGH[2]), WALKTHROUGH[2])
     assert "off-switch.md" in git(clone, "status", "--porcelain")  # built before any commit
     assert (clone / "site/alignment-basics/off-switch.html").is_file()
@@ -175,8 +181,7 @@ def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
     page = clone / "docs" / "alignment-basics" / "rlhf.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA planted claim.[@nosuchkey2020]\n", encoding="utf-8")
     address = f"127.0.0.1:{_free_port()}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone, env={**env, "SERVE_ADDR": address},
+    process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone, env={**shell_env(), "SERVE_ADDR": address},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     lines: list[str] = []
