@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check-site test serve offline claims bench bench-hostile verify-sources lock clean
+.PHONY: build check-site test test-quick check page serve offline claims bench bench-hostile verify-sources lock clean
 
 # Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
@@ -17,8 +17,28 @@ build: $(STAMP)
 check-site: $(STAMP)
 	$(BIN)/python tools/check_site.py site
 
+# Tests run on every core (pytest-xdist); `make test PYTEST_PARALLEL=` runs them in one process.
+PYTEST_PARALLEL ?= -n auto
+
+# The whole suite, browser tests included.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# The fast loop while writing a page or a hook: the suite without the browser tests and
+# without the tests that run documented commands in a fresh clone.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not clone" $(PYTEST_PARALLEL)
+
+# Citation checks without a build: `make check` (all of docs/ and bib/) or
+# `make check FILES="docs/alignment-basics/my-page.md bib/alignment.bib"` (files or folders).
+check: $(STAMP)
+	$(BIN)/python tools/citecheck.py $(FILES)
+
+# A new question page from .github/PAGE_TEMPLATE.md, added to nav in mkdocs.yml
+# (make passes NAME and TITLE to the script in its environment):
+# make page NAME=reward-modelling TITLE="What is reward modelling?"
+page: $(STAMP)
+	$(BIN)/python tools/new_page.py "$$NAME" "$$TITLE"
 
 # Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`.
 SERVE_ADDR ?= 127.0.0.1:8000

@@ -128,9 +128,15 @@ def on_post_build(config) -> None:
     if not state.report:
         return
     if state.command == "serve":
-        log.error("citation problems:\n" + state.report.format())
+        log.error(_serve_message(state.report))
         return
     raise Abort(state.report.format())
+
+
+# The problems as `mkdocs serve` logs them: a heading on the ERROR line itself (a bare "\n"
+# there printed an empty `ERROR -` line), then the ruff-style lines from column 0.
+def _serve_message(report) -> str:
+    return "Citation problems (the preview keeps running; fix them before committing):\n" + report.format()
 
 
 # -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 from datetime import date
@@ -43,7 +44,8 @@ SKIP = {"404.md"}
 # Read the dates of all pages once, and where their history lives.
 def on_config(config: MkDocsConfig) -> None:
     global _dates, _history_base
-    _dates = _read_dates(config.docs_dir)
+    # A new page git does not know yet is dated by its file, so it builds like the others.
+    _dates = {**_untracked_dates(config.docs_dir), **_read_dates(config.docs_dir)}
     _history_base = _history_url_base(config.repo_url, config.edit_uri)
 
 
@@ -91,6 +93,27 @@ def _read_dates(docs_dir: str) -> dict[str, str]:
         elif line and current:
             # Newest commit first, so the first date seen for a file is its last change.
             dates.setdefault(line, current)
+    return dates
+
+
+# Pages under docs_dir that git does not track yet (and does not ignore), each with the date
+# of its file's last modification; {} without git.
+def _untracked_dates(docs_dir: str) -> dict[str, str]:
+    command = ["git", "-C", docs_dir, "ls-files", "--others", "--exclude-standard", "-z", "--", "."]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if result.returncode != 0:
+        return {}
+    dates: dict[str, str] = {}
+    # -z: NUL-separated, unquoted paths relative to docs_dir.
+    for name in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if name:
+            try:
+                dates[name] = date.fromtimestamp(os.path.getmtime(os.path.join(docs_dir, name))).isoformat()
+            except OSError:
+                continue
     return dates
 
 

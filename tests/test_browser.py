@@ -19,6 +19,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# `make test-quick` leaves these out (-m "not browser").
+pytestmark = pytest.mark.browser
+
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------

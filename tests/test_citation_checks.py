@@ -6,6 +6,7 @@ of every problem its build must report (empty: the site must build cleanly).
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -75,6 +76,9 @@ def test_every_message_carries_its_fix_as_a_hint(tmp_path):
 def test_serve_prints_problems_and_keeps_the_preview_running(tmp_path, caplog):
     build_site(FIXTURES / "unknown-key" / "mkdocs.yml", tmp_path / "site", command="serve", strict=False)
     assert "CIT001 unknown citation key 'hubinger2019risk'" in caplog.text
+    # No record starts with an empty line (MkDocs would print a bare `ERROR    -  ` line).
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors and all(message.splitlines()[0].strip() for message in errors)
     assert (tmp_path / "site" / "claims" / "page" / "index.html").exists()
 
 

@@ -187,22 +187,28 @@ def test_pages_link_to_html_files(pages):
 # -----------------------------------------------------------------------------
 
 
-def test_offline_zip_has_the_site_and_readme_at_its_top(built_site, tmp_path):
+# Everything sits in one folder named after the zip, README.txt and index.html at its top.
+def test_offline_zip_unpacks_into_one_folder_with_the_site_and_readme(built_site, tmp_path):
     zip_path = tmp_path / "alignment-basics-site.zip"
     size = make_zip(built_site, zip_path)
     assert size == zip_path.stat().st_size > 0
+    folder = "alignment-basics-site/"
     with zipfile.ZipFile(zip_path) as archive:
         assert archive.testzip() is None
         names = archive.namelist()
-        assert names[0] == README_NAME
-        assert "index.html" in names
-        readme = archive.read(README_NAME).decode("utf-8")
+        assert names[0] == folder + README_NAME
+        assert folder + "index.html" in names
+        readme = archive.read(folder + README_NAME).decode("utf-8")
+        archive.extractall(tmp_path / "unpacked")
+    assert [p.name for p in (tmp_path / "unpacked").iterdir()] == ["alignment-basics-site"]
     assert "open index.html" in readme
     site_files = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.is_file())
-    assert sorted(set(names) - {README_NAME}) == site_files
+    assert sorted({name.removeprefix(folder) for name in names} - {README_NAME}) == site_files
+    assert all(name.startswith(folder) for name in names)
 
 
 def test_offline_zip_is_deterministic(built_site, tmp_path):
-    make_zip(built_site, tmp_path / "a.zip")
-    make_zip(built_site, tmp_path / "b.zip")
-    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+    first, second = tmp_path / "a" / "site.zip", tmp_path / "b" / "site.zip"
+    make_zip(built_site, first)
+    make_zip(built_site, second)
+    assert first.read_bytes() == second.read_bytes()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import yaml_load
 from bs4 import BeautifulSoup
 
 from citelib import bib as bibfiles
@@ -184,7 +185,7 @@ def hostile_site(tmp_path_factory) -> Path:
     (root / "bib" / "sources.bib").write_text((BIB / "sources.bib").read_text())
     config = yaml.safe_load((ROOT / "tests" / "fixtures" / "base.yml").read_text())
     config["hooks"] = [str(ROOT / "hooks" / "citations.py")]
-    config["markdown_extensions"] = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["markdown_extensions"]
+    config["markdown_extensions"] = yaml_load((ROOT / "mkdocs.yml").read_text())["markdown_extensions"]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
     return build_site(root / "mkdocs.yml", root / "site")
 

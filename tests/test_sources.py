@@ -100,11 +100,12 @@ def test_sources_page_reuses_the_footnote_text(built_site):
 def test_cited_by_links_resolve_to_every_marker(built_site):
     soup = soup_of(built_site, "sources.html")
     expected = {key: set() for key in BIB}
-    for path in html_pages(built_site):
-        for marker, label in markers_of(soup_of(built_site, path)):
+    # Each page is parsed once, here, and looked up again below for every link to it.
+    cache = {path: soup_of(built_site, path) for path in html_pages(built_site)}
+    for path, page in cache.items():
+        for marker, label in markers_of(page):
             if label in BIB:
                 expected[label].add(f"{path}#{marker}")
-    cache: dict[str, BeautifulSoup] = {}
     for li in soup.select("li.source-entry"):
         key = li["id"].removeprefix("source-")
         found = set()
@@ -115,7 +116,8 @@ def test_cited_by_links_resolve_to_every_marker(built_site):
             target = (built_site / path).resolve()
             assert target.is_file(), href
             relative = target.relative_to(built_site.resolve()).as_posix()
-            page = cache.setdefault(relative, soup_of(built_site, relative))
+            assert relative in cache, href
+            page = cache[relative]
             element = page.find(id=fragment)
             assert element is not None, f"{href}: no element with id {fragment!r}"
             assert element.name == "sup" and element.a["href"] == f"#fn:{key}", href
@@ -175,7 +177,13 @@ def test_cite_this_page_bibtex_parses(built_site, path):
     assert [str(person) for person in entry.persons["author"]] == ["{Alignment Basics contributors}"]
     assert entry.fields["url"] == SITE_URL + path
     assert re.fullmatch(r"\d{4}", entry.fields["year"])
-    assert entry.fields["year"] in entry.fields["note"] and entry.fields["note"].strip()
+    # The note gives the page's last change, when the page has a date (git, or its file when new).
+    dated = soup.select_one("article aside.md-source-file time")
+    if dated is not None:
+        assert entry.fields["note"] == f"Last changed {dated.get_text(strip=True)}"
+        assert entry.fields["year"] in entry.fields["note"]
+    else:
+        assert "note" not in entry.fields
     ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     assert ld["dateModified"].startswith(entry.fields["year"])
     text = block.select_one("p.cite-this-page-text").get_text()
@@ -325,6 +333,7 @@ def test_claims_summary(ledger, capsys):
     for page in ledger["pages"]:
         assert page["claims"] == sum(1 for c in ledger["claims"] if c["page"] == page["page"])
         assert 0 < page["cited_sentences"] <= page["sentences"]
+        assert len(page["uncited"]) == page["sentences"] - page["cited_sentences"]
     spec = importlib.util.spec_from_file_location("claims_summary", ROOT / "tools" / "claims_summary.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

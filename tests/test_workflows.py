@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.utils import markdown_extensions
 
 ROOT = Path(__file__).resolve().parent.parent
 GITHUB = ROOT / ".github"
@@ -255,13 +256,49 @@ def test_pre_commit_config_runs_citecheck_on_pages_and_sources():
             "check-merge-conflict"} <= set(hooks)
     repo, citecheck = hooks["citecheck"]
     assert repo["repo"] == "local"
-    assert "hooks/citecheck.py" in citecheck["entry"]
+    assert citecheck["entry"].endswith("tools/citecheck.py")
     assert citecheck.get("pass_filenames", True) is True
     files = re.compile(citecheck["files"])
-    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib"):
+    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib",
+                 *(f"docs/page{extension}" for extension in markdown_extensions)):
         assert files.search(path), path
     for path in ("docs/assets/stylesheets/extra.css", "mkdocs.yml", "bib/README.txt"):
         assert not files.search(path), path
     for repo in config["repos"]:
         if repo["repo"] != "local":
             assert repo["repo"].startswith("https://") and repo["rev"]
+
+
+# A fork publishes under its own address: the build gets it from the Pages settings (or the
+# repository variable SITE_URL), and mkdocs.yml reads it from the environment.
+def test_deploy_builds_with_the_address_from_the_pages_settings():
+    workflow = load_workflow(GITHUB / "workflows" / "deploy.yml")
+    steps = workflow["jobs"]["build"]["steps"]
+    pages = next(s for s in steps if "configure-pages@" in s.get("uses", ""))
+    build = next(s for s in steps if "make build" in s.get("run", ""))
+    assert steps.index(pages) < steps.index(build)
+    assert build["env"]["SITE_URL"] == f"${{{{ vars.SITE_URL || steps.{pages['id']}.outputs.base_url }}}}"
+    assert build["env"]["REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+    assert build["env"]["REPO_NAME"] == "${{ github.repository }}"
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for key, variable in (("site_url", "SITE_URL"), ("repo_url", "REPO_URL"), ("repo_name", "REPO_NAME")):
+        assert re.search(rf"^{key}: !ENV \[{variable}, ", config, re.M), key
+
+
+# On a pull request: annotations from the checker, then a job summary against the base branch
+# that links the uploaded site.
+def test_check_workflow_annotates_and_summarises_pull_requests():
+    workflow = load_workflow(GITHUB / "workflows" / "check.yml")
+    steps = steps_of(workflow)
+    runs = [s.get("run", "") for s in steps]
+    check = next(i for i, run in enumerate(runs) if "make check" in run)
+    build = next(i for i, run in enumerate(runs) if "make build" in run)
+    assert check < build
+    upload = next(s for s in steps if s.get("with", {}).get("name") == "site")
+    summary = next(s for s in steps if "tools/pr_summary.py" in s.get("run", ""))
+    base = next(s for s in steps if "BASE_SHA" in s.get("env", {}))
+    assert steps.index(upload) < steps.index(base) < steps.index(summary)
+    assert base["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert summary["if"] == base["if"] == "github.event_name == 'pull_request'"
+    assert summary["env"]["ARTIFACT_URL"] == f"${{{{ steps.{upload['id']}.outputs.artifact-url }}}}"
+    assert '"$RUNNER_TEMP/base" .' in summary["run"]

@@ -1,4 +1,5 @@
-"""Pack a built site into one zip to read from disk, with README.txt at its top.
+"""Pack a built site into one zip to read from disk: one folder named after the zip
+(alignment-basics-site/), with README.txt and index.html at its top.
 
 Usage: python tools/make_offline_zip.py SITE_DIR ZIP_PATH
 
@@ -28,7 +29,8 @@ README_TEXT = """\
 Alignment Basics: the whole site, to read without an internet connection
 =======================================================================
 
-Unpack this zip, then open index.html in a web browser (double-click it).
+Unpack this zip, then open index.html in the folder it makes in a web
+browser (double-click it).
 
 Everything works from disk: every page, the navigation, search, and the
 numbered references (hover or focus a marker to see its source). Nothing is
@@ -44,9 +46,11 @@ The text is licensed CC BY 4.0 by the Alignment Basics contributors.
 # Functions
 # -----------------------------------------------------------------------------
 
-# Write `site_dir` and README.txt into the zip at `zip_path`; return its size in bytes.
+# Write `site_dir` and README.txt into the zip at `zip_path`, inside one folder named after the
+# zip (so unpacking never scatters files into the current folder); return its size in bytes.
 def make_zip(site_dir: Path, zip_path: Path) -> int:
     site_dir, zip_path = Path(site_dir), Path(zip_path)
+    folder = zip_path.stem
     if not (site_dir / "index.html").is_file():
         raise FileNotFoundError(f"{site_dir} has no index.html: build the site first")
     files = sorted(
@@ -59,9 +63,9 @@ def make_zip(site_dir: Path, zip_path: Path) -> int:
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     tmp_path = zip_path.with_name(zip_path.name + ".tmp")
     with zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        _write(archive, README_NAME, README_TEXT.encode("utf-8"))
+        _write(archive, f"{folder}/{README_NAME}", README_TEXT.encode("utf-8"))
         for name, path in files:
-            _write(archive, name, path.read_bytes())
+            _write(archive, f"{folder}/{name}", path.read_bytes())
     tmp_path.replace(zip_path)
     return zip_path.stat().st_size
 

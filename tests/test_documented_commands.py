@@ -1,0 +1,210 @@
+"""Every command README.md and CONTRIBUTING.md give works as written, on a fresh clone.
+
+Each command runs in its own throw-away copy of the project (tests/freshclone.py: the files git
+would clone, committed, with the project's .venv linked in), never in the real tree. Commands
+that need the network are listed with the reason they are not run; `make test` and
+`make test-quick` are this suite, so only their command lines are checked (`make -n`).
+A command added to the documents without a place here fails test_every_documented_command_is_known.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from documented import commands_of
+from freshclone import fresh_clone, git
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Builds in fresh clones, through `make`: left out of `make test-quick`.
+pytestmark = pytest.mark.clone
+DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+
+# Run as written in a fresh clone: each must exit 0 without a traceback.
+RUN = {
+    "make build",
+    "make check",
+    'make check FILES="docs/alignment-basics/rlhf.md bib/alignment.bib"',
+    "python3 tools/citecheck.py --help",
+    'make page NAME=short-name TITLE="The question?"',
+    "make offline",
+    "make claims",
+    "make clean",
+    "git switch -c my-change",
+}
+# Started, watched until it serves, then stopped (see the test).
+SERVE = {"make serve"}
+# The CONTRIBUTING walk-through, in order, with its file edits between (see the test).
+WALKTHROUGH = [
+    'make page NAME=off-switch TITLE="Why might an AI resist being switched off?"',
+    'make check FILES="docs/alignment-basics/off-switch.md bib/alignment.bib"',
+    "make build",
+]
+# Names of a target in prose, not commands to run: run bare, each must fail with a clear message.
+MENTIONED = {"make page": "NAME="}
+# Checked with `make -n` only, for the reason given.
+DRY_RUN = {
+    # The venv exists, so PYTHON is not used; the real build runs above.
+    "make build PYTHON=python3.12": "the same build as make build",
+    "make test": "this suite itself",
+    "make test PYTEST_PARALLEL=": "this suite itself, in one process",
+    "make test-quick": "this suite without its browser and fresh-clone tests",
+    "make bench": "minutes of timed builds (bench/run.py)",
+    "make bench-hostile": "minutes of timed builds (bench/hostile_growth.py)",
+    "make check-site": "needs a built site/; make build, run above, ends with the same check",
+}
+# Not run, for the reason given.
+SKIPPED = {
+    "git clone https://github.com/YOUR-NAME/alignment-basics.git": "network (fresh_clone stands for it)",
+    "cd alignment-basics": "the shell's own; the clone is the working folder",
+    "make lock": "network (PyPI)",
+    "make verify-sources": "network (arXiv, Crossref, the web); tests/test_verify_sources.py runs it on recorded answers",
+    'make verify-sources VERIFY_ARGS="--keys irving2018ai"': "network, as make verify-sources",
+    "make verify-sources SAVE=1": "network, as make verify-sources",
+    "pip install pre-commit": "network (PyPI)",
+    "pre-commit install": "needs pre-commit, which is not a project dependency",
+    "pre-commit run --all-files": "network (fetches the hooks' repositories)",
+    "apt-get install chromium": "network and root",
+    "sudo apt-get install chromium": "network and root",
+}
+
+
+def documented() -> dict[str, str]:
+    return {command: where for path in DOCUMENTS for command, where in commands_of(path)}
+
+
+# The environment of a contributor's shell: none of what `make test` (MAKELEVEL, MAKEFLAGS: a
+# sub-make prints "Entering directory" lines), pytest or GitHub Actions set for this run.
+def shell_env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items()
+            if not key.startswith(("PYTEST", "GITHUB_", "MAKE", "MFLAGS"))}
+
+
+# Run one documented command line in `clone` through the shell; returns the finished process.
+def run(clone: Path, command: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", command], cwd=clone, capture_output=True, text=True,
+                          timeout=timeout, env=shell_env(), check=False)
+
+
+def assert_clean_success(result: subprocess.CompletedProcess[str], command: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{command}: exit {result.returncode}\n{output[-3000:]}"
+    assert "Traceback" not in output, output[-3000:]
+    assert not re.search(r"^(?:ERROR|WARNING)\s+-\s*$", output, re.M), output[-3000:]
+
+
+@pytest.fixture
+def clone(tmp_path) -> Path:
+    return fresh_clone(tmp_path / "alignment-basics")
+
+
+def test_every_documented_command_is_known():
+    known = RUN | SERVE | set(WALKTHROUGH) | set(MENTIONED) | set(DRY_RUN) | set(SKIPPED)
+    commands = documented()
+    unknown = {command: where for command, where in commands.items() if command not in known}
+    assert not unknown, f"documented commands this test does not run: {unknown}"
+    stale = known - set(commands)
+    assert not stale, f"commands no longer documented: {stale}"
+
+
+@pytest.mark.parametrize("command", sorted(RUN))
+def test_documented_command_runs_on_a_fresh_clone(clone, command):
+    assert_clean_success(run(clone, command), command)
+    if command.startswith("make page"):
+        assert (clone / "docs/alignment-basics/short-name.md").is_file()
+    if command == "make offline":
+        assert (clone / "dist/alignment-basics-site.zip").is_file()
+
+
+@pytest.mark.parametrize("command", sorted(MENTIONED))
+def test_a_target_named_without_its_arguments_fails_with_a_clear_message(clone, command):
+    result = run(clone, command)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert MENTIONED[command] in result.stderr
+
+
+@pytest.mark.parametrize("command", sorted(DRY_RUN))
+def test_documented_command_is_a_valid_make_target(clone, command):
+    result = run(clone, command.replace("make ", "make -n ", 1))
+    assert_clean_success(result, command)
+    assert ".venv/bin/" in result.stdout  # the recipe runs the project's tools
+
+
+# The walk-through of CONTRIBUTING.md, section 3: new page, new source, check, build. Its source
+# must be new to bib/ (or copying it would give BIB002), and the page must cite it (or BIB008).
+def test_contributing_walkthrough_adds_a_new_source_and_its_page(clone):
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("## 3. Add a page and the sources it cites")[1].split("\n## 4.")[0]
+    bibtex = re.search(r"```bibtex\n(.*?)```", section, re.S)[1]
+    page = re.search(r"```markdown\n(.*?)```", section, re.S)[1]
+    key = re.search(r"@\w+\{([^,]+),", bibtex)[1]
+    bib = clone / "bib" / "alignment.bib"
+    assert not re.search(rf"@\w+\{{{re.escape(key)},", bib.read_text(encoding="utf-8")), \
+        f"CONTRIBUTING's example source {key} is already in bib/: choose another"
+    assert f"[@{key}]" in page
+
+    assert_clean_success(run(clone, WALKTHROUGH[0]), WALKTHROUGH[0])
+    with open(bib, "a", encoding="utf-8") as handle:
+        handle.write("\n" + bibtex)
+    (clone / "docs/alignment-basics/off-switch.md").write_text(page, encoding="utf-8")
+    check = run(clone, WALKTHROUGH[1])
+    assert_clean_success(check, WALKTHROUGH[1])
+    assert check.stdout.splitlines()[-1].endswith(": no citation problems."), check.stdout
+    assert_clean_success(run(clone, WALKTHROUGH[2]), WALKTHROUGH[2])
+    assert "off-switch.md" in git(clone, "status", "--porcelain")  # built before any commit
+    assert (clone / "site/alignment-basics/off-switch.html").is_file()
+
+
+# Half of the walk-through (the source alone) fails with BIB008, as CONTRIBUTING says.
+def test_a_source_alone_fails_with_bib008_as_contributing_says(clone):
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    bibtex = re.search(r"```bibtex\n(.*?)```", text.split("## 3. ")[1], re.S)[1]
+    with open(clone / "bib" / "alignment.bib", "a", encoding="utf-8") as handle:
+        handle.write("\n" + bibtex)
+    key = re.search(r"@\w+\{([^,]+),", bibtex)[1]
+    result = run(clone, "make check")
+    assert result.returncode != 0 and f"BIB008 no page cites '{key}'" in result.stdout
+    assert "BIB008" in text and "uncited_sources" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# `make serve` serves, and a citation problem is logged without an empty `ERROR -` line.
+def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
+    page = clone / "docs" / "alignment-basics" / "rlhf.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA planted claim.[@nosuchkey2020]\n", encoding="utf-8")
+    address = f"127.0.0.1:{_free_port()}"
+    process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone, env={**shell_env(), "SERVE_ADDR": address},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Serving on" in line:
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    output = "".join(lines)
+    assert f"Serving on http://{address}/alignment-basics/" in output, output
+    assert "CIT001 unknown citation key 'nosuchkey2020'" in output
+    assert re.search(r"^ERROR\s+-\s+\S", output, re.M), output
+    assert not re.search(r"^(?:ERROR|WARNING)\s+-\s*$", output, re.M), output
+    assert "Traceback" not in output
