@@ -7,6 +7,7 @@ page's Markdown where they come from, or the bib entry whose fields made them.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -162,20 +163,47 @@ def _outside(text: str, code: list[tuple[int, int]]) -> str:
 # read by an HTML tokenizer that decodes attributes as the rendered reading does. `used` keeps
 # two identical problems from landing on the same place.
 def locate_markup(page_scan: Scan, item: Unsafe, used: set[int]) -> int | None:
-    for offset, tag, attributes in _tags(page_scan.text):
-        if (offset, item.attribute) in used or tag != item.tag:
-            continue
-        if not item.attribute or attributes.get(item.attribute) == item.value:
+    text = page_scan.text
+    # Exact values first; then values equal but for white space (Python-Markdown expands tabs).
+    for same in (str.__eq__, _same_but_spaces):
+        for offset, tag, attributes in _tags(text):
+            if (offset, item.attribute) in used or tag != item.tag:
+                continue
+            if not item.attribute or item.attribute == "autolink" or same(attributes.get(item.attribute, "\0"),
+                                                                          item.value):
+                used.add((offset, item.attribute))
+                return offset
+    if not item.value:
+        return None
+    # A Markdown link or image target, or a reference definition, whose decoded URL is the value.
+    for match in MARKDOWN_TARGET.finditer(text):
+        group = 1 if match[1] is not None else 2
+        offset = match.start(group)
+        if (offset, item.attribute) not in used and html.unescape(match[group]) == item.value:
             used.add((offset, item.attribute))
             return offset
-    if item.value:
-        found = page_scan.text.find(item.value)
-        while found >= 0 and (found, item.attribute) in used:
-            found = page_scan.text.find(item.value, found + 1)
-        if found >= 0:
-            used.add((found, item.attribute))
-            return found
-    return None
+    found = text.find(item.value)
+    while found >= 0 and (found, item.attribute) in used:
+        found = text.find(item.value, found + 1)
+    if found < 0:
+        return None
+    used.add((found, item.attribute))
+    # Inside a tag the tokenizer missed (it reads "<!-->" as opening a comment; browsers close it
+    # there): the place is the tag's start.
+    opened = text.rfind("<", 0, found)
+    if opened > text.rfind(">", 0, found) and text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
+        return opened
+    return found
+
+
+# Whether two attribute values are equal once runs of white space are one space.
+def _same_but_spaces(found: str, wanted: str) -> bool:
+    return " ".join(found.split()) == " ".join(wanted.split())
+
+
+# A Markdown link target: inline `](url` or `](<url>` (parentheses balanced once), or a reference definition `[id]: url`.
+MARKDOWN_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)",
+                             re.M)
 
 
 # Start tags of a page's Markdown with their offsets, once per text.
