@@ -3,10 +3,12 @@
 Events and wiring only; the work is in citelib/ (state.py lists the order of events of all hooks).
 1. on_config (before mkdocs-bibtex): read the settings, parse and check bib/ once, and let the
    plugin reuse that parse.
-2. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
-3. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
-4. on_page_content: one reading of the rendered page; check it against the Markdown.
-5. on_post_build: report every problem of the build together; stop unless serving.
+2. on_files: a page that is not UTF-8 is noted and built with U+FFFD for its bad bytes.
+3. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
+4. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
+5. on_page_content: one reading of the rendered page; check it against the Markdown.
+6. on_env: escape the front matter the theme writes as raw HTML.
+7. on_post_build: report every problem of the build together; stop unless serving.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from pathlib import Path
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 
-from citelib import archive, bib, entries, formatting, htmlcheck, rendered, settings
+from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, settings
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, share_parsed_bibliography
-from citelib.pagecheck import check_page, front_matter_lines
+from citelib.pagecheck import check_page, decode_page, front_matter_lines
 from citelib.state import PageState, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -77,11 +79,33 @@ def on_pre_build(config) -> None:
         entries.safe_reference_html(memo(citation)))
 
 
+# A page that is not UTF-8 would stop MkDocs with a traceback before any page event (and keep
+# `make serve` down): report its first unreadable byte and build it with such bytes replaced.
+def on_files(files, config):
+    for file in files.documentation_pages():
+        if file.abs_src_path is None:
+            continue
+        try:
+            data = Path(file.abs_src_path).read_bytes()
+        except OSError:
+            continue
+        text, problem = decode_page(data)
+        if problem is not None:
+            state.unreadable[os.path.relpath(file.abs_src_path, state.root)] = problem
+            path = file.abs_src_path
+            file.content_string = text
+            file.abs_src_path = path  # the hooks and git still find the page by its path
+    return files
+
+
 # Check the raw Markdown, then hand the plugin only real citations.
 @event_priority(100)
 def on_page_markdown(markdown: str, page, config, files) -> str:
     shown = os.path.relpath(page.file.abs_src_path, state.root)
     state.report.clear_path(shown)
+    if shown in state.unreadable:
+        line, col, message = state.unreadable[shown]
+        state.report.add(shown, line, col, "PAG002", message)
     offset = _front_matter_lines(page, markdown)
     page_scan = check_page(shown, page.file.src_uri, markdown, offset, state.bibliography,
                            state.settings.content, state.report)
@@ -107,6 +131,16 @@ def on_page_content(html_text: str, page, config, files) -> str:
             _report(problem, seen)
     _strip_toc(page.toc, guard)
     return guard.strip_stamps(html_text)
+
+
+# Every page is rendered and no template has run: make the front matter the theme writes as raw
+# HTML safe, on every page (a title also shows in the navigation of the others).
+@event_priority(-100)
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        if file.page is not None and file.page.meta:
+            pagemeta.escape_theme_meta(file.page.meta)
+    return env
 
 
 # Report every problem of the build together; stop unless serving.
@@ -158,8 +192,8 @@ def _strip_toc(toc, guard) -> None:
 # How many lines of front matter precede the Markdown MkDocs hands to plugins.
 def _front_matter_lines(page, markdown: str) -> int:
     try:
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, TypeError):
+        raw, _ = decode_page(Path(page.file.abs_src_path).read_bytes())
+    except (OSError, TypeError):
         return 0
     return front_matter_lines(raw, markdown)
 

@@ -16,7 +16,7 @@ from mkdocs.utils.yaml import yaml_load
 from citelib import bib as bibfiles
 from citelib.diagnostics import Report
 from citelib import settings
-from citelib.pagecheck import check_page, front_matter_lines
+from citelib.pagecheck import check_page, decode_page, front_matter_lines
 
 # -----------------------------------------------------------------------------
 # Settings
@@ -54,10 +54,12 @@ def check_project(root: Path, only: set[Path] | None = None) -> Report:
     docs_dir = root / read["docs_dir"]
     cited: set[str] = set()
     for path in sorted(docs_dir.rglob("*.md")):
-        raw = path.read_text(encoding="utf-8-sig")
+        raw, problem = decode_page(path.read_bytes())
         markdown, _ = meta.get_data(raw)
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
+        if problem is not None:
+            page_report.add(str(path.relative_to(root)), problem[0], problem[1], "PAG002", problem[2])
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, found.content, page_report)
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}

@@ -39,6 +39,9 @@ KINDS: dict[str, Kind] = {
         # Pages
         Kind("PAG001", "uncited-page",
              "Every page of a content section makes claims: cite their sources with [@key]."),
+        Kind("PAG002", "page-encoding",
+             "Save the page as UTF-8 (in most editors: Save with Encoding, UTF-8); the build shows each "
+             "unreadable byte as \ufffd until then."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

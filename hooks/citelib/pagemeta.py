@@ -6,6 +6,7 @@ and return data; the hook renders HTML from Jinja templates in overrides/.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,24 @@ DEFAULT_AUTHOR = "Alignment Basics contributors"
 
 # JSON that is safe inside <script>: no character can end the element or open a comment.
 SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+# Front matter that Material writes into every page as raw HTML (MkDocs' templates do not
+# escape): the title as text (<title>, header, navigation, footer), the others inside attributes
+# (<meta content="...">, a class name).
+THEME_TEXT_META = ("title",)
+THEME_ATTRIBUTE_META = ("description", "author", "status")
+
+
+# Escape those values in place, so that they show as written and hold no markup. Only values
+# that could open a tag or leave an attribute change: a title with '&' or '"' stays as it is.
+def escape_theme_meta(meta: dict) -> None:
+    for name in THEME_TEXT_META:
+        if isinstance(meta.get(name), str) and "<" in meta[name]:
+            meta[name] = html.escape(meta[name], quote=False)
+    for name in THEME_ATTRIBUTE_META:
+        if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
+            meta[name] = html.escape(meta[name], quote=True)
 
 
 # A page as its citation needs it.
