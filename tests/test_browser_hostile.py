@@ -17,8 +17,10 @@ import pytest
 
 from sitebuild import build_site
 from test_browser import CHROMIUM_ARGS, _chromium
-from test_hostile_rendered import HEAD, HOSTILE_BIB, HOSTILE_KEYS, HOSTILE_TITLE, SOURCES_PAGE, full_config
-from tinysite import ROOT, SOURCES, write_site
+from citelib.state import state
+from test_hostile_rendered import (BUILDS, HEAD, HOSTILE_BIB, HOSTILE_KEYS, HOSTILE_TITLE, REPORTED, SOURCES_PAGE,
+                                   full_config, page_text)
+from tinysite import ROOT, SOURCES, base_config, write_site
 
 SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
 
@@ -142,3 +144,65 @@ def test_the_hostile_title_shows_as_written_and_search_results_run_no_script(hos
     assert tab.evaluate("() => document.querySelectorAll('.md-search-result img, .md-search-result script').length") \
         == 0
     assert tab.dialogs == []
+
+
+# -----------------------------------------------------------------------------
+# The checks and Chromium agree: whatever runs in the browser was reported
+# -----------------------------------------------------------------------------
+
+# What in the article could run: on* handlers, URLs that resolve to a script scheme (every URL
+# attribute, srcset candidates included), and elements that run or load something.
+INSPECT_ARTICLE = """() => {
+  const bad = new Set(['javascript:', 'data:', 'vbscript:']);
+  const urls = new Set(['href', 'xlink:href', 'src', 'action', 'formaction', 'data', 'poster', 'ping', 'srcset']);
+  const active = new Set(['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'META', 'TEMPLATE', 'NOSCRIPT', 'LINK']);
+  const found = [];
+  for (const e of document.querySelectorAll('article, article *')) {
+    if (active.has(e.nodeName.toUpperCase())) found.push(e.nodeName);
+    for (const a of e.attributes) {
+      const name = a.name.toLowerCase();
+      if (name.startsWith('on') || name === 'srcdoc') found.push(`${e.nodeName} ${name}`);
+      if (!urls.has(name)) continue;
+      const values = name === 'srcset' ? a.value.split(',').map(c => c.trim().split(/\\s+/)[0]) : [a.value];
+      for (const v of values) {
+        let protocol = null;
+        try { protocol = new URL(v, document.baseURI).protocol } catch (error) {}
+        if (bad.has(protocol)) found.push(`${e.nodeName} ${name}=${v}`);
+      }
+    }
+  }
+  return found;
+}"""
+
+# Cases of the corpus about what could run (not where a citation went).
+UNSAFE_CASES = [case for case in REPORTED if any(" HTM003 " in line or " HTM006 " in line for line in case.expected)]
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus-browser")
+    pages = {f"claims/{case.id}.md": page_text(case.text) for case in UNSAFE_CASES}
+    pages |= {f"claims/{case.id}.md": HEAD + case.text for case in BUILDS}
+    write_site(root, pages, config=base_config())
+    build_site(root / "mkdocs.yml", root / "site", command="serve", strict=False)
+    reported = {d.path.removeprefix("docs/claims/").removesuffix(".md") for d in state.report.diagnostics
+                if d.code in ("HTM003", "HTM006")}
+    return root / "site", reported
+
+
+def test_whatever_could_run_in_chromium_was_reported_by_the_build(corpus_site, tab):
+    site, reported = corpus_site
+    live = {}
+    for case in [*UNSAFE_CASES, *BUILDS]:
+        tab.dialogs.clear()
+        tab.goto((site / "claims" / case.id / "index.html").as_uri())
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(60)
+        found = tab.evaluate(INSPECT_ARTICLE) + tab.dialogs
+        if found:
+            live[case.id] = found
+    assert set(live) <= reported, {case: live[case] for case in set(live) - reported}
+    assert reported == {case.id for case in UNSAFE_CASES}
+    # Reported, and not only in theory: in Chromium these run.
+    assert {"noscript-breakout", "abrupt-comment", "bang-comment-close", "named-newline", "leading-tab"} <= set(live)
+    assert not set(live) & {case.id for case in BUILDS}

@@ -242,10 +242,14 @@ REPORTED = [
 ]
 
 
+# The whole page of a case: its text after the usual head, unless it brings its own.
+def page_text(text: str) -> str:
+    return text if text.startswith(("---", "\ufeff", "# A page")) else HEAD + text
+
+
 @pytest.mark.parametrize("case", REPORTED, ids=lambda case: case.id)
 def test_hostile_markup_is_reported_at_its_exact_place(case, tmp_path):
-    config = write_site(tmp_path, {"claims/page.md": HEAD + case.text if not case.text.startswith(
-        ("---", "\ufeff", "# A page")) else case.text})
+    config = write_site(tmp_path, {"claims/page.md": page_text(case.text)})
     assert problems_of(config, tmp_path / "site") == case.expected
 
 
