@@ -48,18 +48,20 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
     return problems
 
 
-# Anything that could run a script: at the bib entry that made it, or at its place in the page.
+# Anything that could run a script: at its place in the page, else (in a source's footnote) at
+# the bib entry that made it. A page's own footnote may carry a source's key as its label, so
+# the page is searched first.
 def _unsafe_problems(unsafe: list[Unsafe], page_scan: Scan, is_source) -> list[Problem]:
     problems, used = [], set()
     for item in unsafe:
         code = "HTM003" if item.attribute and not (item.attribute.startswith("on") or item.attribute == "srcdoc") \
             else "HTM006"
         message = f"unsafe {item.describe()}"
-        if item.in_footnote and is_source(item.in_footnote):
+        offset = locate_markup(page_scan, item, used)
+        if offset is None and item.in_footnote and is_source(item.in_footnote):
             problems.append(Problem(code, f"{message} in the reference of '{item.in_footnote}'",
                                     source_key=item.in_footnote, field_hint=item.value))
             continue
-        offset = locate_markup(page_scan, item, used)
         problems.append(Problem(code, message, offset))
     return problems
 
@@ -201,7 +203,8 @@ def _same_but_spaces(found: str, wanted: str) -> bool:
     return " ".join(found.split()) == " ".join(wanted.split())
 
 
-# A Markdown link target: inline `](url` or `](<url>` (parentheses balanced once), or a reference definition `[id]: url`.
+# A Markdown link target: inline `](url` or `](<url>` (parentheses balanced once), or a reference
+# definition `[id]: url`.
 MARKDOWN_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)",
                              re.M)
 

@@ -60,6 +60,12 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
             taken = "another definition" if definition.label in defined else "a citation of that source"
             add(definition.start, "FTN003", f"footnote '{definition.label}' is already defined by {taken}")
             continue
+        if definition.label in bibliography:
+            # Its text would show, and be counted, as that source's reference.
+            add(definition.start, "FTN003", f"footnote '{definition.label}' takes the key of a source in bib/, "
+                "so its text would show as that source's reference")
+            defined[definition.label] = definition.start
+            continue
         defined[definition.label] = definition.start
         if not page.citations_within(definition.start, definition.end):
             add(definition.start, "FTN004", f"footnote '{definition.label}' cites no source")
