@@ -6,7 +6,7 @@ and the sources page. It is built as `make serve` builds (not strict: problems a
 pages still written), and every page is opened from disk with the network cut. Nothing may fire a
 dialog, carry an on* handler, link to a javascript:/data:/vbscript: address or put a script in
 the article, and the JSON-LD in <head> must parse. Skips like tests/test_browser.py without
-Chromium (fails on CI).
+Chromium (fails on CI); the session's Chromium is conftest.py's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import pytest
 
 from sitebuild import build_site
-from test_browser import CHROMIUM_ARGS, _chromium
 from citelib.state import state
 from test_hostile_rendered import (BUILDS, HEAD, HOSTILE_BIB, HOSTILE_KEYS, HOSTILE_TITLE, REPORTED, SOURCES_PAGE,
                                    full_config, page_text)
@@ -71,21 +70,10 @@ def hostile_site(tmp_path_factory):
     return root / "site"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    path = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 # A tab with the network cut, recording every dialog a page opens.
 @pytest.fixture
-def tab(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+def tab(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.dialogs = []

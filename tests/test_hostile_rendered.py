@@ -222,6 +222,11 @@ REPORTED = [
              {in_attribute(5, 36, "hubinger2019risks")}),
     Reported("citation-in-raw-html-block", "<div>\nA claim in raw HTML.[@hubinger2019risks]\n</div>\n",
              {literal(6, 22, "[^hubinger2019risks]")}),
+    # Where the Markdown scanner took text for code, the rendered page shows the typo: found there.
+    Reported("line-starting-with-a-triple-backtick-span", "```code span``` then a typo.[@hubingr2019risks]\n",
+             {literal(5, 29, "[@hubingr2019risks]")}),
+    Reported("indented-code-starting-with-backticks", "    ```\n    code\n\nA typo.[@typo2019x]\n",
+             {literal(8, 8, "[@typo2019x]")}),
     # Front matter, line endings and byte-order marks do not move a place.
     Reported("front-matter-unsafe-link", FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n',
              {link(9, 1, "javascript:alert(1)")}),
@@ -309,6 +314,45 @@ def test_hostile_markup_builds_with_nothing_lost_and_nothing_unsafe(case, tmp_pa
         assert shown in text
     assert "[@" not in text.replace("[@hubinger2019risks]", "", 1 if "raw-code" in case.id else 0)
     assert footnote_labels(tmp_path / "site") == case.footnotes
+
+
+# A page citing one source, with the other kept uncited in bib/.
+def one_source_site(root, text: str):
+    config = base_config()
+    config["extra"]["citations"]["uncited_sources"] = {"clark2016faulty": "kept for a test"}
+    return write_site(root, {"claims/page.md": "# A page\n\nA claim.[@hubinger2019risks]\n\n" + text}, config=config)
+
+
+def test_aside_labelled_with_a_source_key_is_refused_and_its_markup_blamed_on_the_page(tmp_path):
+    config = one_source_site(tmp_path, "A remark.[^clark2016faulty]\n\n[^clark2016faulty]: Made up "
+                                       "<img src=x onerror=alert(1)>.[@hubinger2019risks]\n")
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:7:1: FTN003 footnote 'clark2016faulty' takes the key of a source in bib/, so its text would show "
+        "as that source's reference",
+        handler(7, 29, "onerror", "img")}
+
+
+def test_unsafe_markup_in_an_aside_is_blamed_on_the_page_not_on_bib(tmp_path):
+    config = one_source_site(tmp_path, 'A remark.[^note]\n\n[^note]: See <a href="javascript:alert(1)">this</a>.'
+                                       "[@hubinger2019risks]\n")
+    assert problems_of(config, tmp_path / "site") == {link(7, 14, "javascript:alert(1)")}
+
+
+def test_documented_escape_shows_the_citation_as_written(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "Write \\[@hubinger2019risks] to cite.\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    assert "Write [@hubinger2019risks] to cite." in safe_article_text(tmp_path / "site")
+    assert footnote_labels(tmp_path / "site") == ["hubinger2019risks", "clark2016faulty"]
+
+
+@pytest.mark.xfail(strict=True, reason="hooks/citelib/scan.py reads '[@key]:' as a bracket, not a citation "
+                   "(CIT003), where Python-Markdown renders a citation followed by ':' (issue 12)")
+def test_citation_followed_by_a_colon_is_a_citation(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "A claim.[@hubinger2019risks]: and more.\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    assert "[@" not in safe_article_text(tmp_path / "site")
+    paragraph = next(p for p in built(tmp_path / "site").css("article p") if "and more" in p.text())
+    assert paragraph.css_first('a.footnote-ref[href="#fn:hubinger2019risks"]') is not None
 
 
 def test_citation_in_heading_keeps_its_marker_and_leaves_the_table_of_contents_clean(tmp_path):
