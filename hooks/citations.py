@@ -7,7 +7,7 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 3. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
 4. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
 5. on_page_content: one reading of the rendered page; check it against the Markdown.
-6. on_env: escape the front matter the theme writes as raw HTML.
+6. on_env: escape the front matter the theme writes as raw HTML; check a page's template.
 7. on_post_build: report every problem of the build together; stop unless serving.
 """
 
@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority
 from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, settings
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, share_parsed_bibliography
-from citelib.pagecheck import check_page, decode_page, front_matter_lines
+from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
 from citelib.state import PageState, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
@@ -134,12 +134,21 @@ def on_page_content(html_text: str, page, config, files) -> str:
 
 
 # Every page is rendered and no template has run: make the front matter the theme writes as raw
-# HTML safe, on every page (a title also shows in the navigation of the others).
+# HTML safe, on every page (a title also shows in the navigation of the others), and report a
+# template the theme does not have (built with the default one) instead of a traceback.
 @event_priority(-100)
 def on_env(env, config, files):
     for file in files.documentation_pages():
-        if file.page is not None and file.page.meta:
-            pagemeta.escape_theme_meta(file.page.meta)
+        page = file.page
+        if page is None or not page.meta:
+            continue
+        pagemeta.escape_theme_meta(page.meta)
+        problem = pagemeta.template_problem(env, page.meta)
+        if problem:
+            seen = state.pages.get(file.src_uri)
+            shown = seen.shown_path if seen else os.path.relpath(file.abs_src_path or file.src_uri, state.root)
+            state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG003", problem)
+            del page.meta["template"]
     return env
 
 
@@ -196,6 +205,15 @@ def _front_matter_lines(page, markdown: str) -> int:
     except (OSError, TypeError):
         return 0
     return front_matter_lines(raw, markdown)
+
+
+# The line of a front-matter key in a page's file (1 when it cannot be found).
+def _front_matter_line(file, key: str) -> int:
+    try:
+        raw, _ = decode_page(Path(file.abs_src_path).read_bytes())
+    except (OSError, TypeError):
+        return 1
+    return front_matter_line(raw, key)
 
 
 # mkdocs.yml as text, for the lines of its settings ("" when it cannot be read).

@@ -410,6 +410,37 @@ def test_serve_reports_a_page_that_is_not_utf8_and_keeps_serving(tmp_path, caplo
 
 
 # -----------------------------------------------------------------------------
+# Front matter MkDocs itself would stop on
+# -----------------------------------------------------------------------------
+
+TEMPLATES = [
+    ("missing", "template: mian.html", "front matter names template 'mian.html', which the theme does not have"),
+    ("outside-the-theme", "template: ../../../../etc/passwd",
+     "front matter names template '../../../../etc/passwd', which the theme does not have"),
+    ("not-a-name", "template: [main.html]", "front matter 'template' must be a template's name, not ['main.html']"),
+]
+
+
+@pytest.mark.parametrize("case, line, message", TEMPLATES, ids=[case for case, _, _ in TEMPLATES])
+def test_template_the_theme_does_not_have_is_named_at_its_line_and_the_page_still_built(case, line, message,
+                                                                                       tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": f"---\ntitle: A page\n{line}\n---\n" + HEAD})
+    assert problems_of(config, tmp_path / "site") == {f"{PAGE}:3:1: PAG003 {message}"}
+    assert "Another." in safe_article_text(tmp_path / "site")
+
+
+def test_template_the_theme_has_builds(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": "---\ntemplate: main.html\n---\n" + HEAD})
+    assert problems_of(config, tmp_path / "site") == set()
+
+
+def test_front_matter_that_is_not_yaml_is_text_and_lines_still_count(tmp_path):
+    page = "---\ntitle: [unclosed\n---\n" + HEAD + '<a href="javascript:x">x</a>\n'
+    config = write_site(tmp_path, {"claims/page.md": page})
+    assert problems_of(config, tmp_path / "site") == {link(8, 1, "javascript:x")}
+
+
+# -----------------------------------------------------------------------------
 # Front matter the theme writes as raw HTML, JSON-LD and Scholar tags
 # -----------------------------------------------------------------------------
 

@@ -99,6 +99,19 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+# The line of `key:` in the front matter of the page `raw` (1 when it has none).
+def front_matter_line(raw: str, key: str) -> int:
+    lines = raw.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        if line.startswith(f"{key}:") or line.startswith(f"{key} :"):
+            return number
+    return 1
+
+
 # How many lines of front matter precede `markdown`, the part of the file `raw` that MkDocs
 # hands to plugins, so that a problem's line counts in the file.
 def front_matter_lines(raw: str, markdown: str) -> int:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
+from jinja2 import TemplateNotFound
+
 from citelib import entries
 
 # Who the site names as the author of its pages when mkdocs.yml names nobody.
@@ -38,6 +40,21 @@ def escape_theme_meta(meta: dict) -> None:
     for name in THEME_ATTRIBUTE_META:
         if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
             meta[name] = html.escape(meta[name], quote=True)
+
+
+# Why the theme cannot render a page with this front matter `template:` ("" when it can):
+# MkDocs would stop with a traceback on a name its template folders do not hold.
+def template_problem(env, meta: dict) -> str:
+    if "template" not in meta:
+        return ""
+    name = meta["template"]
+    if not isinstance(name, str) or not name:
+        return f"front matter 'template' must be a template's name, not {name!r}"
+    try:
+        env.get_template(name)
+    except TemplateNotFound:
+        return f"front matter names template '{name}', which the theme does not have"
+    return ""
 
 
 # A page as its citation needs it.
