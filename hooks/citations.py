@@ -126,9 +126,10 @@ def on_page_content(html_text: str, page, config, files) -> str:
     if seen is not None:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
         explained = state.report.has_path(seen.shown_path)
+        starts = line_starts(seen.scan.text)  # once per page: a page may have thousands of problems
         for problem in htmlcheck.check_rendered(reading, seen.scan, seen.stamped, seen.keys, state.is_source,
                                                 explained):
-            _report(problem, seen)
+            _report(problem, seen, starts)
     _strip_toc(page.toc, guard)
     return guard.strip_stamps(html_text)
 
@@ -174,7 +175,7 @@ def on_post_build(config) -> None:
 
 
 # A rendered-page problem at its place: the page's line, or the bib entry that made it.
-def _report(problem: htmlcheck.Problem, seen: PageState) -> None:
+def _report(problem: htmlcheck.Problem, seen: PageState, starts: list[int]) -> None:
     if problem.source_key:
         source = state.bibliography.sources[problem.source_key]
         field = next((name for name in ("url", "doi", "eprint", "pubmed")
@@ -187,7 +188,7 @@ def _report(problem: htmlcheck.Problem, seen: PageState) -> None:
         state.report.add(seen.shown_path, 1 + seen.line_offset, 1, problem.code,
                          problem.message + " (its place in the source was not found)")
         return
-    line, col = line_col(line_starts(seen.scan.text), problem.offset)
+    line, col = line_col(starts, problem.offset)
     state.report.add(seen.shown_path, line + seen.line_offset, col, problem.code, problem.message)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -371,6 +372,21 @@ def test_citation_in_link_text_keeps_a_marker_that_leads_to_its_reference(tmp_pa
     assert problems_of(config, tmp_path / "site") == set()
     markers = built(tmp_path / "site").css('article a.footnote-ref[href="#fn:hubinger2019risks"]')
     assert len(markers) == 2
+
+
+# Thousands of unsafe tags are reported in linear time (each problem's place is one index step,
+# and a page's line starts are counted once): eight times the page, well under twenty times the time.
+def test_many_unsafe_tags_are_reported_in_linear_time(tmp_path):
+    timings = {}
+    for count in (500, 4000):
+        lines = "".join(f'<a href="javascript:a{n % 7}">x</a> <img src=x onerror=f()>\n' for n in range(count))
+        config = write_site(tmp_path / str(count), {"claims/page.md": HEAD + lines})
+        started = time.perf_counter()
+        problems = problems_of(config, tmp_path / str(count) / "site")
+        timings[count] = time.perf_counter() - started
+        assert len(problems) == 2 * count
+        assert link(5 + count - 1, 1, f"javascript:a{(count - 1) % 7}") in problems
+    assert timings[4000] < 20 * timings[500], timings
 
 
 # -----------------------------------------------------------------------------

@@ -52,12 +52,12 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
 # the bib entry that made it. A page's own footnote may carry a source's key as its label, so
 # the page is searched first.
 def _unsafe_problems(unsafe: list[Unsafe], page_scan: Scan, is_source) -> list[Problem]:
-    problems, used = [], set()
+    problems, locator = [], Locator(page_scan.text)
     for item in unsafe:
         code = "HTM003" if item.attribute and not (item.attribute.startswith("on") or item.attribute == "srcdoc") \
             else "HTM006"
         message = f"unsafe {item.describe()}"
-        offset = locate_markup(page_scan, item, used)
+        offset = locator.locate(item)
         if offset is None and item.in_footnote and is_source(item.in_footnote):
             problems.append(Problem(code, f"{message} in the reference of '{item.in_footnote}'",
                                     source_key=item.in_footnote, field_hint=item.value))
@@ -161,46 +161,83 @@ def _outside(text: str, code: list[tuple[int, int]]) -> str:
 # -----------------------------------------------------------------------------
 
 
-# Offset in the Markdown of the raw HTML tag (or, for a Markdown link, the URL) that gave `item`,
-# read by an HTML tokenizer that decodes attributes as the rendered reading does. `used` keeps
-# two identical problems from landing on the same place.
-def locate_markup(page_scan: Scan, item: Unsafe, used: set[int]) -> int | None:
-    text = page_scan.text
-    # Exact values first; then values equal but for white space (Python-Markdown expands tabs).
-    for same in (str.__eq__, _same_but_spaces):
-        for offset, tag, attributes in _tags(text):
-            if (offset, item.attribute) in used or tag != item.tag:
-                continue
-            if not item.attribute or item.attribute == "autolink" or same(attributes.get(item.attribute, "\0"),
-                                                                          item.value):
-                used.add((offset, item.attribute))
+# Finds in a page's Markdown the raw HTML tag (or, for a Markdown link, the URL) that gave each
+# unsafe item, read by an HTML tokenizer that decodes attributes as the rendered reading does.
+# Two identical items land on two places, in order; each look-up is one step of an index, so a
+# page with thousands of unsafe links is checked in linear time.
+class Locator:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._index: dict[tuple, list[int]] | None = None
+        # Per key, how far its list of places is used; places taken, with the attribute they gave.
+        self.next: dict[tuple, int] = {}
+        self.taken: set[tuple[int, str]] = set()
+
+    # The offset in the Markdown that gave `item`, or None when no place is found.
+    def locate(self, item: Unsafe) -> int | None:
+        if not item.attribute or item.attribute == "autolink":
+            keys = [("element", item.tag)]
+        else:
+            keys = [("exact", item.tag, item.attribute, item.value),
+                    ("loose", item.tag, item.attribute, _spaces(item.value)),
+                    ("target", item.value)]
+        for key in keys:
+            offset = self._take(key, item.attribute)
+            if offset is not None:
                 return offset
-    if not item.value:
-        return None
-    # A Markdown link or image target, or a reference definition, whose decoded URL is the value.
+        return self._find(item) if item.value else None
+
+    # The first place of `key` not taken yet for this attribute.
+    def _take(self, key: tuple, attribute: str) -> int | None:
+        if self._index is None:  # built at the first unsafe item: most pages have none
+            self._index = _index(self.text)
+        places = self._index.get(key, ())
+        position = self.next.get(key, 0)
+        while position < len(places) and (places[position], attribute) in self.taken:
+            position += 1
+        self.next[key] = position + 1
+        if position >= len(places):
+            return None
+        self.taken.add((places[position], attribute))
+        return places[position]
+
+    # The value written as is. Inside a tag the tokenizer missed (it reads "<!-->" as opening a
+    # comment; browsers close it there), the place is the tag's start.
+    def _find(self, item: Unsafe) -> int | None:
+        key = ("find", item.value)
+        found = self.text.find(item.value, self.next.get(key, 0))
+        while found >= 0 and (found, item.attribute) in self.taken:
+            found = self.text.find(item.value, found + 1)
+        if found < 0:
+            return None
+        self.next[key] = found + 1
+        self.taken.add((found, item.attribute))
+        opened = self.text.rfind("<", 0, found)
+        if opened > self.text.rfind(">", 0, found) and \
+                self.text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
+            return opened
+        return found
+
+
+# The places of a page's Markdown by what they hold: each start tag by its name, and by each
+# attribute's value (exact, and with white space collapsed, as Python-Markdown expands tabs);
+# each Markdown link target by its decoded URL.
+def _index(text: str) -> dict[tuple, list[int]]:
+    index: dict[tuple, list[int]] = {}
+    for offset, tag, attributes in _tags(text):
+        index.setdefault(("element", tag), []).append(offset)
+        for name, value in attributes.items():
+            index.setdefault(("exact", tag, name, value), []).append(offset)
+            index.setdefault(("loose", tag, name, _spaces(value)), []).append(offset)
     for match in MARKDOWN_TARGET.finditer(text):
         group = 1 if match[1] is not None else 2
-        offset = match.start(group)
-        if (offset, item.attribute) not in used and html.unescape(match[group]) == item.value:
-            used.add((offset, item.attribute))
-            return offset
-    found = text.find(item.value)
-    while found >= 0 and (found, item.attribute) in used:
-        found = text.find(item.value, found + 1)
-    if found < 0:
-        return None
-    used.add((found, item.attribute))
-    # Inside a tag the tokenizer missed (it reads "<!-->" as opening a comment; browsers close it
-    # there): the place is the tag's start.
-    opened = text.rfind("<", 0, found)
-    if opened > text.rfind(">", 0, found) and text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
-        return opened
-    return found
+        index.setdefault(("target", html.unescape(match[group])), []).append(match.start(group))
+    return index
 
 
-# Whether two attribute values are equal once runs of white space are one space.
-def _same_but_spaces(found: str, wanted: str) -> bool:
-    return " ".join(found.split()) == " ".join(wanted.split())
+# A value with runs of white space as one space.
+def _spaces(value: str) -> str:
+    return " ".join(value.split())
 
 
 # A Markdown link target: inline `](url` or `](<url>` (parentheses balanced once), or a reference
@@ -209,20 +246,15 @@ MARKDOWN_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^[ ]{0,3
                              re.M)
 
 
-# Start tags of a page's Markdown with their offsets, once per text.
+# Start tags of a page's Markdown with their offsets.
 def _tags(text: str) -> list[tuple[int, str, dict[str, str]]]:
-    if _TAGS_OF[0] != text:
-        collector = _TagCollector(text)
-        try:
-            collector.feed(text)
-            collector.close()
-        except Exception:  # html.parser gives up on some hostile input; what it found still counts
-            pass
-        _TAGS_OF[:] = [text, collector.tags]
-    return _TAGS_OF[1]
-
-
-_TAGS_OF: list = ["\0", []]
+    collector = _TagCollector(text)
+    try:
+        collector.feed(text)
+        collector.close()
+    except Exception:  # html.parser gives up on some hostile input; what it found still counts
+        pass
+    return collector.tags
 
 
 # Collects (offset, tag, attributes) of every start tag.
