@@ -3,10 +3,12 @@
 Events and wiring only; the work is in citelib/ (state.py lists the order of events of all hooks).
 1. on_config (before mkdocs-bibtex): read the settings, parse and check bib/ once, and let the
    plugin reuse that parse.
-2. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
-3. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
-4. on_page_content: one reading of the rendered page; check it against the Markdown.
-5. on_post_build: report every problem of the build together; stop unless serving.
+2. on_files: a page that is not UTF-8 is noted and built with U+FFFD for its bad bytes.
+3. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
+4. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
+5. on_page_content: one reading of the rendered page; check it against the Markdown.
+6. on_env: escape the front matter the theme writes as raw HTML; check a page's template.
+7. on_post_build: report every problem of the build together; stop unless serving.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import archive, bib, entries, formatting, htmlcheck, rendered, settings
+from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, settings
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
-from citelib.pagecheck import check_page, front_matter_lines
+from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
 from citelib.scan import MarkdownSettings
 from citelib.state import PageState, state
 
@@ -80,11 +82,33 @@ def on_pre_build(config) -> None:
         entries.safe_reference_html(memo(citation)))
 
 
+# A page that is not UTF-8 would stop MkDocs with a traceback before any page event (and keep
+# `make serve` down): report its first unreadable byte and build it with such bytes replaced.
+def on_files(files, config):
+    for file in files.documentation_pages():
+        if file.abs_src_path is None:
+            continue
+        try:
+            data = Path(file.abs_src_path).read_bytes()
+        except OSError:
+            continue
+        text, problem = decode_page(data)
+        if problem is not None:
+            state.unreadable[os.path.relpath(file.abs_src_path, state.root)] = problem
+            path = file.abs_src_path
+            file.content_string = text
+            file.abs_src_path = path  # the hooks and git still find the page by its path
+    return files
+
+
 # Check the raw Markdown, then hand the plugin only real citations.
 @event_priority(100)
 def on_page_markdown(markdown: str, page, config, files) -> str:
     shown = os.path.relpath(page.file.abs_src_path, state.root)
     state.report.clear_path(shown)
+    if shown in state.unreadable:
+        line, col, message = state.unreadable[shown]
+        state.report.add(shown, line, col, "PAG003", message)
     offset = _front_matter_lines(page, markdown)
     # The checks read the page with the very Markdown extensions that will render it.
     extensions = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
@@ -110,11 +134,31 @@ def on_page_content(html_text: str, page, config, files) -> str:
     if seen is not None:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
         explained = state.report.has_path(seen.shown_path)
+        starts = line_starts(seen.scan.text)  # once per page: a page may have thousands of problems
         for problem in htmlcheck.check_rendered(reading, seen.scan, seen.stamped, seen.keys, state.is_source,
                                                 explained):
-            _report(problem, seen)
+            _report(problem, seen, starts)
     _strip_toc(page.toc, guard)
     return guard.strip_stamps(html_text)
+
+
+# Every page is rendered and no template has run: make the front matter the theme writes as raw
+# HTML safe, on every page (a title also shows in the navigation of the others), and report a
+# template the theme does not have (built with the default one) instead of a traceback.
+@event_priority(-100)
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        page = file.page
+        if page is None or not page.meta:
+            continue
+        pagemeta.escape_theme_meta(page.meta)
+        problem = pagemeta.template_problem(env, page.meta)
+        if problem:
+            seen = state.pages.get(file.src_uri)
+            shown = seen.shown_path if seen else os.path.relpath(file.abs_src_path or file.src_uri, state.root)
+            state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG004", problem)
+            del page.meta["template"]
+    return env
 
 
 # Report every problem of the build together; stop unless serving.
@@ -145,7 +189,7 @@ def _serve_message(report) -> str:
 
 
 # A rendered-page problem at its place: the page's line, or the bib entry that made it.
-def _report(problem: htmlcheck.Problem, seen: PageState) -> None:
+def _report(problem: htmlcheck.Problem, seen: PageState, starts: list[int]) -> None:
     if problem.source_key:
         source = state.bibliography.sources[problem.source_key]
         field = next((name for name in ("url", "doi", "eprint", "pubmed")
@@ -158,7 +202,7 @@ def _report(problem: htmlcheck.Problem, seen: PageState) -> None:
         state.report.add(seen.shown_path, 1 + seen.line_offset, 1, problem.code,
                          problem.message + " (its place in the source was not found)")
         return
-    line, col = line_col(line_starts(seen.scan.text), problem.offset)
+    line, col = line_col(starts, problem.offset)
     state.report.add(seen.shown_path, line + seen.line_offset, col, problem.code, problem.message)
 
 
@@ -172,8 +216,8 @@ def _strip_toc(toc, guard) -> None:
 # How many lines of front matter precede the Markdown MkDocs hands to plugins.
 def _front_matter_lines(page, markdown: str) -> int:
     try:
-        raw = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, TypeError):
+        raw, _ = decode_page(Path(page.file.abs_src_path).read_bytes())
+    except (OSError, TypeError):
         return 0
     return front_matter_lines(raw, markdown)
 
@@ -182,6 +226,15 @@ def _front_matter_lines(page, markdown: str) -> int:
 def _unread_bib_file(name: str) -> None:
     state.report.add(state.config_path, 1, 1, "PLG001",
                      f"mkdocs-bibtex reads {name}, which the checks did not read (give bib_dir, not bib_file)")
+
+
+# The line of a front-matter key in a page's file (1 when it cannot be found).
+def _front_matter_line(file, key: str) -> int:
+    try:
+        raw, _ = decode_page(Path(file.abs_src_path).read_bytes())
+    except (OSError, TypeError):
+        return 1
+    return front_matter_line(raw, key)
 
 
 # mkdocs.yml as text, for the lines of its settings ("" when it cannot be read).

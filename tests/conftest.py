@@ -1,7 +1,8 @@
-"""Shared fixtures: the real site, built once per test session."""
+"""Shared fixtures: the real site, built once per test session, and one Chromium."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,3 +22,38 @@ def built_site(tmp_path_factory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
     build_site(ROOT / "mkdocs.yml", site_dir)
     return site_dir
+
+
+# Debian's Chromium, or another named by CHROMIUM, for the browser tests.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# No sandbox (root, containers), and nothing that phones home by itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+# Chromium's path, or a skip (a failure on CI) saying how to install it.
+def _chromium() -> str:
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = (
+        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+        "(Debian), or set CHROMIUM to a Chromium or Chrome binary"
+    )
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message + " (CI must run the browser tests)")
+    pytest.skip(message)
+
+
+# One Chromium for the whole session.
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

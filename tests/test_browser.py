@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +24,6 @@ pytestmark = pytest.mark.browser
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-# No sandbox (root, containers), and nothing that phones home by itself.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 # Wide enough for Material's sidebars and header search field (76.25em).
 VIEWPORT = {"width": 1280, "height": 900}
@@ -52,29 +43,8 @@ PALETTES = {"light": "default", "dark": "slate"}
 # -----------------------------------------------------------------------------
 
 
-# Chromium's path, or a skip (a failure on CI) saying how to install it.
-def _chromium() -> str:
-    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    message = (
-        f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
-        "(Debian), or set CHROMIUM to a Chromium or Chrome binary"
-    )
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(message + " (CI must run the browser tests)")
-    pytest.skip(message)
-
-
-# One Chromium for the whole session.
-@pytest.fixture(scope="session")
-def browser():
-    path = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# Chromium itself (the session's `browser`) is set up in conftest.py, shared with
+# tests/test_browser_hostile.py: one Playwright per session.
 
 
 # A browser tab on the built site, with every request off file:// blocked and recorded.

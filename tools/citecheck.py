@@ -35,7 +35,7 @@ except ImportError:  # run by a Python without the project's dependencies
 from citelib import bib as bibfiles  # noqa: E402
 from citelib import settings as citation_settings  # noqa: E402
 from citelib.diagnostics import Diagnostic, Report  # noqa: E402
-from citelib.pagecheck import check_page, front_matter_lines  # noqa: E402
+from citelib.pagecheck import check_page, decode_page, front_matter_lines  # noqa: E402
 from citelib.scan import MarkdownSettings  # noqa: E402
 
 # Extensions MkDocs renders as pages (mkdocs.utils.markdown_extensions). MkDocs compares them
@@ -106,10 +106,12 @@ def _check(root: Path, only: set[Path] | None = None) -> tuple[Report, int, int]
     cited: set[str] = set()
     pages = page_paths(docs_dir)
     for path in pages:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw, problem = decode_page(path.read_bytes())
         markdown, _ = meta.get_data(raw)
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
+        if problem is not None:
+            page_report.add(str(path.relative_to(root)), problem[0], problem[1], "PAG003", problem[2])
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, found.content, page_report, settings["markdown"])
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}

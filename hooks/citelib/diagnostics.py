@@ -46,6 +46,12 @@ KINDS: dict[str, Kind] = {
         Kind("PAG002", "unrenderable-page",
              "Python-Markdown fails on this page; a footnote definition inside another one's body is "
              "the known cause: move it out, unindented, to the end of the page."),
+        Kind("PAG003", "page-encoding",
+             "Save the page as UTF-8 (in most editors: Save with Encoding, UTF-8); the build shows each "
+             "unreadable byte as \ufffd until then."),
+        Kind("PAG004", "bad-template",
+             "Name a template the theme has in the page's front matter (main.html is the default), or "
+             "remove its `template:` line."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

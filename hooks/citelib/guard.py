@@ -24,7 +24,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from pybtex.database import BibliographyData
 
-from citelib.scan import Cite, Scan
+from citelib.scan import Cite, Scan, escaped
 
 # The plugin's own idea of a citation block; anything it would match must be ours.
 PLUGIN_BLOCK = re.compile(r"\[(.*?)\]")
@@ -105,7 +105,9 @@ class Guard:
         pieces, cursor, position = [], 0, 0
         while (match := PLUGIN_BLOCK.search(markdown, position)) is not None:
             body = match.group(1)
-            if "@" in body and not (CITATION_BODY.fullmatch(body) and self.is_known(body[1:])):
+            # An escaped "\[@key]" is text to Python-Markdown: the plugin must not make it a marker.
+            if "@" in body and (escaped(markdown, match.start())
+                                or not (CITATION_BODY.fullmatch(body) and self.is_known(body[1:]))):
                 pieces += [markdown[cursor:match.start()], self.hide("[")]
                 cursor = position = match.start() + 1
             else:

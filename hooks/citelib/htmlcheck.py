@@ -7,6 +7,7 @@ page's Markdown where they come from, or the bib entry whose fields made them.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -48,18 +49,20 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
     return problems
 
 
-# Anything that could run a script: at the bib entry that made it, or at its place in the page.
+# Anything that could run a script: at its place in the page, else (in a source's footnote) at
+# the bib entry that made it. A page's own footnote may carry a source's key as its label, so
+# the page is searched first.
 def _unsafe_problems(unsafe: list[Unsafe], page_scan: Scan, is_source) -> list[Problem]:
-    problems, used = [], set()
+    problems, locator = [], Locator(page_scan.text)
     for item in unsafe:
         code = "HTM003" if item.attribute and not (item.attribute.startswith("on") or item.attribute == "srcdoc") \
             else "HTM006"
         message = f"unsafe {item.describe()}"
-        if item.in_footnote and is_source(item.in_footnote):
+        offset = locator.locate(item)
+        if offset is None and item.in_footnote and is_source(item.in_footnote):
             problems.append(Problem(code, f"{message} in the reference of '{item.in_footnote}'",
                                     source_key=item.in_footnote, field_hint=item.value))
             continue
-        offset = locate_markup(page_scan, item, used)
         problems.append(Problem(code, message, offset))
     return problems
 
@@ -159,40 +162,102 @@ def _outside(text: str, code: list[tuple[int, int]]) -> str:
 # -----------------------------------------------------------------------------
 
 
-# Offset in the Markdown of the raw HTML tag (or, for a Markdown link, the URL) that gave `item`,
-# read by an HTML tokenizer that decodes attributes as the rendered reading does. `used` keeps
-# two identical problems from landing on the same place.
-def locate_markup(page_scan: Scan, item: Unsafe, used: set[int]) -> int | None:
-    for offset, tag, attributes in _tags(page_scan.text):
-        if (offset, item.attribute) in used or tag != item.tag:
-            continue
-        if not item.attribute or attributes.get(item.attribute) == item.value:
-            used.add((offset, item.attribute))
-            return offset
-    if item.value:
-        found = page_scan.text.find(item.value)
-        while found >= 0 and (found, item.attribute) in used:
-            found = page_scan.text.find(item.value, found + 1)
-        if found >= 0:
-            used.add((found, item.attribute))
-            return found
-    return None
+# Finds in a page's Markdown the raw HTML tag (or, for a Markdown link, the URL) that gave each
+# unsafe item, read by an HTML tokenizer that decodes attributes as the rendered reading does.
+# Two identical items land on two places, in order; each look-up is one step of an index, so a
+# page with thousands of unsafe links is checked in linear time.
+class Locator:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._index: dict[tuple, list[int]] | None = None
+        # Per key, how far its list of places is used; places taken, with the attribute they gave.
+        self.next: dict[tuple, int] = {}
+        self.taken: set[tuple[int, str]] = set()
+
+    # The offset in the Markdown that gave `item`, or None when no place is found.
+    def locate(self, item: Unsafe) -> int | None:
+        if not item.attribute or item.attribute == "autolink":
+            keys = [("element", item.tag)]
+        else:
+            keys = [("exact", item.tag, item.attribute, item.value),
+                    ("loose", item.tag, item.attribute, _spaces(item.value)),
+                    ("target", item.value)]
+        for key in keys:
+            offset = self._take(key, item.attribute)
+            if offset is not None:
+                return offset
+        return self._find(item) if item.value else None
+
+    # The first place of `key` not taken yet for this attribute.
+    def _take(self, key: tuple, attribute: str) -> int | None:
+        if self._index is None:  # built at the first unsafe item: most pages have none
+            self._index = _index(self.text)
+        places = self._index.get(key, ())
+        position = self.next.get(key, 0)
+        while position < len(places) and (places[position], attribute) in self.taken:
+            position += 1
+        self.next[key] = position + 1
+        if position >= len(places):
+            return None
+        self.taken.add((places[position], attribute))
+        return places[position]
+
+    # The value written as is. Inside a tag the tokenizer missed (it reads "<!-->" as opening a
+    # comment; browsers close it there), the place is the tag's start.
+    def _find(self, item: Unsafe) -> int | None:
+        key = ("find", item.value)
+        found = self.text.find(item.value, self.next.get(key, 0))
+        while found >= 0 and (found, item.attribute) in self.taken:
+            found = self.text.find(item.value, found + 1)
+        if found < 0:
+            return None
+        self.next[key] = found + 1
+        self.taken.add((found, item.attribute))
+        opened = self.text.rfind("<", 0, found)
+        if opened > self.text.rfind(">", 0, found) and \
+                self.text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
+            return opened
+        return found
 
 
-# Start tags of a page's Markdown with their offsets, once per text; tags shown inside fenced code
-# are left out (this only places a problem the rendered reading found; it decides nothing).
+# The places of a page's Markdown by what they hold: each start tag by its name, and by each
+# attribute's value (exact, and with white space collapsed, as Python-Markdown expands tabs);
+# each Markdown link target by its decoded URL.
+def _index(text: str) -> dict[tuple, list[int]]:
+    index: dict[tuple, list[int]] = {}
+    for offset, tag, attributes in _tags(text):
+        index.setdefault(("element", tag), []).append(offset)
+        for name, value in attributes.items():
+            index.setdefault(("exact", tag, name, value), []).append(offset)
+            index.setdefault(("loose", tag, name, _spaces(value)), []).append(offset)
+    for match in MARKDOWN_TARGET.finditer(text):
+        group = 1 if match[1] is not None else 2
+        index.setdefault(("target", html.unescape(match[group])), []).append(match.start(group))
+    return index
+
+
+# A value with runs of white space as one space.
+def _spaces(value: str) -> str:
+    return " ".join(value.split())
+
+
+# A Markdown link target: inline `](url` or `](<url>` (parentheses balanced once), or a reference
+# definition `[id]: url`.
+MARKDOWN_TARGET = re.compile(r"\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\))+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)",
+                             re.M)
+
+
+# Start tags of a page's Markdown with their offsets; tags shown inside fenced code are left out
+# (this only places a problem the rendered reading found; it decides nothing).
 def _tags(text: str) -> list[tuple[int, str, dict[str, str]]]:
-    if _TAGS_OF[0] != text:
-        collector = _TagCollector(text)
-        try:
-            collector.feed(text)
-            collector.close()
-        except Exception:  # html.parser gives up on some hostile input; what it found still counts
-            pass
-        fenced = _fenced_ranges(text)
-        tags = [tag for tag in collector.tags if not any(start <= tag[0] < end for start, end in fenced)]
-        _TAGS_OF[:] = [text, tags]
-    return _TAGS_OF[1]
+    collector = _TagCollector(text)
+    try:
+        collector.feed(text)
+        collector.close()
+    except Exception:  # html.parser gives up on some hostile input; what it found still counts
+        pass
+    fenced = _fenced_ranges(text)
+    return [tag for tag in collector.tags if not any(start <= tag[0] < end for start, end in fenced)]
 
 
 # (start, end) of each fenced code block (``` or ~~~, at any indent or quote depth).
@@ -207,9 +272,6 @@ def _fenced_ranges(text: str) -> list[tuple[int, int]]:
             fence = None
         offset += len(line)
     return ranges + ([(start, len(text))] if fence is not None else [])
-
-
-_TAGS_OF: list = ["\0", []]
 
 
 # Collects (offset, tag, attributes) of every start tag.

@@ -93,6 +93,40 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
             add(offset, "FTN002", f"footnote '{label}' is defined but never referenced")
 
 
+# A page's bytes as text, as MkDocs reads them: UTF-8, a byte-order mark dropped, line breaks
+# made "\n". Bytes that are not UTF-8 become U+FFFD, and the place and description of the first
+# one is returned (None when all are read).
+def decode_page(data: bytes) -> tuple[str, tuple[int, int, str] | None]:
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return _newlines(data.decode("utf-8")), None
+    except UnicodeDecodeError as error:
+        before = _newlines(data[:error.start].decode("utf-8"))
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        bad = " ".join(f"0x{byte:02x}" for byte in data[error.start:error.end])
+        message = f"the page is not UTF-8: byte {bad} here cannot be read (it was shown as \ufffd)"
+        return _newlines(data.decode("utf-8", errors="replace")), (line, col, message)
+
+
+# Line breaks as Python's text mode reads them ("\r\n" and "\r" become "\n").
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# The line of `key:` in the front matter of the page `raw` (1 when it has none).
+def front_matter_line(raw: str, key: str) -> int:
+    lines = raw.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return 1
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            break
+        if line.startswith(f"{key}:") or line.startswith(f"{key} :"):
+            return number
+    return 1
+
+
 # How many lines of front matter precede `markdown`, the part of the file `raw` that MkDocs
 # hands to plugins, so that a problem's line counts in the file.
 def front_matter_lines(raw: str, markdown: str) -> int:

@@ -6,11 +6,14 @@ and return data; the hook renders HTML from Jinja templates in overrides/.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
+
+from jinja2 import TemplateNotFound
 
 from citelib import entries
 
@@ -19,6 +22,39 @@ DEFAULT_AUTHOR = "Alignment Basics contributors"
 
 # JSON that is safe inside <script>: no character can end the element or open a comment.
 SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+# Front matter that Material writes into every page as raw HTML (MkDocs' templates do not
+# escape): the title as text (<title>, header, navigation, footer), the others inside attributes
+# (<meta content="...">, a class name).
+THEME_TEXT_META = ("title",)
+THEME_ATTRIBUTE_META = ("description", "author", "status")
+
+
+# Escape those values in place, so that they show as written and hold no markup. Only values
+# that could open a tag or leave an attribute change: a title with '&' or '"' stays as it is.
+def escape_theme_meta(meta: dict) -> None:
+    for name in THEME_TEXT_META:
+        if isinstance(meta.get(name), str) and "<" in meta[name]:
+            meta[name] = html.escape(meta[name], quote=False)
+    for name in THEME_ATTRIBUTE_META:
+        if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
+            meta[name] = html.escape(meta[name], quote=True)
+
+
+# Why the theme cannot render a page with this front matter `template:` ("" when it can):
+# MkDocs would stop with a traceback on a name its template folders do not hold.
+def template_problem(env, meta: dict) -> str:
+    if "template" not in meta:
+        return ""
+    name = meta["template"]
+    if not isinstance(name, str) or not name:
+        return f"front matter 'template' must be a template's name, not {name!r}"
+    try:
+        env.get_template(name)
+    except TemplateNotFound:
+        return f"front matter names template '{name}', which the theme does not have"
+    return ""
 
 
 # A page as its citation needs it.

@@ -29,12 +29,18 @@ SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textar
 CODE_TAGS = {"code", "pre", "kbd", "samp"}
 
 # Elements page content may not hold: they run script, load other documents or change the page's base.
+# <noscript> is read here with scripting off, but a browser with scripting on reads its content as
+# raw text, so a tag hidden in an attribute inside it comes alive; <template> holds inert markup
+# this reading cannot see, for a script to clone.
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
-                   "link", "portal", "noembed"}
+                   "link", "portal", "noembed", "noscript", "template"}
 # Attributes that hold a URL a browser may load or follow (srcset holds several).
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# Python-Markdown autolinks only http(s) and e-mail: `<javascript:alert(1)>` stays raw HTML, an
+# element named after the URL. Its text is lost, and it shows an author writing a script link.
+SCRIPT_SCHEMES = {"javascript", "vbscript", "data"}
 # A URL's scheme as the WHATWG URL parser finds it, once leading C0 controls and spaces are stripped
 # and tabs and line breaks removed anywhere.
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -106,6 +112,8 @@ class Unsafe:
             return f"<{self.tag}> element"
         shown = CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", self.value)
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        if self.attribute == "autolink":
+            return f"link '{shown}' written as an autolink, which Markdown leaves as an element <{self.tag}>"
         if self.attribute.startswith("on") or self.attribute == "srcdoc":
             return f"{self.attribute} attribute on <{self.tag}>"
         return f"link '{shown}' in {self.attribute} of <{self.tag}>"
@@ -300,6 +308,8 @@ class _Walker:
         unsafe = self.reading.unsafe
         if tag in ACTIVE_ELEMENTS:
             unsafe.append(Unsafe(tag, "", "", self.footnote_item))
+        elif ":" in tag and tag.split(":", 1)[0] in SCRIPT_SCHEMES:
+            unsafe.append(Unsafe(tag, "autolink", tag, self.footnote_item))
         for name, value in attributes.items():
             if self.stamp is not None and "\ue002" in value:
                 for match in self.stamp.finditer(value):

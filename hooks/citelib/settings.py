@@ -67,10 +67,23 @@ def read(extra, config_text: str, add) -> Settings:
             add(line, f"extra.citations.{name} ({purpose}) must be {problem}, not {_kind(value)}")
             continue
         if kind == "list":
+            bad = [(index, item) for index, item in enumerate(value) if not isinstance(item, str) or not item]
+            for index, item in bad:
+                add(lines.get(("citations", name, index), line),
+                    f"extra.citations.{name} item {index + 1} must be a page path, not {_kind(item)}")
+            if bad:
+                continue
             setattr(settings, name, PageSet(tuple(value)))
         elif kind == "mapping":
-            settings.uncited_sources = dict(value or {})
-            settings.allow_list_lines = {str(k): lines.get(("citations", name, str(k)), line) for k in value or {}}
+            settings.uncited_sources = {}
+            for key, reason in (value or {}).items():
+                key_line = lines.get(("citations", name, str(key)), line)
+                if reason is not None and not isinstance(reason, str):
+                    # Reported once, here: the source stays listed, so BIB008/BIB009 do not repeat it.
+                    add(key_line, f"extra.citations.{name}.{key}: the reason must be text, not {_kind(reason)}")
+                    reason = str(reason)
+                settings.uncited_sources[str(key)] = reason
+                settings.allow_list_lines[str(key)] = key_line
         else:
             setattr(settings, name, value)
     return settings
@@ -79,8 +92,7 @@ def read(extra, config_text: str, add) -> Settings:
 # Why `value` is not of `kind` ("" when it is).
 def _type_problem(kind: str, value) -> str:
     if kind == "list":
-        ok = isinstance(value, list) and all(isinstance(item, str) and item for item in value)
-        return "" if ok else "a list of page paths"
+        return "" if isinstance(value, list) else "a list of page paths"
     if kind == "mapping":
         return "" if value is None or isinstance(value, dict) else "a mapping of key: reason"
     return "" if isinstance(value, str) and value else "a page path"
@@ -94,9 +106,9 @@ def _kind(value) -> str:
         type(value), f"{type(value).__name__} {value!r}")
 
 
-# Line of each node under extra.citations, by its path of keys; MkDocs' own tags (!ENV,
+# Line of each node under extra.citations, by its path of keys (list items by index); MkDocs' own tags (!ENV,
 # !relative) are composed, not constructed, so any mkdocs.yml reads.
-def _lines_of(config_text: str) -> dict[tuple[str, ...], int]:
+def _lines_of(config_text: str) -> dict[tuple, int]:
     try:
         root = yaml.compose(config_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -113,6 +125,9 @@ def _lines_of(config_text: str) -> dict[tuple[str, ...], int]:
             if isinstance(value, yaml.MappingNode):
                 for inner, _ in value.value:
                     found[("citations", str(key.value), str(inner.value))] = inner.start_mark.line + 1
+            elif isinstance(value, yaml.SequenceNode):
+                for index, item in enumerate(value.value):
+                    found[("citations", str(key.value), index)] = item.start_mark.line + 1
     return found
 
 

@@ -9,6 +9,7 @@ the same event unless a priority says otherwise):
 | on_startup | citations | note `build` or `serve` |
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
 | on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
+| on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_pre_build | citations | format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
 | on_page_markdown (100) | citations | check the Markdown, hand the plugin only approved citations, each stamped |
@@ -17,6 +18,7 @@ the same event unless a priority says otherwise):
 | on_page_markdown (-50) | glossary | hover terms |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
+| on_env (-100) | citations | escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
@@ -70,6 +72,8 @@ class BuildState:
         self.pages: dict[str, PageState] = {}
         # Formatted references kept on disk between builds (formatting.DiskCache), once set up.
         self.disk_cache = None
+        # Shown path of each page that is not UTF-8 -> (line, col, message) of its first bad byte.
+        self.unreadable: dict[str, tuple[int, int, str]] = {}
 
     # Whether a key names a source of bib/.
     def is_source(self, key: str) -> bool:

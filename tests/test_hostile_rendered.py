@@ -1,0 +1,746 @@
+"""Hostile and careless input on the rendered side: each case is a tiny site built from a
+temporary folder, with its exact outcome.
+
+Either the build reports exactly the listed problems (`path:line:col: CODE message`), or it
+builds with nothing lost and nothing unsafe: the article then holds no <script>, no on*
+attribute and no javascript:/data:/vbscript: URL (read by lexbor, as a browser reads it), and
+shows the text the page wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from dataclasses import dataclass, field
+
+import pytest
+import yaml
+from mkdocs.exceptions import Abort
+from selectolax.lexbor import LexborHTMLParser
+
+from sitebuild import build_site
+from tinysite import ALL_HOOKS, HOOKS, ROOT, SOURCES, base_config, problems_of, write_site
+
+PAGE = "docs/claims/page.md"
+# Every page starts with these four lines, so a case's own text starts on line 5.
+HEAD = "# A page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n\n"
+FRONT = "---\ntitle: A page\ndescription: Four lines of front matter\n---\n"
+
+
+# The first line of each kind of problem, as the build prints it.
+def link(line: int, col: int, value: str, attribute: str = "href", tag: str = "a") -> str:
+    return f"{PAGE}:{line}:{col}: HTM003 unsafe link '{value}' in {attribute} of <{tag}>"
+
+
+def element(line: int, col: int, tag: str) -> str:
+    return f"{PAGE}:{line}:{col}: HTM006 unsafe <{tag}> element"
+
+
+def handler(line: int, col: int, attribute: str, tag: str) -> str:
+    return f"{PAGE}:{line}:{col}: HTM006 unsafe {attribute} attribute on <{tag}>"
+
+
+def autolink(line: int, col: int, name: str) -> str:
+    return (f"{PAGE}:{line}:{col}: HTM003 unsafe link '{name}' written as an autolink, which Markdown "
+            f"leaves as an element <{name}>")
+
+
+def in_attribute(line: int, col: int, key: str) -> str:
+    return (f"{PAGE}:{line}:{col}: HTM005 the citation of '{key}' rendered inside an attribute, alt text "
+            "or raw HTML, where readers see no marker")
+
+
+def literal(line: int, col: int, shown: str) -> str:
+    return f"{PAGE}:{line}:{col}: HTM001 '{shown}' is shown as literal text"
+
+
+# -----------------------------------------------------------------------------
+# Reading a built page independently of the hooks
+# -----------------------------------------------------------------------------
+
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset", "ping")
+SCRIPT_URL = re.compile(r"(javascript|vbscript|data):", re.I)
+
+
+# Whether a URL would run as script: leading spaces and controls, tabs and newlines inside, and
+# letter case do not hide the scheme from a browser.
+def runs_script(value: str) -> bool:
+    cleaned = re.sub(r"[\t\n\r]", "", value.lstrip("".join(map(chr, range(0x21)))))
+    return SCRIPT_URL.match(cleaned) is not None
+
+
+# What in a tree could run a script: elements and attributes, as (tag, attribute, value).
+def dangers(root) -> list[tuple[str, str, str]]:
+    found = []
+    for node in root.traverse():
+        if node.tag in ("script", "iframe", "object", "embed", "noscript", "template", "base", "meta"):
+            found.append((node.tag, "", ""))
+        for name, value in (node.attributes or {}).items():
+            value = value or ""
+            if name.lower().startswith("on") or name.lower() == "srcdoc":
+                found.append((node.tag, name, value))
+            elif name.lower() in URL_ATTRIBUTES:
+                urls = [c.split()[0] for c in value.split(",") if c.split()] if name == "srcset" else [value]
+                if any(runs_script(url) for url in urls):
+                    found.append((node.tag, name, value))
+    return found
+
+
+# The built page of `src` ("claims/page.md") as a lexbor tree.
+def built(site, src: str = "claims/page.md"):
+    path = site / src.removesuffix(".md") / "index.html"
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+# The page's article: nothing unsafe in it, and its visible text (white space collapsed).
+def safe_article_text(site, src: str = "claims/page.md") -> str:
+    article = built(site, src).css_first("article")
+    assert article is not None
+    assert dangers(article) == []
+    return " ".join(article.text(separator=" ").split())
+
+
+# The footnote items of a page's article, by label.
+def footnote_labels(site, src: str = "claims/page.md") -> list[str]:
+    return [li.attributes["id"].removeprefix("fn:") for li in built(site, src).css("div.footnote li[id]")]
+
+
+# -----------------------------------------------------------------------------
+# Cases that must be reported, each at its exact place
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class Reported:
+    id: str
+    text: str
+    expected: set[str]
+
+
+REPORTED = [
+    # Unsafe links in a page's own HTML, however they are written.
+    Reported("single-quotes", "<a href='javascript:alert(1)'>x</a>\n", {link(5, 1, "javascript:alert(1)")}),
+    Reported("no-quotes", "<a href=javascript:alert(1)>x</a>\n", {link(5, 1, "javascript:alert(1)")}),
+    Reported("upper-case-attribute-and-scheme", '<A HREF="JAVASCRIPT:alert(1)">x</A>\n',
+             {link(5, 1, "JAVASCRIPT:alert(1)")}),
+    Reported("mixed-case-scheme", '<a href="jAvAsCrIpT:alert(1)">x</a>\n', {link(5, 1, "jAvAsCrIpT:alert(1)")}),
+    Reported("leading-space", '<a href=" javascript:alert(1)">x</a>\n', {link(5, 1, " javascript:alert(1)")}),
+    # Python-Markdown expands the tab; the place is still the tag.
+    Reported("leading-tab", '<a href="\tjavascript:alert(1)">x</a>\n', {link(5, 1, "   javascript:alert(1)")}),
+    Reported("leading-newline", '<a href="\njavascript:alert(1)">x</a>\n', {link(5, 1, "\\x0ajavascript:alert(1)")}),
+    Reported("decimal-reference", '<a href="&#106;avascript:alert(1)">x</a>\n', {link(5, 1, "javascript:alert(1)")}),
+    Reported("decimal-reference-no-semicolon", '<a href="&#106avascript:alert(1)">x</a>\n',
+             {link(5, 1, "javascript:alert(1)")}),
+    Reported("hex-reference", '<a href="&#x6A;avascript:alert(1)">x</a>\n', {link(5, 1, "javascript:alert(1)")}),
+    Reported("named-colon", '<a href="javascript&colon;alert(1)">x</a>\n', {link(5, 1, "javascript:alert(1)")}),
+    Reported("tab-reference", '<a href="java&#9;script:alert(1)">x</a>\n', {link(5, 1, "java\\x09script:alert(1)")}),
+    Reported("named-tab", '<a href="java&Tab;script:alert(1)">x</a>\n', {link(5, 1, "java\\x09script:alert(1)")}),
+    Reported("named-newline", '<a href="java&NewLine;script:alert(1)">x</a>\n',
+             {link(5, 1, "java\\x0ascript:alert(1)")}),
+    Reported("srcset", '<img alt="i" srcset="x.png 1x, javascript:alert(1) 2x">\n',
+             {link(5, 1, "x.png 1x, javascript:alert(1) 2x", "srcset", "img")}),
+    Reported("svg-xlink-href", '<svg><a xlink:href="javascript:alert(1)"><text>s</text></a></svg>\n',
+             {link(5, 6, "javascript:alert(1)", "xlink:href")}),
+    Reported("svg-href", '<svg><a href="javascript:alert(1)"><text>s</text></a></svg>\n',
+             {link(5, 6, "javascript:alert(1)")}),
+    Reported("formaction", '<form><button formaction="javascript:alert(1)">go</button></form>\n',
+             {link(5, 7, "javascript:alert(1)", "formaction", "button")}),
+    Reported("input-image", '<input type="image" src="javascript:alert(1)">\n',
+             {link(5, 1, "javascript:alert(1)", "src", "input")}),
+    Reported("ping", '<a href="https://example.org" ping="javascript:x">p</a>\n',
+             {link(5, 1, "javascript:x", "ping")}),
+    Reported("math-href", '<math href="javascript:alert(1)"><mi>x</mi></math>\n',
+             {link(5, 1, "javascript:alert(1)", "href", "math")}),
+    # Elements that run script, load another document or change where links go.
+    Reported("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">\n',
+             {element(5, 1, "meta")}),
+    Reported("base-href", '<base href="javascript:alert(1)//">\n',
+             {element(5, 1, "base"), link(5, 1, "javascript:alert(1)//", "href", "base")}),
+    Reported("iframe", '<iframe src="https://example.org"></iframe>\n', {element(5, 1, "iframe")}),
+    Reported("object", '<p>x</p><object data="javascript:alert(1)"></object>\n',
+             {element(5, 9, "object"), link(5, 9, "javascript:alert(1)", "data", "object")}),
+    Reported("embed", '<embed src="x.swf">\n', {element(5, 1, "embed")}),
+    Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
+             {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
+    Reported("svg-onload", '<svg onload="alert(1)"></svg>\n', {handler(5, 1, "onload", "svg")}),
+    Reported("details-ontoggle", '<details open ontoggle="alert(1)"><summary>s</summary>x</details>\n',
+             {handler(5, 1, "ontoggle", "details")}),
+    # Inert here, live in a script; a browser with scripting on reads <noscript> as raw text, so
+    # the "attribute" below closes it and the <img> runs.
+    Reported("template", "<template><img src=x onerror=alert(1)></template>\n", {element(5, 1, "template")}),
+    Reported("noscript-breakout", '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>\n',
+             {element(5, 1, "noscript")}),
+    # "<!-->" is a whole comment to a browser; "--!>" closes one.
+    Reported("abrupt-comment", "<!--><img src=x onerror=alert(1)>-->\n", {handler(5, 6, "onerror", "img")}),
+    Reported("bang-comment-close", "<!-- hidden --!><img src=x onerror=alert(1)>\n",
+             {handler(5, 17, "onerror", "img")}),
+    # Markdown links and images.
+    Reported("markdown-link", "A [link](javascript:alert(1)) here.\n", {link(5, 10, "javascript:alert(1)")}),
+    Reported("markdown-link-upper-case", "A [link](JaVaScRiPt:alert(1)) here.\n",
+             {link(5, 10, "JaVaScRiPt:alert(1)")}),
+    Reported("markdown-link-reference", "A [link](&#106;avascript:alert(1)) here.\n",
+             {link(5, 10, "javascript:alert(1)")}),
+    Reported("markdown-link-angle-brackets", "A [link](<javascript:alert(1)>) here.\n",
+             {link(5, 11, "javascript:alert(1)")}),
+    Reported("markdown-image", "An ![image](javascript:alert(1)) here.\n",
+             {link(5, 13, "javascript:alert(1)", "src", "img")}),
+    Reported("markdown-data-link", "A [link](data:text/html;base64,PHNjcmlwdD4=) here.\n",
+             {link(5, 10, "data:text/html;base64,PHNjcmlwdD4=")}),
+    Reported("markdown-data-image", "An ![image](data:image/svg+xml,<svg onload=alert(1)>) here.\n",
+             {link(5, 13, "data:image/svg+xml,<svg onload=alert(1)>", "src", "img")}),
+    Reported("reference-style-link", "A [link][x] here.\n\n[x]: javascript:alert(1)\n",
+             {link(7, 6, "javascript:alert(1)")}),
+    Reported("reference-style-with-title", 'A [link][x] here.\n\n[x]: vbscript:msgbox(1) "title"\n',
+             {link(7, 6, "vbscript:msgbox(1)")}),
+    Reported("same-link-twice", "A [one](javascript:a) and [two](javascript:a) here.\n",
+             {link(5, 9, "javascript:a"), link(5, 33, "javascript:a")}),
+    Reported("autolink-javascript", "An autolink <javascript:alert(1)> here.\n",
+             {autolink(5, 13, "javascript:alert(1)")}),
+    Reported("autolink-data", "An autolink <data:text/html,hi> here.\n", {autolink(5, 13, "data:text")}),
+    Reported("attr-list-handler", 'A [link](https://example.org){ onclick="alert(1)" } here.\n',
+             {handler(5, 41, "onclick", "a")}),
+    Reported("attr-list-href", 'A [link](https://example.org){ href="javascript:alert(1)" } here.\n',
+             {link(5, 38, "javascript:alert(1)")}),
+    Reported("attr-list-on-heading", '## Heading { onmouseover="alert(1)" }\n\nText.\n',
+             {handler(5, 27, "onmouseover", "h2")}),
+    Reported("md-in-html-link", '<div markdown="1">\n\nA [link](javascript:alert(1)) here.\n\n</div>\n',
+             {link(7, 10, "javascript:alert(1)")}),
+    Reported("unsafe-link-in-footnote-aside",
+             'A remark.[^aside]\n\n[^aside]: An aside <a href="javascript:alert(1)">here</a>.[@clark2016faulty]\n',
+             {link(7, 20, "javascript:alert(1)")}),
+    # Citations where readers would see no marker.
+    Reported("citation-in-attribute", '<span title="Said by [@hubinger2019risks]">hover</span> text.\n',
+             {in_attribute(5, 23, "hubinger2019risks")}),
+    Reported("citation-in-single-quoted-attribute", "<abbr title='x [@clark2016faulty]'>x</abbr> text.\n",
+             {in_attribute(5, 17, "clark2016faulty")}),
+    Reported("citation-in-alt-text", "An ![diagram [@hubinger2019risks]](d.png) here.\n",
+             {in_attribute(5, 15, "hubinger2019risks")}),
+    Reported("citation-in-raw-alt", '<img src="d.png" alt="[@hubinger2019risks]">\n',
+             {in_attribute(5, 24, "hubinger2019risks")}),
+    Reported("citation-in-link-title", 'A [link](https://example.org "see [@hubinger2019risks]") here.\n',
+             {in_attribute(5, 36, "hubinger2019risks")}),
+    Reported("citation-in-raw-html-block", "<div>\nA claim in raw HTML.[@hubinger2019risks]\n</div>\n",
+             {literal(6, 22, "[^hubinger2019risks]")}),
+    # Where the Markdown scanner took text for code, the rendered page shows the typo: found there.
+    Reported("line-starting-with-a-triple-backtick-span", "```code span``` then a typo.[@hubingr2019risks]\n",
+             {literal(5, 29, "[@hubingr2019risks]")}),
+    Reported("indented-code-starting-with-backticks", "    ```\n    code\n\nA typo.[@typo2019x]\n",
+             {literal(8, 8, "[@typo2019x]")}),
+    # Front matter, line endings and byte-order marks do not move a place.
+    Reported("front-matter-unsafe-link", FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n',
+             {link(9, 1, "javascript:alert(1)")}),
+    Reported("front-matter-citation-in-attribute", FRONT + HEAD + '<span title="[@hubinger2019risks]">x</span>\n',
+             {in_attribute(9, 15, "hubinger2019risks")}),
+    Reported("front-matter-raw-html-block", FRONT + HEAD + "<div>\nA claim.[@clark2016faulty]\n</div>\n",
+             {literal(10, 10, "[^clark2016faulty]")}),
+    Reported("crlf", (HEAD + '<a href="javascript:alert(1)">x</a>\n\n<span title="[@clark2016faulty]">x</span>\n')
+             .replace("\n", "\r\n"), {link(5, 1, "javascript:alert(1)"), in_attribute(7, 15, "clark2016faulty")}),
+    Reported("front-matter-crlf", (FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n').replace("\n", "\r\n"),
+             {link(9, 1, "javascript:alert(1)")}),
+    Reported("cr-only", (HEAD + '<a href="javascript:alert(1)">x</a>\n').replace("\n", "\r"),
+             {link(5, 1, "javascript:alert(1)")}),
+    Reported("byte-order-mark", "\ufeff" + HEAD + '<a href="javascript:alert(1)">x</a>\n',
+             {link(5, 1, "javascript:alert(1)")}),
+    Reported("byte-order-mark-front-matter", "\ufeff" + FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n',
+             {link(9, 1, "javascript:alert(1)")}),
+]
+
+
+# The whole page of a case: its text after the usual head, unless it brings its own.
+def page_text(text: str) -> str:
+    return text if text.startswith(("---", "\ufeff", "# A page")) else HEAD + text
+
+
+@pytest.mark.parametrize("case", REPORTED, ids=lambda case: case.id)
+def test_hostile_markup_is_reported_at_its_exact_place(case, tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": page_text(case.text)})
+    assert problems_of(config, tmp_path / "site") == case.expected
+
+
+# -----------------------------------------------------------------------------
+# Cases that must build with nothing lost and nothing unsafe
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class Builds:
+    id: str
+    text: str
+    # Text the article must show, and the footnote items it must list.
+    shows: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=lambda: ["hubinger2019risks", "clark2016faulty"])
+
+
+BUILDS = [
+    # Comments hide what they hold; the tree builder moves <mglyph> out of the <table> into HTML,
+    # where <style> is raw text: one parse, by lexbor as by a browser, gives no <img>.
+    Builds("comment-hides-a-script", "<!-- <script>alert(1)</script> -->\n\nText after the comment.\n",
+           ["Text after the comment."]),
+    Builds("mathml-style-stays-text",
+           "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>\n"),
+    Builds("nul-in-scheme", '<a href="java\x00script:alert(1)">a NUL breaks the scheme</a>\n',
+           ["a NUL breaks the scheme"]),
+    Builds("css-url-is-not-script", '<p style="background:url(javascript:alert(1))">styled</p>\n', ["styled"]),
+    Builds("link-title-with-quotes-and-tags", 'A [link](https://example.org "a \\"quoted\\" <b>title</b>") here.\n',
+           ["A link here."]),
+    Builds("locator-with-markup", "A claim.[@hubinger2019risks, <img src=x onerror=alert(1)>]\n",
+           ["<img src=x onerror=alert(1)>"]),
+    # Citations in every kind of block keep their marker.
+    Builds("citation-in-link-text", "A [link with a source [@hubinger2019risks]](https://example.org) here.\n",
+           ["link with a source"]),
+    Builds("citation-in-heading", "## A heading with a source [@hubinger2019risks]\n\nText.\n",
+           ["A heading with a source"]),
+    Builds("citation-in-table", "| a | b |\n|---|---|\n| claim [@hubinger2019risks] | c |\n", ["claim"]),
+    Builds("citation-in-admonition", '!!! note "Title"\n\n    A claim in a note.[@hubinger2019risks]\n',
+           ["Title", "A claim in a note."]),
+    Builds("citation-in-admonition-title", '!!! note "Title [@hubinger2019risks]"\n\n    A note.\n',
+           ["Title", "A note."]),
+    Builds("citation-in-footnote-aside", "A remark.[^aside]\n\n[^aside]: An aside that cites.[@clark2016faulty]\n",
+           ["A remark.", "An aside that cites."], ["aside", "hubinger2019risks", "clark2016faulty"]),
+    Builds("citation-in-md-in-html", '<div markdown="1">\n\nA claim in a div.[@hubinger2019risks]\n\n</div>\n',
+           ["A claim in a div."]),
+    Builds("citation-in-raw-code", "Code: <code>[@hubinger2019risks]</code> here.\n",
+           ["Code: [@hubinger2019risks] here."]),
+]
+
+
+@pytest.mark.parametrize("case", BUILDS, ids=lambda case: case.id)
+def test_hostile_markup_builds_with_nothing_lost_and_nothing_unsafe(case, tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + case.text})
+    assert problems_of(config, tmp_path / "site") == set()
+    text = safe_article_text(tmp_path / "site")
+    for shown in case.shows:
+        assert shown in text
+    assert "[@" not in text.replace("[@hubinger2019risks]", "", 1 if "raw-code" in case.id else 0)
+    assert footnote_labels(tmp_path / "site") == case.footnotes
+
+
+# A page citing one source, with the other kept uncited in bib/.
+def one_source_site(root, text: str):
+    config = base_config()
+    config["extra"]["citations"]["uncited_sources"] = {"clark2016faulty": "kept for a test"}
+    return write_site(root, {"claims/page.md": "# A page\n\nA claim.[@hubinger2019risks]\n\n" + text}, config=config)
+
+
+def test_aside_labelled_with_a_source_key_is_refused_and_its_markup_blamed_on_the_page(tmp_path):
+    config = one_source_site(tmp_path, "A remark.[^clark2016faulty]\n\n[^clark2016faulty]: Made up "
+                                       "<img src=x onerror=alert(1)>.[@hubinger2019risks]\n")
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:7:1: FTN003 footnote 'clark2016faulty' takes the key of a source in bib/, so its text would show "
+        "as that source's reference",
+        handler(7, 29, "onerror", "img")}
+
+
+def test_unsafe_markup_in_an_aside_is_blamed_on_the_page_not_on_bib(tmp_path):
+    config = one_source_site(tmp_path, 'A remark.[^note]\n\n[^note]: See <a href="javascript:alert(1)">this</a>.'
+                                       "[@hubinger2019risks]\n")
+    assert problems_of(config, tmp_path / "site") == {link(7, 14, "javascript:alert(1)")}
+
+
+def test_documented_escape_shows_the_citation_as_written(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "Write \\[@hubinger2019risks] to cite.\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    assert "Write [@hubinger2019risks] to cite." in safe_article_text(tmp_path / "site")
+    assert footnote_labels(tmp_path / "site") == ["hubinger2019risks", "clark2016faulty"]
+
+
+@pytest.mark.xfail(strict=True, reason="hooks/citelib/scan.py reads '[@key]:' as a bracket, not a citation "
+                   "(CIT003), where Python-Markdown renders a citation followed by ':' (issue 12)")
+def test_citation_followed_by_a_colon_is_a_citation(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "A claim.[@hubinger2019risks]: and more.\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    assert "[@" not in safe_article_text(tmp_path / "site")
+    paragraph = next(p for p in built(tmp_path / "site").css("article p") if "and more" in p.text())
+    assert paragraph.css_first('a.footnote-ref[href="#fn:hubinger2019risks"]') is not None
+
+
+def test_citation_in_heading_keeps_its_marker_and_leaves_the_table_of_contents_clean(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "## A heading with a source [@hubinger2019risks]\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    heading = tree.css_first("article h2")
+    assert heading.css_first('a.footnote-ref[href="#fn:hubinger2019risks"]') is not None
+    toc = {" ".join(a.text().split()) for a in tree.css('nav.md-nav--secondary a.md-nav__link')}
+    assert toc == {"A heading with a source"}
+    assert "\ue002" not in tree.html
+
+
+def test_citation_in_link_text_keeps_a_marker_that_leads_to_its_reference(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD + "A [link [@hubinger2019risks]](https://e.org) x.\n"})
+    assert problems_of(config, tmp_path / "site") == set()
+    markers = built(tmp_path / "site").css('article a.footnote-ref[href="#fn:hubinger2019risks"]')
+    assert len(markers) == 2
+
+
+# Thousands of unsafe tags are reported in linear time (each problem's place is one index step,
+# and a page's line starts are counted once): eight times the page, well under twenty times the time.
+def test_many_unsafe_tags_are_reported_in_linear_time(tmp_path):
+    timings = {}
+    for count in (500, 4000):
+        lines = "".join(f'<a href="javascript:a{n % 7}">x</a> <img src=x onerror=f()>\n' for n in range(count))
+        config = write_site(tmp_path / str(count), {"claims/page.md": HEAD + lines})
+        started = time.perf_counter()
+        problems = problems_of(config, tmp_path / str(count) / "site")
+        timings[count] = time.perf_counter() - started
+        assert len(problems) == 2 * count
+        assert link(5 + count - 1, 1, f"javascript:a{(count - 1) % 7}") in problems
+    assert timings[4000] < 20 * timings[500], timings
+
+
+# -----------------------------------------------------------------------------
+# Pages that are not UTF-8
+# -----------------------------------------------------------------------------
+
+
+def test_page_that_is_not_utf8_is_named_at_its_first_bad_byte_and_still_built(tmp_path):
+    latin1 = (HEAD + "The caf\xe9 sign.\n").encode("latin-1")
+    config = write_site(tmp_path, {"claims/page.md": latin1, "claims/other.md": HEAD})
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:5:8: PAG003 the page is not UTF-8: byte 0xe9 here cannot be read (it was shown as \ufffd)"}
+    assert "The caf\ufffd sign." in safe_article_text(tmp_path / "site")
+    assert "Another." in safe_article_text(tmp_path / "site", "claims/other.md")
+
+
+def test_page_that_is_not_utf8_keeps_its_other_problems_exact_counting_front_matter(tmp_path):
+    page = ("---\ntitle: Caf\xe9\n---\n" + HEAD + '<a href="javascript:alert(1)">x</a>\n').encode("cp1252")
+    config = write_site(tmp_path, {"claims/page.md": page})
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:2:11: PAG003 the page is not UTF-8: byte 0xe9 here cannot be read (it was shown as \ufffd)",
+        link(8, 1, "javascript:alert(1)")}
+
+
+def test_page_with_a_byte_order_mark_and_a_bad_byte_counts_from_the_text(tmp_path):
+    page = b"\xef\xbb\xbf" + HEAD.encode() + b"Bad \xff\xfe bytes.\n"
+    config = write_site(tmp_path, {"claims/page.md": page})
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:5:5: PAG003 the page is not UTF-8: byte 0xff here cannot be read (it was shown as \ufffd)"}
+
+
+def test_serve_reports_a_page_that_is_not_utf8_and_keeps_serving(tmp_path, caplog):
+    config = write_site(tmp_path, {"claims/page.md": (HEAD + "Caf\xe9.\n").encode("latin-1")})
+    build_site(config, tmp_path / "site", command="serve", strict=False)
+    assert f"{PAGE}:5:4: PAG003" in caplog.text
+    assert (tmp_path / "site" / "claims" / "page" / "index.html").exists()
+
+
+# -----------------------------------------------------------------------------
+# Front matter MkDocs itself would stop on
+# -----------------------------------------------------------------------------
+
+TEMPLATES = [
+    ("missing", "template: mian.html", "front matter names template 'mian.html', which the theme does not have"),
+    ("outside-the-theme", "template: ../../../../etc/passwd",
+     "front matter names template '../../../../etc/passwd', which the theme does not have"),
+    ("not-a-name", "template: [main.html]", "front matter 'template' must be a template's name, not ['main.html']"),
+]
+
+
+@pytest.mark.parametrize("case, line, message", TEMPLATES, ids=[case for case, _, _ in TEMPLATES])
+def test_template_the_theme_does_not_have_is_named_at_its_line_and_the_page_still_built(case, line, message,
+                                                                                       tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": f"---\ntitle: A page\n{line}\n---\n" + HEAD})
+    assert problems_of(config, tmp_path / "site") == {f"{PAGE}:3:1: PAG004 {message}"}
+    assert "Another." in safe_article_text(tmp_path / "site")
+
+
+def test_template_the_theme_has_builds(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": "---\ntemplate: main.html\n---\n" + HEAD})
+    assert problems_of(config, tmp_path / "site") == set()
+
+
+def test_front_matter_that_is_not_yaml_is_text_and_lines_still_count(tmp_path):
+    page = "---\ntitle: [unclosed\n---\n" + HEAD + '<a href="javascript:x">x</a>\n'
+    config = write_site(tmp_path, {"claims/page.md": page})
+    assert problems_of(config, tmp_path / "site") == {link(8, 1, "javascript:x")}
+
+
+# -----------------------------------------------------------------------------
+# Front matter the theme writes as raw HTML, JSON-LD and Scholar tags
+# -----------------------------------------------------------------------------
+
+SOURCES_PAGE = '# Sources\n\n<div class="sources-list"></div>\n'
+HOSTILE_TITLE = 'Evil </title></script><!-- <script>alert(1)</script> & "q" \u2028'
+
+
+# A site with every citation hook and the project's templates; claims/ pages are explainers.
+def full_config(**changes) -> dict:
+    config = base_config(hooks=ALL_HOOKS, **changes)
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["extra"]["citations"]["explainers"] = ["claims/"]
+    return config
+
+
+# Nothing in the whole document runs a script: no on* attribute, no script that is not the
+# theme's (its inline set-up, its bundles, our JSON-LD).
+def assert_document_safe(tree) -> None:
+    for node in tree.root.traverse():
+        assert not any(name.lower().startswith("on") for name in (node.attributes or {})), node.html
+    for script in tree.css("script"):
+        assert "alert" not in (script.text() or "") or script.attributes.get("type") == "application/ld+json"
+
+
+def json_ld(tree) -> dict:
+    scripts = tree.css('head script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    return json.loads(scripts[0].text())
+
+
+def test_front_matter_title_with_markup_shows_as_written_on_every_page(tmp_path):
+    page = "---\ntitle: " + json.dumps(HOSTILE_TITLE) + "\n---\n" + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "claims/other.md": HEAD, "sources.md": SOURCES_PAGE},
+                        config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    for src in ("claims/page.md", "claims/other.md", "sources.md"):
+        tree = built(tmp_path / "site", src)
+        assert_document_safe(tree)
+        assert " ".join(HOSTILE_TITLE.split()) in [" ".join(a.text().split()) for a in tree.css("nav a")]
+    tree = built(tmp_path / "site")
+    assert tree.css_first("title").text() == f"{HOSTILE_TITLE} - Fixture"
+    assert json_ld(tree)["headline"] == HOSTILE_TITLE
+
+
+def test_front_matter_description_and_author_with_quotes_stay_inside_their_attribute(tmp_path):
+    description = '"><script>alert(1)</script><meta name="x'
+    author = "O'Neil \"the\" <b>author</b>"
+    page = f"---\ndescription: {json.dumps(description)}\nauthor: {json.dumps(author)}\n---\n" + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    assert_document_safe(tree)
+    assert tree.css_first('meta[name="description"]').attributes["content"] == description
+    assert tree.css_first('meta[name="author"]').attributes["content"] == author
+    assert tree.css_first('meta[name="x"]') is None
+
+
+def test_front_matter_title_with_ampersand_and_quotes_is_left_as_written(tmp_path):
+    page = '---\ntitle: Q&A on "inner" alignment\n---\n' + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    assert tree.css_first("title").text() == 'Q&A on "inner" alignment - Fixture'
+    footer_free = [" ".join(a.text().split()) for a in tree.css("nav.md-nav--primary a")]
+    assert 'Q&A on "inner" alignment' in footer_free
+
+
+def test_json_ld_holds_hostile_page_title_and_site_name_inside_its_script(tmp_path):
+    site_name = "Site </script><!--<script>alert(2)</script>"
+    page = "---\ntitle: " + json.dumps(HOSTILE_TITLE) + "\n---\n" + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE},
+                        config=full_config(site_name=site_name, site_url="https://example.org/"))
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    data = json_ld(tree)
+    assert data["headline"] == data["name"] == HOSTILE_TITLE
+    assert data["isPartOf"] == {"@type": "WebSite", "name": site_name, "url": "https://example.org/"}
+    assert [work["@id"] for work in data["citation"]] == [
+        "https://example.org/sources/#source-hubinger2019risks", "https://example.org/sources/#source-clark2016faulty"]
+    # The element ends where the JSON ends: nothing of the values leaked out as markup.
+    raw = (tmp_path / "site" / "claims" / "page" / "index.html").read_text(encoding="utf-8")
+    block = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(block) == data
+    assert not re.search(r"[<>&]", block)
+
+
+def test_scholar_tags_hold_quotes_and_tags_as_text(tmp_path):
+    bib = SOURCES.replace("Faulty reward functions in the wild", 'Faulty "reward" <b>functions</b> & more')
+    page = '---\ntitle: A "quoted" <i>title</i>\n---\n' + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, bib=bib,
+                        config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    assert_document_safe(tree)
+    tags = [(m.attributes["name"], m.attributes["content"]) for m in tree.css("head meta[name^=citation_]")]
+    assert ("citation_title", 'A "quoted" <i>title</i>') in tags
+    references = [content for name, content in tags if name == "citation_reference"]
+    assert len(references) == 2
+    assert references[1].startswith('citation_title=Faulty "reward" <b>functions</b> & more;')
+    assert tree.css_first("head b") is None and tree.css_first("head i") is None
+
+
+def test_sources_page_lists_every_source_safely_with_its_cited_by_links(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD, "sources.md": SOURCES_PAGE}, config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    text = safe_article_text(tmp_path / "site", "sources.md")
+    assert "Risks from learned optimization" in text and "Faulty reward functions" in text
+    tree = built(tmp_path / "site", "sources.md")
+    cited_by = [a.attributes["href"] for a in tree.css("article .cited-by a")]
+    assert cited_by == ["../claims/page/#fnref:hubinger2019risks", "../claims/page/#fnref:clark2016faulty"]
+
+
+# -----------------------------------------------------------------------------
+# Settings of the wrong type (CFG001 at the setting's own line)
+# -----------------------------------------------------------------------------
+
+SETTINGS_HEAD = f"""site_name: Fixture
+theme:
+  name: material
+  font: false
+plugins:
+  - bibtex:
+      bib_dir: bib
+      footnote_format: "{{key}}"
+      enable_inline_citations: false
+hooks:
+  - {HOOKS / 'citations.py'}
+markdown_extensions:
+  - footnotes
+"""
+CONTENT = "(pages that must cite a source: folders end with '/', files are named)"
+UNCITED = "(sources no page cites yet, each with a reason)"
+KNOWN = "(known: content, uncited_sources, explainers, sources_page, glossary)"
+
+SETTINGS = [
+    ("citations-a-list", "extra:\n  citations:\n    - content\n",
+     {"mkdocs.yml:15:1: CFG001 extra.citations must be a mapping, not a list"}),
+    ("citations-a-string", "extra:\n  citations: claims/\n",
+     {"mkdocs.yml:15:1: CFG001 extra.citations must be a mapping, not the text 'claims/'"}),
+    ("content-a-string", "extra:\n  citations:\n    content: claims/\n",
+     {f"mkdocs.yml:16:1: CFG001 extra.citations.content {CONTENT} must be a list of page paths, "
+      "not the text 'claims/'"}),
+    ("content-item-a-number", "extra:\n  citations:\n    content:\n      - claims/\n      - 3\n",
+     {"mkdocs.yml:18:1: CFG001 extra.citations.content item 2 must be a page path, not int 3"}),
+    ("content-item-empty", "extra:\n  citations:\n    content: ['']\n",
+     {"mkdocs.yml:16:1: CFG001 extra.citations.content item 1 must be a page path, not the text ''"}),
+    ("uncited-a-list", "extra:\n  citations:\n    uncited_sources:\n      - clark2016faulty\n",
+     {f"mkdocs.yml:16:1: CFG001 extra.citations.uncited_sources {UNCITED} must be a mapping of key: reason, "
+      "not a list"}),
+    ("uncited-a-string", "extra:\n  citations:\n    uncited_sources: clark2016faulty\n",
+     {f"mkdocs.yml:16:1: CFG001 extra.citations.uncited_sources {UNCITED} must be a mapping of key: reason, "
+      "not the text 'clark2016faulty'"}),
+    ("uncited-reason-a-list", "extra:\n  citations:\n    uncited_sources:\n      clark2016faulty: [a, b]\n",
+     {"mkdocs.yml:17:1: CFG001 extra.citations.uncited_sources.clark2016faulty: the reason must be text, "
+      "not a list"}),
+    ("uncited-reason-missing", "extra:\n  citations:\n    uncited_sources:\n      clark2016faulty:\n",
+     {"mkdocs.yml:17:1: BIB009 uncited_sources lists 'clark2016faulty' with no reason"}),
+    ("explainers-a-mapping", "extra:\n  citations:\n    explainers:\n      claims/: yes\n",
+     {"mkdocs.yml:16:1: CFG001 extra.citations.explainers (pages that get 'Cite this page' and citation "
+      "metadata) must be a list of page paths, not a mapping"}),
+    ("sources-page-a-list", "extra:\n  citations:\n    sources_page: [sources.md]\n",
+     {"mkdocs.yml:16:1: CFG001 extra.citations.sources_page (the page that lists every source) must be a page "
+      "path, not a list"}),
+    ("glossary-a-number", "extra:\n  citations:\n    glossary: 3\n",
+     {"mkdocs.yml:16:1: CFG001 extra.citations.glossary (the glossary page) must be a page path, not int 3"}),
+    ("glossary-false", "extra:\n  citations:\n    glossary: false\n",
+     {"mkdocs.yml:16:1: CFG001 extra.citations.glossary (the glossary page) must be a page path, not true/false"}),
+    ("misspelt-setting", "extra:\n  citations:\n    contents: [claims/]\n",
+     {f"mkdocs.yml:16:1: CFG001 extra.citations has no setting 'contents' {KNOWN}"}),
+    ("number-as-setting", "extra:\n  citations:\n    3: x\n",
+     {f"mkdocs.yml:16:1: CFG001 extra.citations has no setting '3' {KNOWN}"}),
+    ("citations-empty", "extra:\n  citations:\n", set()),
+    ("yaml-anchors", "extra:\n  citations:\n    content: &pages [claims/]\n    explainers: *pages\n", set()),
+]
+
+
+@pytest.mark.parametrize("case, settings, expected", SETTINGS, ids=[case for case, _, _ in SETTINGS])
+def test_setting_of_the_wrong_type_is_named_at_its_line(case, settings, expected, tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": HEAD}, config=SETTINGS_HEAD + settings)
+    assert problems_of(config, tmp_path / "site") == expected
+
+
+def test_extra_that_is_not_a_mapping_is_refused_by_mkdocs_with_a_message(tmp_path, caplog):
+    config = write_site(tmp_path, {"claims/page.md": HEAD}, config=SETTINGS_HEAD + "extra:\n  - citations\n")
+    with pytest.raises(Abort, match="Aborted with a configuration error"):
+        build_site(config, tmp_path / "site", strict=False)
+    assert "Config value 'extra': The configuration is invalid. Expected a key-value mapping" in caplog.text
+
+
+# -----------------------------------------------------------------------------
+# Hostile bib values: the rendered side holds even where the .bib checks let a value through
+# -----------------------------------------------------------------------------
+
+HOSTILE_BIB = r"""
+@article{doi2020evil,
+  author  = {Doe, Jane},
+  title   = {A paper with a hostile DOI},
+  journal = {Journal},
+  year    = {2020},
+  doi     = {10.1000/x)<img src=x onerror=alert(1)>}
+}
+
+@misc{url2020evil,
+  author = {Roe, Rick},
+  title  = {A post with a hostile URL},
+  year   = {2020},
+  url    = {https://x.org/a)<svg onload=alert(2)>}
+}
+
+@misc{eprint2020evil,
+  author        = {Poe, Pat},
+  title         = {A preprint with a hostile eprint},
+  year          = {2020},
+  eprint        = {<script>alert(4)</script>},
+  archiveprefix = {foo},
+  url           = {https://example.org/e}
+}
+
+@misc{title2020evil,
+  author = {Loe, Lou},
+  title  = {A title <img src=x onerror=alert(3)> here},
+  year   = {2020},
+  note   = {A note <svg onload=alert(5)> and [x](javascript:alert(6))},
+  url    = {https://example.org/t}
+}
+
+@article{comment2020evil,
+  author  = {Moe, Max},
+  title   = {A DOI that opens a comment},
+  journal = {Journal},
+  year    = {2020},
+  doi     = {10.1000/<!--</script><script>alert(7)</script>}
+}
+
+@misc{pubmed2020evil,
+  author = {Noe, Ned},
+  title  = {A pubmed value},
+  year   = {2020},
+  pubmed = {1)<img src=x onerror=alert(8)>},
+  url    = {https://example.org/p}
+}
+"""
+HOSTILE_KEYS = ["doi2020evil", "url2020evil", "eprint2020evil", "title2020evil", "comment2020evil",
+                "pubmed2020evil"]
+HOSTILE_PAGE = "# Hostile sources\n\n" + "\n\n".join(f"Claim {n}.[@{key}]" for n, key in enumerate(HOSTILE_KEYS)) + "\n"
+
+
+@pytest.fixture(scope="module")
+def hostile_bib_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile-bib")
+    config = write_site(root, {"claims/page.md": HOSTILE_PAGE, "sources.md": SOURCES_PAGE}, bib=HOSTILE_BIB,
+                        config=full_config())
+    return root, problems_of(config, root / "site")
+
+
+def test_hostile_bib_values_reach_no_page_as_markup(hostile_bib_site):
+    root, _ = hostile_bib_site
+    for src in ("claims/page.md", "sources.md"):
+        tree = built(root / "site", src)
+        assert_document_safe(tree)
+        text = safe_article_text(root / "site", src)
+        # Shown as text, nothing lost: each title, and the hostile values as the reader can check them.
+        for title in ("A paper with a hostile", "A post with a hostile", "A title <img src=x onerror=alert(3)> here"):
+            assert title.lower() in text.lower()
+    data = json_ld(built(root / "site"))
+    assert [work["name"] for work in data["citation"]][3] == "A title <img src=x onerror=alert(3)> here"
+
+
+# Where the .bib checks must name each hostile field: the line of the field.
+BIB_FIELD_LINES = {"doi2020evil": 7, "url2020evil": 14, "eprint2020evil": 21, "comment2020evil": 37,
+                   "pubmed2020evil": 45}
+NOT_YET_IN_BIB = pytest.mark.xfail(strict=True, reason=(
+    "hooks/citelib/bib.py (being rewritten for issue 12) gives a non-arXiv eprint, pubmed and a DOI "
+    "holding '<!--' no strict grammar yet; the rendered side keeps them harmless meanwhile"))
+
+
+@pytest.mark.parametrize("key", [
+    "doi2020evil",
+    "url2020evil",
+    pytest.param("eprint2020evil", marks=NOT_YET_IN_BIB),
+    pytest.param("comment2020evil", marks=NOT_YET_IN_BIB),
+    pytest.param("pubmed2020evil", marks=NOT_YET_IN_BIB),
+])
+def test_hostile_link_field_is_named_by_the_bib_checks_at_its_line(key, hostile_bib_site):
+    _, problems = hostile_bib_site
+    assert any(line.startswith(f"bib/sources.bib:{BIB_FIELD_LINES[key]}:") and f"'{key}'" in line and " BIB" in line
+               for line in problems), problems
