@@ -13,6 +13,7 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -139,6 +140,10 @@ def on_page_content(html_text: str, page, config, files) -> str:
                                                 explained):
             _report(problem, seen, starts)
     _strip_toc(page.toc, guard)
+    if reading.unsafe:  # reported above; a preview of hostile input must not run it either
+        html_text = rendered.defang(html_text)
+        if rendered.read(html_text).unsafe:  # re-serializing made something live again: text only
+            html_text = f"<pre>{html.escape(html_text)}</pre>"
     return guard.strip_stamps(html_text)
 
 

@@ -189,8 +189,8 @@ def test_whatever_could_run_in_chromium_was_reported_by_the_build(corpus_site, t
         found = tab.evaluate(INSPECT_ARTICLE) + tab.dialogs
         if found:
             live[case.id] = found
-    assert set(live) <= reported, {case: live[case] for case in set(live) - reported}
     assert reported == {case.id for case in UNSAFE_CASES}
-    # Reported, and not only in theory: in Chromium these run.
-    assert {"noscript-breakout", "abrupt-comment", "bang-comment-close", "named-newline", "leading-tab"} <= set(live)
-    assert not set(live) & {case.id for case in BUILDS}
+    # Reported, and taken out of the page too: before the build defanged a page it found unsafe,
+    # noscript-breakout, abrupt-comment, bang-comment-close, named-newline and leading-tab ran
+    # here in Chromium (as `make serve` previews them); now nothing of the corpus runs.
+    assert live == {}

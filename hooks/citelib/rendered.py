@@ -151,6 +151,29 @@ def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
     return reading
 
 
+# The page with everything that could run a script taken out: active elements removed, on* and
+# srcdoc attributes dropped, unsafe URLs dropped. Used only on a page the reading found unsafe
+# (the problems are reported; this keeps a `make serve` preview of hostile input from running it).
+def defang(html_text: str) -> str:
+    tree = LexborHTMLParser(html_text)
+    if tree.root is None:
+        return ""
+    for node in list(tree.root.traverse()):
+        if not node.is_element_node or node.tag in ("html", "head", "body"):
+            continue
+        tag = node.tag.lower()
+        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template"):
+            node.decompose()
+            continue
+        for name, value in list(node.attributes.items()):
+            lower = name.lower()
+            urls = srcset_urls(value or "") if lower == "srcset" else [value or ""]
+            if lower.startswith("on") or lower == "srcdoc" or \
+                    (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)):
+                del node.attrs[name]
+    return tree.body.inner_html if tree.body is not None else ""
+
+
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
 def safe_url(value: str) -> bool:
     cleaned = URL_NOISE.sub("", value.lstrip("".join(map(chr, range(0x21)))))
