@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, settings
+from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -44,6 +44,7 @@ def on_config(config):
     state.config_id = id(config)
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)
+    state.scan_cache = scancache.ScanCache(state.root)
     config_text = _read_config_text(config.config_file_path)
     state.settings = settings.read(config.extra, config_text,
                                    lambda line, message: state.report.add(state.config_path, line, 1, "CFG001", message))
@@ -114,7 +115,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # The checks read the page with the very Markdown extensions that will render it.
     extensions = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
     page_scan = check_page(shown, page.file.src_uri, markdown, offset, state.bibliography,
-                           state.settings.content, state.report, extensions)
+                           state.settings.content, state.report, extensions, state.scan_cache.scan)
     if page_scan.render_error:  # Markdown would fail with a traceback; PAG002 is reported instead
         state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset)
         return ""
@@ -171,6 +172,8 @@ def on_env(env, config, files):
 def on_post_build(config) -> None:
     if state.disk_cache is not None:
         state.disk_cache.save()
+    if state.scan_cache is not None:
+        state.scan_cache.save()
     cited = {cite.key for seen in state.pages.values() for c in seen.scan.valid_citations for cite in c.cites}
     bib.check_orphans(state.bibliography, cited, state.settings.uncited_sources,
                       state.settings.allow_list_lines, state.config_path, state.report)

@@ -16,10 +16,11 @@ from citelib.scan import MarkdownSettings, Scan, prefixed_keys, scan
 # Scan `markdown` (the page body after front matter, which starts `line_offset` lines into
 # the file; rendered with `settings`, the site's Markdown extensions) and report every problem;
 # returns the scan for the rendering step.
+# `scan_page` reads the page (scan.scan, or a cache of it: scancache.ScanCache.scan).
 def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
                bibliography: Bibliography, must_cite, report: Report,
-               settings: MarkdownSettings | None = None) -> Scan:
-    page = scan(markdown, settings)
+               settings: MarkdownSettings | None = None, scan_page=scan) -> Scan:
+    page = scan_page(markdown, settings)
     starts = line_starts(markdown)
 
     def add(offset: int, code: str, message: str) -> None:

@@ -72,6 +72,8 @@ class BuildState:
         self.pages: dict[str, PageState] = {}
         # Formatted references kept on disk between builds (formatting.DiskCache), once set up.
         self.disk_cache = None
+        # Page scans kept in memory and on disk (scancache.ScanCache), once set up.
+        self.scan_cache = None
         # Shown path of each page that is not UTF-8 -> (line, col, message) of its first bad byte.
         self.unreadable: dict[str, tuple[int, int, str]] = {}
 
