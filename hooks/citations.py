@@ -75,13 +75,14 @@ def on_pre_build(config) -> None:
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
         return
     formatting.install_plain_latex_fast_path()
-    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(registry, archive.WORDING))
-    # Each formatted reference ends with its archived copy, if the entry has one (archive.py).
+    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(registry, archive.WORDING, entries.SANITIZER))
+    # Each formatted reference ends with its archived copy, if the entry has one (archive.py), and
+    # is kept, in memory and on disk, as the sanitized HTML the page gets.
     with_archive = archive.with_archived_copy(registry.reference_text, lambda: state.bibliography.sources)
-    memo = formatting.cached(with_archive, lambda: state.bibliography.sources, state.disk_cache,
+    memo = formatting.cached(lambda citation: entries.safe_reference_html(with_archive(citation)),
+                             lambda: state.bibliography.sources, state.disk_cache,
                              on_error=lambda source, error: bib.report_unformattable(source, error, state.report))
-    registry.reference_text = lambda citation: state.guard.reference_token(
-        entries.safe_reference_html(memo(citation)))
+    registry.reference_text = lambda citation: state.guard.reference_token(memo(citation))
 
 
 # A page that is not UTF-8 would stop MkDocs with a traceback before any page event (and keep

@@ -21,6 +21,13 @@ SCHEMA_TYPES = {"papers": "ScholarlyArticle", "posts": "CreativeWork", "books": 
 # pybtex's plain-text backend (render_as() would look it up by name on every call).
 PLAIN_TEXT = PlainTextBackend()
 
+# One plain Markdown renderer for references, reset between uses (building one costs more than
+# rendering a reference).
+_RENDERER = python_markdown.Markdown()
+# Part of the disk cache's key (formatting.formatter_version): a new sanitizer or allow-list
+# formats every source afresh.
+SANITIZER = f"nh3=={nh3.__version__ if hasattr(nh3, '__version__') else '?'};allow-list-1"
+
 # What a formatted reference may contain once rendered: inline text markup and http(s) links.
 REFERENCE_TAGS = {"a", "em", "strong", "i", "b", "code", "span", "sub", "sup", "br"}
 REFERENCE_ATTRIBUTES = {"a": {"href"}}
@@ -34,7 +41,8 @@ REFERENCE_SCHEMES = {"http", "https", "mailto"}
 # hostile fields first; this is the second line.
 @lru_cache(maxsize=None)
 def safe_reference_html(reference_markdown: str) -> str:
-    rendered = python_markdown.markdown(reference_markdown).strip()
+    _RENDERER.reset()
+    rendered = _RENDERER.convert(reference_markdown).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]
     return nh3.clean(rendered, tags=REFERENCE_TAGS, attributes=REFERENCE_ATTRIBUTES,
