@@ -47,9 +47,15 @@ def autolink(line: int, col: int, name: str) -> str:
             f"leaves as an element <{name}>")
 
 
-def in_attribute(line: int, col: int, key: str) -> str:
-    return (f"{PAGE}:{line}:{col}: HTM005 the citation of '{key}' rendered inside an attribute, alt text "
-            "or raw HTML, where readers see no marker")
+# The Markdown scanner finds these before rendering, at the citation's bracket.
+def in_attribute(line: int, col: int, citation: str) -> str:
+    return (f"{PAGE}:{line}:{col}: CIT004 citation '{citation}' stands inside a tag's attribute, where it can "
+            "never become a marker")
+
+
+def unknown_key(line: int, col: int, key: str, suggestion: str = "") -> str:
+    hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+    return f"{PAGE}:{line}:{col}: CIT001 unknown citation key '{key}'{hint}"
 
 
 def literal(line: int, col: int, shown: str) -> str:
@@ -210,33 +216,40 @@ REPORTED = [
     Reported("unsafe-link-in-footnote-aside",
              'A remark.[^aside]\n\n[^aside]: An aside <a href="javascript:alert(1)">here</a>.[@clark2016faulty]\n',
              {link(7, 20, "javascript:alert(1)")}),
-    # Citations where readers would see no marker.
+    # Citations where readers would see no marker: once HTM005 on the rendered page at the "@", now
+    # CIT004 from the Markdown scanner at the "[" (Python-Markdown says an attribute holds it).
     Reported("citation-in-attribute", '<span title="Said by [@hubinger2019risks]">hover</span> text.\n',
-             {in_attribute(5, 23, "hubinger2019risks")}),
+             {in_attribute(5, 22, "[@hubinger2019risks]")}),
     Reported("citation-in-single-quoted-attribute", "<abbr title='x [@clark2016faulty]'>x</abbr> text.\n",
-             {in_attribute(5, 17, "clark2016faulty")}),
+             {in_attribute(5, 16, "[@clark2016faulty]")}),
     Reported("citation-in-alt-text", "An ![diagram [@hubinger2019risks]](d.png) here.\n",
-             {in_attribute(5, 15, "hubinger2019risks")}),
+             {in_attribute(5, 14, "[@hubinger2019risks]")}),
     Reported("citation-in-raw-alt", '<img src="d.png" alt="[@hubinger2019risks]">\n',
-             {in_attribute(5, 24, "hubinger2019risks")}),
+             {in_attribute(5, 23, "[@hubinger2019risks]")}),
     Reported("citation-in-link-title", 'A [link](https://example.org "see [@hubinger2019risks]") here.\n',
-             {in_attribute(5, 36, "hubinger2019risks")}),
+             {in_attribute(5, 35, "[@hubinger2019risks]")}),
+    # A marker inside a link's text would nest a link in a link, which a browser cuts in two: once
+    # rendered so, now refused at the key.
+    Reported("citation-in-link-text", "A [link with a source [@hubinger2019risks]](https://example.org) here.\n",
+             {f"{PAGE}:5:24: CIT003 citation '[@hubinger2019risks]' stands inside a link's text, where its marker "
+              "would break the link; move it after the link"}),
     Reported("citation-in-raw-html-block", "<div>\nA claim in raw HTML.[@hubinger2019risks]\n</div>\n",
              {literal(6, 22, "[^hubinger2019risks]")}),
-    # Where the Markdown scanner took text for code, the rendered page shows the typo: found there.
+    # Text a hand-written scanner once took for code (the typo was then found only as literal text
+    # on the rendered page): Python-Markdown now says it is prose, so the typo is an unknown key.
     Reported("line-starting-with-a-triple-backtick-span", "```code span``` then a typo.[@hubingr2019risks]\n",
-             {literal(5, 29, "[@hubingr2019risks]")}),
+             {unknown_key(5, 30, "hubingr2019risks", "hubinger2019risks")}),
     Reported("indented-code-starting-with-backticks", "    ```\n    code\n\nA typo.[@typo2019x]\n",
-             {literal(8, 8, "[@typo2019x]")}),
+             {unknown_key(8, 9, "typo2019x")}),
     # Front matter, line endings and byte-order marks do not move a place.
     Reported("front-matter-unsafe-link", FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n',
              {link(9, 1, "javascript:alert(1)")}),
     Reported("front-matter-citation-in-attribute", FRONT + HEAD + '<span title="[@hubinger2019risks]">x</span>\n',
-             {in_attribute(9, 15, "hubinger2019risks")}),
+             {in_attribute(9, 14, "[@hubinger2019risks]")}),
     Reported("front-matter-raw-html-block", FRONT + HEAD + "<div>\nA claim.[@clark2016faulty]\n</div>\n",
              {literal(10, 10, "[^clark2016faulty]")}),
     Reported("crlf", (HEAD + '<a href="javascript:alert(1)">x</a>\n\n<span title="[@clark2016faulty]">x</span>\n')
-             .replace("\n", "\r\n"), {link(5, 1, "javascript:alert(1)"), in_attribute(7, 15, "clark2016faulty")}),
+             .replace("\n", "\r\n"), {link(5, 1, "javascript:alert(1)"), in_attribute(7, 14, "[@clark2016faulty]")}),
     Reported("front-matter-crlf", (FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n').replace("\n", "\r\n"),
              {link(9, 1, "javascript:alert(1)")}),
     Reported("cr-only", (HEAD + '<a href="javascript:alert(1)">x</a>\n').replace("\n", "\r"),
@@ -288,8 +301,6 @@ BUILDS = [
     Builds("locator-with-markup", "A claim.[@hubinger2019risks, <img src=x onerror=alert(1)>]\n",
            ["<img src=x onerror=alert(1)>"]),
     # Citations in every kind of block keep their marker.
-    Builds("citation-in-link-text", "A [link with a source [@hubinger2019risks]](https://example.org) here.\n",
-           ["link with a source"]),
     Builds("citation-in-heading", "## A heading with a source [@hubinger2019risks]\n\nText.\n",
            ["A heading with a source"]),
     Builds("citation-in-table", "| a | b |\n|---|---|\n| claim [@hubinger2019risks] | c |\n", ["claim"]),
@@ -328,8 +339,8 @@ def test_aside_labelled_with_a_source_key_is_refused_and_its_markup_blamed_on_th
     config = one_source_site(tmp_path, "A remark.[^clark2016faulty]\n\n[^clark2016faulty]: Made up "
                                        "<img src=x onerror=alert(1)>.[@hubinger2019risks]\n")
     assert problems_of(config, tmp_path / "site") == {
-        f"{PAGE}:7:1: FTN003 footnote 'clark2016faulty' takes the key of a source in bib/, so its text would show "
-        "as that source's reference",
+        f"{PAGE}:7:1: FTN003 footnote 'clark2016faulty' takes the key of a source in bib/; give the aside its own "
+        "label",
         handler(7, 29, "onerror", "img")}
 
 
@@ -346,8 +357,6 @@ def test_documented_escape_shows_the_citation_as_written(tmp_path):
     assert footnote_labels(tmp_path / "site") == ["hubinger2019risks", "clark2016faulty"]
 
 
-@pytest.mark.xfail(strict=True, reason="hooks/citelib/scan.py reads '[@key]:' as a bracket, not a citation "
-                   "(CIT003), where Python-Markdown renders a citation followed by ':' (issue 12)")
 def test_citation_followed_by_a_colon_is_a_citation(tmp_path):
     config = write_site(tmp_path, {"claims/page.md": HEAD + "A claim.[@hubinger2019risks]: and more.\n"})
     assert problems_of(config, tmp_path / "site") == set()
@@ -367,11 +376,16 @@ def test_citation_in_heading_keeps_its_marker_and_leaves_the_table_of_contents_c
     assert "\ue002" not in tree.html
 
 
-def test_citation_in_link_text_keeps_a_marker_that_leads_to_its_reference(tmp_path):
+# Once rendered as a marker nested in the link (a browser cut the link at it); now reported, and
+# a preview keeps the link whole with the citation shown as typed.
+def test_citation_in_link_text_is_reported_and_the_link_stays_whole(tmp_path):
     config = write_site(tmp_path, {"claims/page.md": HEAD + "A [link [@hubinger2019risks]](https://e.org) x.\n"})
-    assert problems_of(config, tmp_path / "site") == set()
-    markers = built(tmp_path / "site").css('article a.footnote-ref[href="#fn:hubinger2019risks"]')
-    assert len(markers) == 2
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:5:10: CIT003 citation '[@hubinger2019risks]' stands inside a link's text, where its marker would "
+        "break the link; move it after the link"}
+    links = built(tmp_path / "site").css('article a[href="https://e.org"]')
+    assert [" ".join(a.text().split()) for a in links] == ["link [@hubinger2019risks]"]
+    assert dangers(built(tmp_path / "site").css_first("article")) == []
 
 
 # Thousands of unsafe tags are reported in linear time (each problem's place is one index step,
@@ -544,7 +558,8 @@ def test_json_ld_holds_hostile_page_title_and_site_name_inside_its_script(tmp_pa
 
 
 def test_scholar_tags_hold_quotes_and_tags_as_text(tmp_path):
-    bib = SOURCES.replace("Faulty reward functions in the wild", 'Faulty "reward" <b>functions</b> & more')
+    # Quotes and "&" in a bib title are text; a "<" there is refused by the .bib checks (BIB013).
+    bib = SOURCES.replace("Faulty reward functions in the wild", 'Faulty "reward" functions & more')
     page = '---\ntitle: A "quoted" <i>title</i>\n---\n' + HEAD
     config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, bib=bib,
                         config=full_config())
@@ -555,7 +570,7 @@ def test_scholar_tags_hold_quotes_and_tags_as_text(tmp_path):
     assert ("citation_title", 'A "quoted" <i>title</i>') in tags
     references = [content for name, content in tags if name == "citation_reference"]
     assert len(references) == 2
-    assert references[1].startswith('citation_title=Faulty "reward" <b>functions</b> & more;')
+    assert references[1].startswith('citation_title=Faulty "reward" functions & more;')
     assert tree.css_first("head b") is None and tree.css_first("head i") is None
 
 
@@ -647,7 +662,7 @@ def test_extra_that_is_not_a_mapping_is_refused_by_mkdocs_with_a_message(tmp_pat
 
 
 # -----------------------------------------------------------------------------
-# Hostile bib values: the rendered side holds even where the .bib checks let a value through
+# Hostile bib values: the .bib checks name each at its field, and no page shows any of it
 # -----------------------------------------------------------------------------
 
 HOSTILE_BIB = r"""
@@ -712,35 +727,31 @@ def hostile_bib_site(tmp_path_factory):
     return root, problems_of(config, root / "site")
 
 
+# Once some of these values reached the pages and were shown as text. The .bib reader now
+# quarantines every one of these entries (named at its field below), so what must hold is that a
+# refused entry leaves the page safe with all its sentences and puts no reference of it anywhere.
 def test_hostile_bib_values_reach_no_page_as_markup(hostile_bib_site):
     root, _ = hostile_bib_site
+    titles = ("A paper with a hostile", "A post with a hostile", "A preprint with a hostile", "A title ",
+              "A DOI that opens", "A pubmed value")
     for src in ("claims/page.md", "sources.md"):
         tree = built(root / "site", src)
         assert_document_safe(tree)
         text = safe_article_text(root / "site", src)
-        # Shown as text, nothing lost: each title, and the hostile values as the reader can check them.
-        for title in ("A paper with a hostile", "A post with a hostile", "A title <img src=x onerror=alert(3)> here"):
-            assert title.lower() in text.lower()
-    data = json_ld(built(root / "site"))
-    assert [work["name"] for work in data["citation"]][3] == "A title <img src=x onerror=alert(3)> here"
+        assert not any(title in text for title in titles), text
+    text = safe_article_text(root / "site")
+    assert all(f"Claim {n}." in text for n in range(len(HOSTILE_KEYS)))
+    assert json_ld(built(root / "site"))["citation"] == []
 
 
-# Where the .bib checks must name each hostile field: the line of the field.
-BIB_FIELD_LINES = {"doi2020evil": 7, "url2020evil": 14, "eprint2020evil": 21, "comment2020evil": 37,
-                   "pubmed2020evil": 45}
-NOT_YET_IN_BIB = pytest.mark.xfail(strict=True, reason=(
-    "hooks/citelib/bib.py (being rewritten for issue 12) gives a non-arXiv eprint, pubmed and a DOI "
-    "holding '<!--' no strict grammar yet; the rendered side keeps them harmless meanwhile"))
+# Where the .bib checks must name each hostile field: the line of the field in HOSTILE_BIB (the
+# first hostile field of the entry).
+BIB_FIELD_LINES = {"doi2020evil": 7, "url2020evil": 14, "eprint2020evil": 21, "title2020evil": 28,
+                   "comment2020evil": 39, "pubmed2020evil": 46}
 
 
-@pytest.mark.parametrize("key", [
-    "doi2020evil",
-    "url2020evil",
-    pytest.param("eprint2020evil", marks=NOT_YET_IN_BIB),
-    pytest.param("comment2020evil", marks=NOT_YET_IN_BIB),
-    pytest.param("pubmed2020evil", marks=NOT_YET_IN_BIB),
-])
-def test_hostile_link_field_is_named_by_the_bib_checks_at_its_line(key, hostile_bib_site):
+@pytest.mark.parametrize("key", HOSTILE_KEYS)
+def test_hostile_field_is_named_by_the_bib_checks_at_its_line(key, hostile_bib_site):
     _, problems = hostile_bib_site
     assert any(line.startswith(f"bib/sources.bib:{BIB_FIELD_LINES[key]}:") and f"'{key}'" in line and " BIB" in line
                for line in problems), problems

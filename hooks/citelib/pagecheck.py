@@ -54,7 +54,10 @@ def _check_citations(page: Scan, bibliography: Bibliography, add) -> None:
         for key, offset in prefixed_keys(page.text, start + 1, end - 1):
             if key not in bibliography:
                 continue
-            if page.text[end:end + 1] == "(":
+            if (start, end) in page.in_link_text:
+                add(offset, "CIT003", f"citation {page.text[start:end]!r} stands inside a link's text, where its "
+                    "marker would break the link; move it after the link")
+            elif page.text[end:end + 1] == "(":
                 add(offset, "CIT003", f"{page.text[start:end]!r} followed by '(' is a link, not a citation")
             else:
                 add(offset, "CIT003", f"'@{key}' inside {page.text[start:end]!r} is not a citation")

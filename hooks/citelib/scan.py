@@ -88,6 +88,9 @@ class Scan:
     citations: list[Citation] = field(default_factory=list)
     # Brackets with an "@" that are not citations (links, prefixes, e-mail addresses).
     text_brackets: list[tuple[int, int]] = field(default_factory=list)
+    # Those of them shaped as a citation that stand inside a link's text, where a marker would
+    # nest a link in a link (which a browser cuts in two).
+    in_link_text: list[tuple[int, int]] = field(default_factory=list)
     # Brackets written `\[@...]`: shown as typed, never a citation, and no problem.
     escaped: list[tuple[int, int]] = field(default_factory=list)
     # Citations that Markdown puts inside an HTML attribute, where no marker can appear.
@@ -230,6 +233,8 @@ def _classify_bracket(text: str, match: re.Match, opened: str, closed: str, resu
         or (opened == "" and after == ":")
     if is_link or not is_citation_shaped or closed != opened:
         result.text_brackets.append(span)
+        if opened == LINK and closed == LINK and is_citation_shaped and after != "(":
+            result.in_link_text.append(span)
         return None
     citation = parse_citation(body, match.start() + 1, match.start(), match.end())
     result.citations.append(citation)
