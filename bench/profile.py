@@ -1,7 +1,6 @@
 """Where a build's CPU time goes: each plugin or hook event, and Markdown rendering, in one build.
 
-CPU time of this process; the helper process that formats sources ahead on the other core is
-given apart ("helper"), since its time overlaps the build's.
+CPU time of this process (the build runs in it alone).
 
 Usage: python bench/profile.py CONFIG [N]   (prints the N largest, default 10, as JSON lines)
 """
@@ -11,7 +10,6 @@ from __future__ import annotations
 import collections
 import json
 import logging
-import resource
 import sys
 import tempfile
 import time
@@ -57,10 +55,7 @@ def main(config_file: str, top: int = 10) -> None:
         config.plugins.on_startup(command="build", dirty=False)
         build(config)
     total = time.process_time() - start
-    # The helper process that formats sources ahead (hooks/formatcache.py), reaped by the build.
-    helper = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"total": total, "helper": helper.ru_utime + helper.ru_stime,
-                      "top": SPENT.most_common(top)}))
+    print(json.dumps({"total": total, "top": SPENT.most_common(top)}))
 
 
 if __name__ == "__main__":

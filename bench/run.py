@@ -303,8 +303,6 @@ def main(argv: list[str]) -> int:
         _, _, _, out = measure([sys.executable, str(BENCH / "profile.py"), str(config), "8"])
         spent = json.loads(out.strip().splitlines()[-1])
         print(f"  {variant}: {spent['total']:.2f}s in the build, of which:")
-        if spent.get("helper"):
-            print(f"    (besides, in parallel: {spent['helper']:.2f}s in the helper process formatting sources ahead)")
         for name, seconds in spent["top"]:
             print(f"    {seconds:6.2f}s  {name}")
     print()

@@ -27,9 +27,10 @@ from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
 from citelib.scan import MarkdownSettings
-from citelib.state import PageState, state
+from citelib.state import PageState, readings, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
+
 
 
 # Remember whether this is `mkdocs serve`, where problems are printed, not fatal.
@@ -41,6 +42,7 @@ def on_startup(command: str, dirty: bool) -> None:
 @event_priority(100)
 def on_config(config):
     state.reset()
+    readings.turn()
     state.config_id = id(config)
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)
@@ -133,7 +135,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
     guard = state.guard
     html_text = guard.finish_references(html_text)
     seen = state.pages.get(page.file.src_uri)
-    reading = rendered.read(html_text, guard.stamp)
+    reading = readings.get(html_text) or rendered.read(html_text, guard.stamp)
+    readings.keep(html_text, reading)
     if seen is not None:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
         explained = state.report.has_path(seen.shown_path)

@@ -32,6 +32,11 @@ PLUGIN_BLOCK = re.compile(r"\[(.*?)\]")
 CITATION_BODY = re.compile(r"@[A-Za-z0-9_-]+")
 
 
+# The tokens' nonce, drawn once per process: a page cannot know it, and an unchanged page renders
+# to the same HTML in every `mkdocs serve` rebuild (so its reading can be reused).
+NONCE = "".join(chr(0xE010 + b % 0xE0) for b in secrets.token_bytes(6))
+
+
 # Private-use digits, so a stamp holds no word character (heading ids and search ignore it).
 def _digits(number: int) -> str:
     return "".join(chr(0xE100 + int(d)) for d in str(number))
@@ -40,7 +45,7 @@ def _digits(number: int) -> str:
 # The tokens of one build and the text they stand for.
 class Guard:
     def __init__(self, is_known, plugin_commands: list[str], is_broken=lambda key: False) -> None:
-        nonce = "".join(chr(0xE010 + b % 0xE0) for b in secrets.token_bytes(6))
+        nonce = NONCE
         self.is_known = is_known
         # Keys whose entries were reported in bib/ and kept off the pages (quarantined).
         self.is_broken = is_broken

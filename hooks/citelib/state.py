@@ -85,6 +85,27 @@ class BuildState:
 state = BuildState()
 
 
+# Readings of rendered pages by their HTML, from the previous build and this one: a `mkdocs
+# serve` rebuild reads again only the pages whose HTML changed (the nonce is the process's).
+class _Readings:
+    def __init__(self) -> None:
+        self.before: dict[str, Reading] = {}
+        self.now: dict[str, Reading] = {}
+
+    def get(self, html_text: str):
+        return self.now.get(html_text) or self.before.get(html_text)
+
+    def keep(self, html_text: str, reading) -> None:
+        self.now[html_text] = reading
+
+    # A new build: what the last one read may be reused once more, the rest is let go.
+    def turn(self) -> None:
+        self.before, self.now = self.now, {}
+
+
+readings = _Readings()
+
+
 # Stop the build when hooks/citations.py did not run first: the other hooks only show what it
 # checked, and without it they would publish pages nobody checked.
 def require_citations(hook: str, config) -> None:
