@@ -27,7 +27,7 @@ def test_a_kept_scan_equals_a_fresh_one(page):
 # The second build of the same pages asks the scanner for nothing: memory, then disk, serve it.
 def test_a_second_build_scans_no_page_again(tmp_path, monkeypatch):
     project = tmp_path / "project"
-    shutil.copytree(FIXTURES / "look-alikes", project)
+    shutil.copytree(FIXTURES / "look-alikes", project, ignore=shutil.ignore_patterns(".cache"))
     base = (FIXTURES / "base.yml").read_text(encoding="utf-8").replace("../../../hooks/", f"{ROOT / 'hooks'}/")
     (tmp_path / "base.yml").write_text(base, encoding="utf-8")
     calls = []
@@ -53,7 +53,7 @@ def test_a_serve_rebuild_reads_only_changed_pages_and_matches_a_clean_build(tmp_
     from citelib.state import readings
 
     project = tmp_path / "project"
-    shutil.copytree(FIXTURES / "look-alikes", project)
+    shutil.copytree(FIXTURES / "look-alikes", project, ignore=shutil.ignore_patterns(".cache"))
     (project / "docs" / "claims" / "other.md").write_text("# Other\n\nAnother claim.[@clark2016faulty]\n",
                                                           encoding="utf-8")
     base = (FIXTURES / "base.yml").read_text(encoding="utf-8").replace("../../../hooks/", f"{ROOT / 'hooks'}/")
