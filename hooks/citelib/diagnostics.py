@@ -26,7 +26,8 @@ KINDS: dict[str, Kind] = {
         Kind("CIT002", "malformed-citation",
              "Write [@key], [@key1; @key2] or [@key, p. 3]; keys use only letters, digits, _ and -."),
         Kind("CIT003", "citation-prefix",
-             "Prefixes are not supported: move the words out of the brackets and cite with [@key]."),
+             "Prefixes are not supported: move the words out of the brackets and cite with [@key]; a citation "
+             "inside a link's text goes after the link."),
         Kind("CIT004", "citation-in-attribute",
              "Move the citation out of the HTML attribute or alt text into the sentence it supports."),
         # Footnotes in pages
