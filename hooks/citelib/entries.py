@@ -39,7 +39,6 @@ REFERENCE_SCHEMES = {"http", "https", "mailto"}
 # A formatted reference (the Markdown pybtex and the plugin write) as HTML that can hold no
 # script: rendered on its own, then through an allow-list sanitizer. The bib checks reject
 # hostile fields first; this is the second line.
-@lru_cache(maxsize=None)
 def safe_reference_html(reference_markdown: str) -> str:
     _RENDERER.reset()
     rendered = _RENDERER.convert(reference_markdown).strip()

@@ -55,8 +55,7 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
 def _unsafe_problems(unsafe: list[Unsafe], page_scan: Scan, is_source) -> list[Problem]:
     problems, locator = [], Locator(page_scan.text)
     for item in unsafe:
-        code = "HTM003" if item.attribute and not (item.attribute.startswith("on") or item.attribute == "srcdoc") \
-            else "HTM006"
+        code = item.code
         message = f"unsafe {item.describe()}"
         offset = locator.locate(item)
         if offset is None and item.in_footnote and is_source(item.in_footnote):

@@ -107,6 +107,12 @@ class Unsafe:
     # The footnote item it stands in ("" outside the footnotes).
     in_footnote: str
 
+    # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
+    @property
+    def code(self) -> str:
+        runs = not self.attribute or self.attribute.startswith("on") or self.attribute == "srcdoc"
+        return "HTM006" if runs else "HTM003"
+
     def describe(self) -> str:
         if not self.attribute:
             return f"<{self.tag}> element"

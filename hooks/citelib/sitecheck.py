@@ -19,9 +19,8 @@ from selectolax.lexbor import LexborHTMLParser
 from citelib import rendered
 from citelib.claims import CLAIMS_FORMAT, CLAIMS_VERSION
 from citelib.diagnostics import Report
+from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 
-LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
-LITERAL_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 CLAIMS_FILE = "claims.json"
@@ -100,9 +99,7 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
         if not is_source(label) and not any(is_source(ref) for ref in item.refs):
             report.add(where, line_of(f'id="fn:{label}"'), 1, "HTM002", f"footnote '{label}' resolves to no source in bib/")
     for unsafe in reading.unsafe:
-        code = "HTM006" if not unsafe.attribute or unsafe.attribute.startswith("on") or unsafe.attribute == "srcdoc" \
-            else "HTM003"
-        report.add(where, line_of(f"<{unsafe.tag}"), 1, code, f"unsafe {unsafe.describe()}")
+        report.add(where, line_of(f"<{unsafe.tag}"), 1, unsafe.code, f"unsafe {unsafe.describe()}")
     if page.source is not None:
         src_uri = page.source.relative_to(docs_dir).as_posix()
         if src_uri in must_cite and not any(is_source(m.label) for m in reading.markers):
