@@ -7,7 +7,8 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 3. on_pre_build: format each source once, and give the plugin sanitized HTML behind a token.
 4. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
 5. on_page_content: one reading of the rendered page; check it against the Markdown.
-6. on_env: escape the front matter the theme writes as raw HTML; check a page's template.
+6. on_env: keep the theme's compiled templates (templatecache.py); escape the front matter the
+   theme writes as raw HTML; check a page's template.
 7. on_post_build: report every problem of the build together; stop unless serving.
 """
 
@@ -22,7 +23,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings
+from citelib import (archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings,
+                     templatecache)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -157,6 +159,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # template the theme does not have (built with the default one) instead of a traceback.
 @event_priority(-100)
 def on_env(env, config, files):
+    templatecache.install(env, state.root)
     for file in files.documentation_pages():
         page = file.page
         if page is None or not page.meta:

@@ -24,6 +24,15 @@ def built_site(tmp_path_factory) -> Path:
     return site_dir
 
 
+# Every hostile case of test_hostile_rendered.py as a page of one site, built once per test process
+# (its own tests and the browser's run over the same pages).
+@pytest.fixture(scope="session")
+def hostile_corpus(tmp_path_factory):
+    from test_hostile_rendered import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("hostile-corpus"))
+
+
 # Debian's Chromium, or another named by CHROMIUM, for the browser tests.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from citelib import templatecache
+
 # This project's overrides folder, beside hooks/.
 OVERRIDES = Path(__file__).resolve().parent.parent.parent / "overrides"
 
 
 # A template by name ("partials/citations/cited-by.html") from the theme's environment.
 def get_template(config, name: str):
-    env = config.theme.get_env()
+    root = Path(config.config_file_path).resolve().parent if config.config_file_path else None
+    env = templatecache.install(config.theme.get_env(), root)
     overlay = env.overlay(loader=ChoiceLoader([env.loader, FileSystemLoader(str(OVERRIDES))]))
     return overlay.get_template(name)
