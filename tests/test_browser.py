@@ -29,11 +29,11 @@ pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1280, "height": 900}
 
 HOME = "index.html"
-EXPLAINER = "alignment-basics/outer-and-inner-alignment.html"
+EXPLAINER = "questions/outer-and-inner-alignment.html"
 
 # The explainer pages, from the sources, so each gets its own test id.
 EXPLAINERS = sorted(
-    f"alignment-basics/{path.stem}.html" for path in (ROOT / "docs/alignment-basics").glob("*.md")
+    f"questions/{path.stem}.html" for path in (ROOT / "docs/questions").glob("*.md")
 )
 
 PALETTES = {"light": "default", "dark": "slate"}
@@ -340,7 +340,7 @@ def test_print_shows_references_without_navigation(tab, tmp_path):
 
 # Hovering a glossary term on an explainer page shows its glossary definition, from disk.
 def test_hovering_a_glossary_term_shows_its_definition(tab):
-    tab.open("alignment-basics/rlhf.html")
+    tab.open("questions/rlhf.html")
     term = tab.page.locator("article abbr", has_text="RLHF").first
     definition = term.get_attribute("title")
     assert definition and definition.startswith("Reinforcement learning from human feedback")
@@ -354,8 +354,8 @@ def test_hovering_a_glossary_term_shows_its_definition(tab):
 # Every diagram on every explainer page loads from disk, with a text alternative.
 def test_every_diagram_renders_offline_with_a_text_alternative(tab):
     diagrams = 0
-    for path in sorted(p for p in (tab.site / "alignment-basics").glob("*.html")):
-        tab.open(f"alignment-basics/{path.name}")
+    for path in sorted(p for p in (tab.site / "questions").glob("*.html")):
+        tab.open(f"questions/{path.name}")
         for image in tab.page.locator("article img[src$='.svg']").all():
             image.scroll_into_view_if_needed()
             tab.page.wait_for_function("i => i.complete", arg=image.element_handle())
