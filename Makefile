@@ -30,7 +30,7 @@ test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not clone" $(PYTEST_PARALLEL)
 
 # Citation checks without a build: `make check` (all of docs/ and bib/) or
-# `make check FILES="docs/alignment-basics/my-page.md bib/alignment.bib"` (files or folders).
+# `make check FILES="docs/questions/my-page.md bib/alignment.bib"` (files or folders).
 check: $(STAMP)
 	$(BIN)/python tools/citecheck.py $(FILES)
 

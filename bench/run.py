@@ -175,7 +175,7 @@ def bench_real_site() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-copy-") as copy:
         config = copy_project(Path(copy))
         _, _, _, out = measure([sys.executable, str(BENCH / "rebuild.py"), str(config),
-                                "alignment-basics/rlhf.md", str(Path(copy) / "site")], cwd=copy)
+                                "questions/rlhf.md", str(Path(copy) / "site")], cwd=copy)
     first_load = first_load_bytes(site)
     shutil.rmtree(site, ignore_errors=True)
     return {"build": median(walls), "build_cpu": median(cpus), "build_mb": max(rss),
@@ -184,7 +184,7 @@ def bench_real_site() -> dict:
 
 # What a reader's browser fetches for the largest explainer page, uncompressed, by kind.
 def first_load_bytes(site: Path) -> dict:
-    pages = sorted((site / "alignment-basics").glob("*.html"), key=lambda p: p.stat().st_size)
+    pages = sorted((site / "questions").glob("*.html"), key=lambda p: p.stat().st_size)
     page = pages[-1]
     html = page.read_text(encoding="utf-8")
     found: dict[str, set[Path]] = {"css": set(), "js": set(), "search": set(), "fonts": set(), "images": set()}

@@ -18,3 +18,17 @@ def build_site(config_file: Path, site_dir: Path, command: str = "build", **over
     finally:
         config.plugins.on_shutdown()
     return site_dir
+
+
+# The site paths of the redirect pages that `config_file`'s table (extra.redirects) asks for, in a
+# site built with the offline plugin (no directory URLs), as {old path: new path}.
+def redirect_pages(config_file: Path) -> dict[str, str]:
+    from mkdocs.utils.yaml import yaml_load
+
+    from citelib import redirects
+
+    text = config_file.read_text(encoding="utf-8")
+    problems = []
+    table = redirects.read((yaml_load(text) or {}).get("extra"), text, lambda *problem: problems.append(problem))
+    assert not problems, problems
+    return {redirects.dest_uri(row.old, False): redirects.dest_uri(row.new, False) for row in table}

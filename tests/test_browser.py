@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import redirect_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # `make test-quick` leaves these out (-m "not browser").
@@ -29,11 +31,11 @@ pytestmark = pytest.mark.browser
 VIEWPORT = {"width": 1280, "height": 900}
 
 HOME = "index.html"
-EXPLAINER = "alignment-basics/outer-and-inner-alignment.html"
+EXPLAINER = "questions/outer-and-inner-alignment.html"
 
 # The explainer pages, from the sources, so each gets its own test id.
 EXPLAINERS = sorted(
-    f"alignment-basics/{path.stem}.html" for path in (ROOT / "docs/alignment-basics").glob("*.md")
+    f"questions/{path.stem}.html" for path in (ROOT / "docs/questions").glob("*.md")
 )
 
 PALETTES = {"light": "default", "dark": "slate"}
@@ -175,6 +177,36 @@ def test_navigation_reaches_the_explainer_and_back(tab):
     tab.page.go_back()
     tab.page.wait_for_url("**/" + HOME)
     tab.assert_offline_and_clean()
+
+
+# An address from before the pages moved (an old link, a citation of the old URL) lands on the
+# page's new address at the same section, from disk: the redirect page's script keeps the #anchor.
+def test_old_address_lands_on_the_new_page_with_its_anchor(tab):
+    old = next(old for old, new in redirect_pages(ROOT / "mkdocs.yml").items() if new == EXPLAINER)
+    html_text = (tab.site / EXPLAINER).read_text(encoding="utf-8")
+    anchor = re.findall(r'<h2 id="([^"]+)"', html_text)[-2]  # a section far down the page
+    tab.page.goto(f"{(tab.site / old).as_uri()}#{anchor}")
+    tab.page.wait_for_url(f"**/{EXPLAINER}#{anchor}")
+    assert tab.path == EXPLAINER
+    heading = tab.page.locator(f'h2[id="{anchor}"]')
+    tab.page.wait_for_function("h => Math.abs(h.getBoundingClientRect().top) < 200", arg=heading.element_handle())
+    assert tab.page.evaluate("window.scrollY") > 500, "the page opened at the section, not at its top"
+    tab.assert_offline_and_clean()
+
+
+# Without scripts, the refresh still leads on (to the top of the new page).
+def test_old_address_leads_on_without_scripts(browser, built_site):
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    remote = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else (remote.append(route.request.url), route.abort()))
+    page = context.new_page()
+    old = next(old for old, new in redirect_pages(ROOT / "mkdocs.yml").items() if new == EXPLAINER)
+    page.goto((built_site / old).as_uri())
+    page.wait_for_url("**/" + EXPLAINER, timeout=10_000)
+    assert "outer and inner alignment" in page.locator(".md-content h1").inner_text().lower()
+    assert not remote
+    context.close()
 
 
 def test_search_finds_the_explainer_by_a_word_of_its_body(tab):
@@ -340,7 +372,7 @@ def test_print_shows_references_without_navigation(tab, tmp_path):
 
 # Hovering a glossary term on an explainer page shows its glossary definition, from disk.
 def test_hovering_a_glossary_term_shows_its_definition(tab):
-    tab.open("alignment-basics/rlhf.html")
+    tab.open("questions/rlhf.html")
     term = tab.page.locator("article abbr", has_text="RLHF").first
     definition = term.get_attribute("title")
     assert definition and definition.startswith("Reinforcement learning from human feedback")
@@ -354,8 +386,8 @@ def test_hovering_a_glossary_term_shows_its_definition(tab):
 # Every diagram on every explainer page loads from disk, with a text alternative.
 def test_every_diagram_renders_offline_with_a_text_alternative(tab):
     diagrams = 0
-    for path in sorted(p for p in (tab.site / "alignment-basics").glob("*.html")):
-        tab.open(f"alignment-basics/{path.name}")
+    for path in sorted(p for p in (tab.site / "questions").glob("*.html")):
+        tab.open(f"questions/{path.name}")
         for image in tab.page.locator("article img[src$='.svg']").all():
             image.scroll_into_view_if_needed()
             tab.page.wait_for_function("i => i.complete", arg=image.element_handle())

@@ -32,7 +32,7 @@ DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
 RUN = {
     "make build",
     "make check",
-    'make check FILES="docs/alignment-basics/rlhf.md bib/alignment.bib"',
+    'make check FILES="docs/questions/rlhf.md bib/alignment.bib"',
     "python3 tools/citecheck.py --help",
     'make page NAME=short-name TITLE="The question?"',
     "make offline",
@@ -45,7 +45,7 @@ SERVE = {"make serve"}
 # The CONTRIBUTING walk-through, in order, with its file edits between (see the test).
 WALKTHROUGH = [
     'make page NAME=off-switch TITLE="Why might an AI resist being switched off?"',
-    'make check FILES="docs/alignment-basics/off-switch.md bib/alignment.bib"',
+    'make check FILES="docs/questions/off-switch.md bib/alignment.bib"',
     "make build",
 ]
 # Names of a target in prose, not commands to run: run bare, each must fail with a clear message.
@@ -103,7 +103,7 @@ def assert_clean_success(result: subprocess.CompletedProcess[str], command: str)
 
 @pytest.fixture
 def clone(tmp_path) -> Path:
-    return fresh_clone(tmp_path / "alignment-basics")
+    return fresh_clone(tmp_path / "questions")
 
 
 def test_every_documented_command_is_known():
@@ -119,7 +119,7 @@ def test_every_documented_command_is_known():
 def test_documented_command_runs_on_a_fresh_clone(clone, command):
     assert_clean_success(run(clone, command), command)
     if command.startswith("make page"):
-        assert (clone / "docs/alignment-basics/short-name.md").is_file()
+        assert (clone / "docs/questions/short-name.md").is_file()
     if command == "make offline":
         assert (clone / "dist/alignment-basics-site.zip").is_file()
 
@@ -154,13 +154,13 @@ def test_contributing_walkthrough_adds_a_new_source_and_its_page(clone):
     assert_clean_success(run(clone, WALKTHROUGH[0]), WALKTHROUGH[0])
     with open(bib, "a", encoding="utf-8") as handle:
         handle.write("\n" + bibtex)
-    (clone / "docs/alignment-basics/off-switch.md").write_text(page, encoding="utf-8")
+    (clone / "docs/questions/off-switch.md").write_text(page, encoding="utf-8")
     check = run(clone, WALKTHROUGH[1])
     assert_clean_success(check, WALKTHROUGH[1])
     assert check.stdout.splitlines()[-1].endswith(": no citation problems."), check.stdout
     assert_clean_success(run(clone, WALKTHROUGH[2]), WALKTHROUGH[2])
     assert "off-switch.md" in git(clone, "status", "--porcelain")  # built before any commit
-    assert (clone / "site/alignment-basics/off-switch.html").is_file()
+    assert (clone / "site/questions/off-switch.html").is_file()
 
 
 # Half of the walk-through (the source alone) fails with BIB008, as CONTRIBUTING says.
@@ -183,7 +183,7 @@ def _free_port() -> int:
 
 # `make serve` serves, and a citation problem is logged without an empty `ERROR -` line.
 def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
-    page = clone / "docs" / "alignment-basics" / "rlhf.md"
+    page = clone / "docs" / "questions" / "rlhf.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA planted claim.[@nosuchkey2020]\n", encoding="utf-8")
     address = f"127.0.0.1:{_free_port()}"
     process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone, env={**shell_env(), "SERVE_ADDR": address},

@@ -21,11 +21,11 @@ def test_a_fork_publishes_its_own_addresses(tmp_path, monkeypatch):
     monkeypatch.setenv("REPO_URL", FORK_REPO)
     monkeypatch.setenv("REPO_NAME", "someone/fork")
     site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
-    page = "alignment-basics/rlhf.html"
+    page = "questions/rlhf.html"
     soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("link[rel=canonical]")["href"] == FORK_SITE + page
     hrefs = {a["href"] for a in soup.select("a.md-content__button")}
-    assert f"{FORK_REPO}/edit/main/docs/alignment-basics/rlhf.md" in hrefs
+    assert f"{FORK_REPO}/edit/main/docs/questions/rlhf.md" in hrefs
     assert soup.select_one("a.md-source")["href"] == FORK_REPO
     assert FORK_SITE + page in soup.select_one("details.cite-this-page").get_text()
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")

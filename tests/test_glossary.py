@@ -159,9 +159,9 @@ def test_every_glossary_term_has_a_cited_definition(built_site):
 
 # A glossary term used on an explainer page is an <abbr> whose title is its definition.
 @pytest.mark.parametrize("src, term, text", [
-    ("alignment-basics/scalable-oversight.md", "Debate", "debate"),
-    ("alignment-basics/interpretability.md", "Mesa-optimizer", "mesa-optimizer"),
-    ("alignment-basics/constitutional-ai.md", "RLHF", "RLHF"),
+    ("questions/scalable-oversight.md", "Debate", "debate"),
+    ("questions/interpretability.md", "Mesa-optimizer", "mesa-optimizer"),
+    ("questions/constitutional-ai.md", "RLHF", "RLHF"),
 ])
 def test_term_on_page_is_abbr_with_definition(built_site, src, term, text):
     definition = glossary.plain_text(glossary_terms()[term])

@@ -45,7 +45,7 @@ def builds(tmp_path_factory, built_site) -> tuple[Path, Path]:
     head = fresh_clone(tmp / "head")
     with open(head / "bib" / "alignment.bib", "a", encoding="utf-8") as bib:
         bib.write(PLANTED_SOURCE)
-    page = head / "docs" / "alignment-basics" / "rlhf.md"
+    page = head / "docs" / "questions" / "rlhf.md"
     text = page.read_text(encoding="utf-8")
     marker = "\n## Related questions"
     assert marker in text
@@ -63,7 +63,7 @@ def test_summary_lists_the_planted_source_coverage_change_and_uncited_sentence(b
     assert sources.strip() == "- added `planted2026example`: A planted source for the summary test"
     coverage = text.split("### Claims coverage per page")[1].split("###")[0]
     rows = [line for line in coverage.splitlines() if line.startswith("| `")]
-    assert len(rows) == 1 and rows[0].startswith("| `alignment-basics/rlhf.html` |")
+    assert len(rows) == 1 and rows[0].startswith("| `questions/rlhf.html` |")
     before, after, claims = (cell.strip() for cell in rows[0].split("|")[2:5])
     cited, total = map(int, before.split("(")[1].rstrip(")").split("/"))
     assert after.endswith(f"({cited + 1}/{total + 2})")  # two sentences more, one of them cited

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from citecheck import check_project
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_PAGE = "alignment-basics/outer-and-inner-alignment.html"
-EXPLAINERS = sorted(p.stem for p in (ROOT / "docs" / "alignment-basics").glob("*.md"))
+FIRST_PAGE = "questions/outer-and-inner-alignment.html"
+EXPLAINERS = sorted(p.stem for p in (ROOT / "docs" / "questions").glob("*.md"))
 
 
 def soup(site: Path, page: str) -> BeautifulSoup:
@@ -36,7 +36,7 @@ def test_the_first_page_and_home_page_are_built(built_site):
 
 @pytest.mark.parametrize("name", EXPLAINERS)
 def test_every_marker_links_to_a_reference_with_a_link_to_its_source(built_site, name):
-    page = soup(built_site, f"alignment-basics/{name}.html")
+    page = soup(built_site, f"questions/{name}.html")
     markers = page.select("sup[id^='fnref'] a.footnote-ref")
     assert markers, "an explainer page cites sources"
     entries = references(page)

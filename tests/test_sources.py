@@ -21,7 +21,7 @@ from citelib.scan import scan
 SITE_URL = "https://alignment-basics.github.io/alignment-basics/"
 AUTHOR = "Alignment Basics contributors"
 EXPLAINERS = sorted(p.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
-                    for p in (ROOT / "docs" / "alignment-basics").glob("*.md"))
+                    for p in (ROOT / "docs" / "questions").glob("*.md"))
 BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
 
 
@@ -87,7 +87,7 @@ def test_sources_page_lists_every_entry_in_its_group(built_site):
 # The sources page shows the same formatted reference as the footnotes of the pages.
 def test_sources_page_reuses_the_footnote_text(built_site):
     soup = soup_of(built_site, "sources.html")
-    footnote = soup_of(built_site, "alignment-basics/rlhf.html").select_one("li#fn\\:christiano2017deep p")
+    footnote = soup_of(built_site, "questions/rlhf.html").select_one("li#fn\\:christiano2017deep p")
     for backref in footnote.select("a.footnote-backref"):
         backref.decompose()
     entry = soup.select_one("li#source-christiano2017deep > p")
@@ -309,7 +309,7 @@ def test_claims_hold_the_sentence_and_the_source(built_site, ledger):
         assert sentence and "[^" not in sentence and "@" not in sentence
         assert sentence in " ".join(block.get_text().split()), claim
         assert claim["url"] == f"{SITE_URL}{claim['page']}#{claim['anchor']}"
-    rlhf = [c for c in ledger["claims"] if c["page"] == "alignment-basics/rlhf.html"]
+    rlhf = [c for c in ledger["claims"] if c["page"] == "questions/rlhf.html"]
     ppo = [c for c in rlhf if "PPO" in c["text"] and c["sources"] == ["ouyang2022training"]]
     assert ppo and ppo[0]["cites"] == [{"key": "ouyang2022training", "locator": "sec. 3.5"}]
     assert ppo[0]["text"].startswith("They first fine-tuned GPT-3") and ppo[0]["text"].endswith("called PPO.")
@@ -338,8 +338,8 @@ def test_claims_summary(ledger, capsys):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     table = module.summary(ledger)
-    rlhf = next(line for line in table.splitlines() if line.startswith("alignment-basics/rlhf.html"))
-    page = next(p for p in ledger["pages"] if p["page"] == "alignment-basics/rlhf.html")
+    rlhf = next(line for line in table.splitlines() if line.startswith("questions/rlhf.html"))
+    page = next(p for p in ledger["pages"] if p["page"] == "questions/rlhf.html")
     assert rlhf.split()[1:3] == [str(page["sentences"]), str(page["cited_sentences"])]
     assert table.splitlines()[-1].split()[-2] == str(len(ledger["claims"]))
 

@@ -259,7 +259,7 @@ def test_pre_commit_config_runs_citecheck_on_pages_and_sources():
     assert citecheck["entry"].endswith("tools/citecheck.py")
     assert citecheck.get("pass_filenames", True) is True
     files = re.compile(citecheck["files"])
-    for path in ("docs/index.md", "docs/alignment-basics/rlhf.md", "bib/alignment.bib",
+    for path in ("docs/index.md", "docs/questions/rlhf.md", "bib/alignment.bib",
                  *(f"docs/page{extension}" for extension in markdown_extensions)):
         assert files.search(path), path
     for path in ("docs/assets/stylesheets/extra.css", "mkdocs.yml", "bib/README.txt"):

@@ -1,5 +1,6 @@
 """Check a built site, whichever builder made it: no literal citations, every marker resolving to a
-source, nothing that runs a script, and a claims ledger that matches the pages.
+source, nothing that runs a script, a claims ledger that matches the pages, and a working redirect
+page at every old address of extra.redirects.
 
 Usage: python tools/check_site.py [SITE_DIR]      (default: site; `make check-site`)
 Reads mkdocs.yml beside this folder for docs_dir, the bib folder and extra.citations.
@@ -14,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import bib, settings, sitecheck  # noqa: E402
+from citelib import bib, redirects, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
@@ -31,12 +32,18 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = settings.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
                           lambda line, message: report.add("mkdocs.yml", line, 1, "CFG001", message))
+    table = redirects.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
+                           lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
+    # Either URL style: the offline plugin turns directory URLs off without mkdocs.yml saying so.
+    old_addresses = tuple(tuple(redirects.page_for(row, style, None).dest_uri for style in (False, True))
+                          for row in table)
     bibliography = bib.load(root / bib_dir, Report(), root)
     if not site_dir.is_dir():
         report.add(str(site_dir), 1, 1, "SIT001", "no built site here: run `make build` first")
         return report
     sitecheck.check_site(site_dir, root / config.get("docs_dir", "docs"), bibliography.__contains__,
-                         found.content, report, shown=lambda path: _shown(path, site_dir))
+                         found.content, report, shown=lambda path: _shown(path, site_dir),
+                         redirects=old_addresses)
     return report
 
 

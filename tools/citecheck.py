@@ -33,6 +33,7 @@ except ImportError:  # run by a Python without the project's dependencies
              "(it sets up .venv/ from requirements.lock), or .venv/bin/python tools/citecheck.py.")
 
 from citelib import bib as bibfiles  # noqa: E402
+from citelib import redirects  # noqa: E402
 from citelib import settings as citation_settings  # noqa: E402
 from citelib.diagnostics import Diagnostic, Report  # noqa: E402
 from citelib.pagecheck import check_page, decode_page, front_matter_lines  # noqa: E402
@@ -69,8 +70,11 @@ def read_settings(config_file: Path, report: Report | None = None) -> dict:
     found = citation_settings.read(config.get("extra"), text,
                                    lambda line, message: report.add(config_file.name, line, 1, "CFG001", message))
     extensions = config.get("markdown_extensions", [])
+    table = redirects.read(config.get("extra"), text,
+                           lambda line, message: report.add(config_file.name, line, 1, "CFG002", message))
     return {"docs_dir": config.get("docs_dir", "docs"), "bib_dir": bib_dir, "settings": found,
-            "markdown": MarkdownSettings.from_yaml(extensions if isinstance(extensions, list) else [])}
+            "markdown": MarkdownSettings.from_yaml(extensions if isinstance(extensions, list) else []),
+            "redirects": table, "use_directory_urls": config.get("use_directory_urls", True) is not False}
 
 
 # Whether MkDocs builds `path` as a page.
@@ -116,7 +120,17 @@ def _check(root: Path, only: set[Path] | None = None) -> tuple[Report, int, int]
                           offset, bibliography, found.content, page_report, settings["markdown"])
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
     bibfiles.check_orphans(bibliography, cited, found.uncited_sources, found.allow_list_lines, "mkdocs.yml", report)
+    _check_redirects(settings, docs_dir, pages, report)
     return report, len(pages), len(bibfiles.bib_paths(bib_dir))
+
+
+# The rows of extra.redirects against the files of docs/, as the build checks them (CFG002).
+def _check_redirects(settings: dict, docs_dir: Path, pages: list[Path], report: Report) -> None:
+    style = settings["use_directory_urls"]
+    files = [p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file()]
+    redirects.check(settings["redirects"], {src: redirects.dest_uri(src, style) for src in files},
+                    {p.relative_to(docs_dir).as_posix() for p in pages}, style,
+                    lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
 
 
 # The pages named by `arguments` (files, or folders walked); raises UsageError for a path that

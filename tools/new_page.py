@@ -3,7 +3,7 @@
 Usage: make page NAME=short-name TITLE="The question?"
    or: python tools/new_page.py short-name "The question?"
 
-The page goes to docs/alignment-basics/<short-name>.md; its nav entry goes after the last page of
+The page goes to docs/questions/<short-name>.md; its nav entry goes after the last page of
 that folder in nav. mkdocs.yml is edited as text at the place its parsed YAML gives, so its
 comments and layout stay as they are.
 """
@@ -18,7 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(".github") / "PAGE_TEMPLATE.md"
-SECTION = "alignment-basics"
+SECTION = "questions"
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -56,7 +56,7 @@ def check_arguments(name: str, title: str) -> None:
 # -----------------------------------------------------------------------------
 
 
-# mkdocs.yml's text with `page` ("alignment-basics/x.md") added after the last nav entry of its
+# mkdocs.yml's text with `page` ("questions/x.md") added after the last nav entry of its
 # folder. Found through the YAML parser's node positions; written as one new line of text.
 def add_to_nav(config_text: str, page: str) -> str:
     folder = page.rsplit("/", 1)[0] + "/"

@@ -118,10 +118,16 @@ KINDS: dict[str, Kind] = {
         Kind("SIT001", "claims-ledger",
              "The build must write site/claims.json listing every marker: build with hooks/claims_ledger.py "
              "(after hooks/citations.py) in mkdocs.yml."),
+        Kind("SIT002", "dangling-redirect",
+             "Point the row of extra.redirects in mkdocs.yml at the page's new path, and build with "
+             "hooks/redirects.py (after hooks/citations.py) in mkdocs.yml."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "
              "for each setting's type."),
+        Kind("CFG002", "bad-redirect",
+             "Under extra.redirects in mkdocs.yml, map each old page path (in docs/, ending in .md, with no "
+             "page there any more) to the path of a page that exists, like questions/rlhf.md."),
         # Plugin contract
         Kind("PLG001", "plugin-contract",
              "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),

@@ -4,7 +4,9 @@ The hooks check pages while MkDocs builds them. This reads the finished `site/` 
 with the same HTML5 reading, so that a change of builder (Zensical, ProperDocs) or a hook that
 silently stopped running cannot switch the promise off: no citation left as literal text, every
 marker resolving to a footnote and every footnote to a source, nothing that runs a script, and a
-claims ledger that lists exactly the markers the pages show.
+claims ledger that lists exactly the markers the pages show. A redirect page (a page that moved
+keeps its old address) must lead to a page of the site, by a relative link that works from disk,
+and every old address of the redirect table must have one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -24,6 +27,8 @@ from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 CLAIMS_FILE = "claims.json"
+# The URL in a refresh's content ("0; url=../new.html"), as the HTML standard reads it.
+REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*url\s*=\s*(?P<quote>['"]?)(?P<url>.*?)(?P=quote)\s*$""", re.I | re.S)
 
 
 # A built page and the Markdown it came from (None: no source found, such as a generated page).
@@ -51,10 +56,20 @@ def built_pages(site_dir: Path, docs_dir: Path) -> list[BuiltPage]:
 
 # Check every page of the site against the bibliography (`is_source`), and the claims ledger
 # against the pages. `shown` turns a path into what the report prints.
-def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Report, shown=str) -> None:
+# `redirects`: for each old address of the redirect table, the site paths its redirect page may
+# have (one per URL style); one of them must be there.
+def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Report, shown=str,
+               redirects: tuple[tuple[str, ...], ...] = ()) -> None:
     markers_seen: set[tuple[str, str]] = set()
+    for places in redirects:
+        if not any((site_dir / place).is_file() for place in places):
+            report.add(shown(site_dir / places[0]), 1, 1, "SIT002", "no redirect page at this old address "
+                       "of extra.redirects: build with hooks/redirects.py in mkdocs.yml")
     for page in built_pages(site_dir, docs_dir):
         html_text = page.path.read_text(encoding="utf-8", errors="replace")
+        target = redirect_target(html_text)
+        if target is not None:
+            _check_redirect(site_dir, page, target, report, shown(page.path))
         content = _content(html_text)
         reading = rendered.read(content)
         where = shown(page.path)
@@ -62,6 +77,32 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where, line_of)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
+
+
+# Where a redirect page sends the reader (its refresh URL; "" when it names none), or None for a page
+# that is no redirect.
+def redirect_target(html_text: str) -> str | None:
+    for meta in LexborHTMLParser(html_text).css("meta[http-equiv]"):
+        if (meta.attributes.get("http-equiv") or "").strip().lower() == "refresh":
+            found = REFRESH_URL.match(meta.attributes.get("content") or "")
+            return found["url"].strip() if found else ""
+    return None
+
+
+# A redirect leads, by a relative link, to a file of the site: from disk an absolute or a
+# root-relative link leads nowhere, and a link out of the site is no redirect of its own.
+def _check_redirect(site_dir: Path, page: BuiltPage, target: str, report: Report, where: str) -> None:
+    parts = urlsplit(target)
+    if not target or parts.scheme or parts.netloc or target.startswith("/"):
+        report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}: it needs a link relative to "
+                   "this page, which works online and from disk")
+        return
+    path = urljoin(page.url, parts.path) or page.url
+    if path.endswith("/"):
+        path += "index.html"
+    resolved = (site_dir / path).resolve()
+    if site_dir.resolve() not in resolved.parents or not resolved.is_file():
+        report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}, which is no page of the site")
 
 
 # The page's content: the article Material renders, else the body.

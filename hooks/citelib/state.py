@@ -9,7 +9,9 @@ the same event unless a priority says otherwise):
 | on_startup | citations | note `build` or `serve` |
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
 | on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
+| on_config | redirects | read extra.redirects (CFG002 for a bad row); require citations to have run |
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
+| on_files | redirects | each redirect's old address is free and its new page exists (CFG002) |
 | on_pre_build | citations | format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
 | on_page_markdown (100) | citations | check the Markdown, hand the plugin only approved citations, each stamped |
@@ -20,7 +22,9 @@ the same event unless a priority says otherwise):
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
 | on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
+| on_post_page | redirects | note each page's title, for the link on its redirect pages |
 | on_post_build | claims_ledger | write site/claims.json |
+| on_post_build | redirects | a redirect page at each old address (overrides/partials/redirect.html) |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
 """
 
