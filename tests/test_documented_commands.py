@@ -44,8 +44,8 @@ RUN = {
 SERVE = {"make serve"}
 # The CONTRIBUTING walk-through, in order, with its file edits between (see the test).
 WALKTHROUGH = [
-    'make page NAME=off-switch TITLE="Why might an AI resist being switched off?"',
-    'make check FILES="docs/questions/off-switch.md bib/alignment.bib"',
+    'make page NAME=safety-gridworlds TITLE="What are AI safety gridworlds?"',
+    'make check FILES="docs/questions/safety-gridworlds.md bib/alignment.bib"',
     "make build",
 ]
 # Names of a target in prose, not commands to run: run bare, each must fail with a clear message.
@@ -149,18 +149,21 @@ def test_contributing_walkthrough_adds_a_new_source_and_its_page(clone):
     bib = clone / "bib" / "alignment.bib"
     assert not re.search(rf"@\w+\{{{re.escape(key)},", bib.read_text(encoding="utf-8")), \
         f"CONTRIBUTING's example source {key} is already in bib/: choose another"
+    # Nor the same work under another key: a copy would cite one paper twice on the site.
+    eprint = re.search(r"eprint\s*=\s*\{([^}]+)\}", bibtex)[1]
+    assert eprint not in bib.read_text(encoding="utf-8"), f"arXiv {eprint} is already in bib/ under another key"
     assert f"[@{key}]" in page
 
     assert_clean_success(run(clone, WALKTHROUGH[0]), WALKTHROUGH[0])
     with open(bib, "a", encoding="utf-8") as handle:
         handle.write("\n" + bibtex)
-    (clone / "docs/questions/off-switch.md").write_text(page, encoding="utf-8")
+    (clone / "docs/questions/safety-gridworlds.md").write_text(page, encoding="utf-8")
     check = run(clone, WALKTHROUGH[1])
     assert_clean_success(check, WALKTHROUGH[1])
     assert check.stdout.splitlines()[-1].endswith(": no citation problems."), check.stdout
     assert_clean_success(run(clone, WALKTHROUGH[2]), WALKTHROUGH[2])
-    assert "off-switch.md" in git(clone, "status", "--porcelain")  # built before any commit
-    assert (clone / "site/questions/off-switch.html").is_file()
+    assert "safety-gridworlds.md" in git(clone, "status", "--porcelain")  # built before any commit
+    assert (clone / "site/questions/safety-gridworlds.html").is_file()
 
 
 # Half of the walk-through (the source alone) fails with BIB008, as CONTRIBUTING says.
