@@ -364,3 +364,38 @@ def test_every_diagram_renders_offline_with_a_text_alternative(tab):
             diagrams += 1
     assert diagrams >= 4
     tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Cite this page
+# -----------------------------------------------------------------------------
+
+
+# Each citation format's copy button puts exactly that format's text on the clipboard: APA and
+# Chicago through their own buttons, BibTeX and RIS through Material's code copy button.
+def test_each_citation_format_copies_to_the_clipboard(tab):
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab.open(EXPLAINER)
+    box = page.locator("details.cite-this-page")
+    box.locator("summary").click()
+    copied = {}
+    for name in ("apa", "chicago", "bibtex", "ris"):
+        block = box.locator(f'[data-format="{name}"]')
+        page.evaluate("() => navigator.clipboard.writeText('')")
+        if name in ("apa", "chicago"):
+            expected = block.locator("p.cite-this-page-text").inner_text()
+            button = block.get_by_role("button", name=f"Copy {name.upper() if name == 'apa' else 'Chicago'}")
+        else:
+            expected = block.locator("pre code").inner_text()
+            block.locator("pre").hover()
+            button = block.locator('button[data-md-type="copy"], button.md-clipboard').first
+        button.click()
+        page.wait_for_function("t => navigator.clipboard.readText().then(c => c.length > 0)", arg=None)
+        copied[name] = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied[name].strip() == expected.strip(), name
+    assert copied["apa"].startswith("Alignment Basics contributors. (")
+    assert copied["chicago"].count("\u201c") == 1
+    assert copied["bibtex"].lstrip().startswith("@misc{")
+    assert copied["ris"].startswith("TY  - ELEC\n") and copied["ris"].rstrip().endswith("ER  -")
+    tab.assert_offline_and_clean()
