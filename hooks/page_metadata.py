@@ -67,7 +67,7 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
 def _description(page, html_text: str) -> str:
     own = page.meta.get("description")
     if isinstance(own, str) and own.strip():
-        return html.unescape(own)
+        return own  # plain text from the front matter; citations.on_env escapes it for the theme
     summary = pagemeta.description(pagemeta.short_answer(html_text))
     if summary:
         page.meta["description"] = html.escape(summary, quote=True)

@@ -498,3 +498,28 @@ def test_citation_cff_is_valid_cff_1_2_0():
     assert cff["cff-version"] == "1.2.0"
     assert cff_problems({k: v for k, v in cff.items() if k != "authors"})
     assert cff_problems({**cff, "license": "CC BY 4.0"})
+
+
+# -----------------------------------------------------------------------------
+# A reviewed page, end to end (a small fixture site, not the real one: no real page has reviewers)
+# -----------------------------------------------------------------------------
+
+
+# The fixture's reviewed explainer shows its reviewers (escaped) and names them in its JSON-LD;
+# its description comes from the short answer, without marker or locator; the page without a
+# review shows none.
+def test_a_reviewed_fixture_page_shows_its_review_on_the_page_and_in_json_ld(tmp_path):
+    from sitebuild import build_site
+
+    site = build_site(ROOT / "tests" / "fixtures" / "reviewed-page" / "mkdocs.yml", tmp_path / "site")
+    tree = tree_of(site, "claims/reviewed/index.html")
+    shown = tree.css_first("article p.page-review")
+    assert shown.text() == 'Reviewed by Reviewer <One> and Reviewer "Two"; last reviewed 15 January 2026.'
+    assert shown.css_first("time").attributes["datetime"] == "2026-01-15"
+    ld = json.loads(tree.css_first('head script[type="application/ld+json"]').text())
+    assert ld["reviewedBy"] == [{"@type": "Person", "name": "Reviewer <One>"},
+                                {"@type": "Person", "name": 'Reviewer "Two"'}]
+    assert ld["lastReviewed"] == "2026-01-15"
+    assert meta_of(tree, "name", "description") == [
+        "A reviewed page names its reviewers & the date of the last review."]
+    assert tree_of(site, "claims/unreviewed/index.html").css_first("p.page-review") is None
