@@ -395,3 +395,19 @@ def test_each_citation_format_copies_to_the_clipboard(tab):
     # One labelled button a format, and no unlabelled code-copy landmark beside them.
     assert box.locator("nav").count() == 0
     tab.assert_offline_and_clean()
+
+
+# What Zotero's connector reads on the sources page, as Chromium sees it: a COinS span for every
+# source, each a valid OpenURL ContextObject. (Each page's own citation_* tags are checked in the
+# built HTML by tests/test_sources.py.)
+def test_zotero_finds_every_source_on_the_sources_page(tab):
+    from test_cite import SOURCES_PAGE, check_context_object
+
+    tab.open(SOURCES_PAGE)
+    found = tab.page.evaluate(
+        """() => [...document.querySelectorAll('li.source-entry')].map(li =>
+               [...li.querySelectorAll('span.Z3988')].map(span => span.getAttribute('title')))""")
+    assert found and all(len(spans) == 1 for spans in found)
+    for (kev,) in found:
+        check_context_object(kev)
+    tab.assert_offline_and_clean()

@@ -520,6 +520,10 @@ def test_a_reviewed_fixture_page_shows_its_review_on_the_page_and_in_json_ld(tmp
     assert ld["reviewedBy"] == [{"@type": "Person", "name": "Reviewer <One>"},
                                 {"@type": "Person", "name": 'Reviewer "Two"'}]
     assert ld["lastReviewed"] == "2026-01-15"
-    assert meta_of(tree, "name", "description") == [
-        "A reviewed page names its reviewers & the date of the last review."]
+    # Title and description hold '"', '&' and '<b>' as text: escaped in every tag, read back whole.
+    summary = 'A reviewed page names its reviewers & the date of the last review, as text: <b> stays "<b>".'
+    assert meta_of(tree, "name", "description") == [summary] == meta_of(tree, "property", "og:description")
+    assert meta_of(tree, "property", "og:title") == ['What does a "reviewed" page show?']
+    assert meta_of(tree, "property", "og:url") == ["https://example.org/fixture/claims/reviewed/"]
+    assert tree.css("head b") == [] and tree.css("head meta[content] ~ b") == []
     assert tree_of(site, "claims/unreviewed/index.html").css_first("p.page-review") is None
