@@ -66,7 +66,7 @@ def on_page_markdown(markdown: str, *, page, config, files) -> str:
     if PLACEHOLDER not in markdown:
         log.warning("sources: %s has no %s; no list of sources", state.settings.sources_page, PLACEHOLDER)
         return markdown
-    return markdown.replace(PLACEHOLDER, _sources_list(config, get_relative_url(BIB_DOWNLOAD, page.file.src_uri)), 1)
+    return markdown.replace(PLACEHOLDER, _sources_list(config, get_relative_url(BIB_DOWNLOAD, page.url)), 1)
 
 
 # Fill the "Cited by" lists of the sources page, now that every page is rendered.

@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-# Month names for readers, whatever the machine's locale.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+from citelib.pagemeta import MONTHS
 
 # A name longer than this is not a name (a paragraph pasted by mistake).
 LONGEST_NAME = 200
