@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from conftest import ROOT
 from citelib import bib, entries, pagemeta, review
 from citelib.diagnostics import Report
+from citelib.settings import PageSet
 
 SITE_URL = "https://alignment-basics.github.io/alignment-basics/"
 AUTHOR = "Alignment Basics contributors"
@@ -44,9 +45,11 @@ def _settings() -> dict:
 
 SETTINGS = _settings()
 SOURCES_PAGE = Path(SETTINGS["sources_page"]).with_suffix(".html").as_posix()
+# Explainers as the hooks choose them (a folder "x/" holds pages, any other entry names one page).
+_EXPLAINER_SET = PageSet(tuple(SETTINGS["explainers"]))
 EXPLAINERS = sorted(
     path.relative_to(ROOT / "docs").with_suffix(".html").as_posix()
-    for folder in SETTINGS["explainers"] for path in (ROOT / "docs" / folder).glob("*.md")
+    for path in (ROOT / "docs").rglob("*.md") if path.relative_to(ROOT / "docs").as_posix() in _EXPLAINER_SET
 )
 
 # A title and a name no value may turn into markup, a new RIS line or a new KEV pair.
@@ -160,6 +163,12 @@ def plain(value: str) -> str:
 # -----------------------------------------------------------------------------
 # Cite this page: APA, Chicago, BibTeX, RIS
 # -----------------------------------------------------------------------------
+
+
+# The tests below run once per explainer: a settings change that left none would test nothing.
+def test_there_are_explainers_to_test(built_site):
+    assert len(EXPLAINERS) >= 10
+    assert all((built_site / path).is_file() for path in EXPLAINERS)
 
 
 # APA 7 for a webpage with a group author: author, (date of the last update), title in italics,
