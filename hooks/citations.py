@@ -23,8 +23,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import (archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings,
-                     templatecache)
+from citelib import (archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, review, scancache,
+                     settings, templatecache)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -127,7 +127,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     guarded, stamped = state.guard.markdown_for_plugin(page_scan)
     state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset,
                                                stamped=[cite.offset for cite in stamped],
-                                               keys=[cite.key for cite in stamped])
+                                               keys=[cite.key for cite in stamped],
+                                               review=_read_review(page, shown))
     return guarded
 
 
@@ -226,6 +227,13 @@ def _strip_toc(toc, guard) -> None:
     for item in toc or []:
         item.title = guard.strip_stamps(item.title)
         _strip_toc(item.children, guard)
+
+
+# The page's review from its front matter (reviewers, last_reviewed), each problem as PAG005 at
+# its key's line; None without one or with a problem.
+def _read_review(page, shown: str):
+    return review.read_review(page.meta or {}, lambda key, message: state.report.add(
+        shown, _front_matter_line(page.file, key), 1, "PAG005", message))
 
 
 # How many lines of front matter precede the Markdown MkDocs hands to plugins.

@@ -1,5 +1,7 @@
 # Alignment Basics: each page shows when it last changed (from git) and links
-# to its history. One `git log` pass per build reads the dates of all pages.
+# to its history. One `git log` pass per build reads the dates of all pages:
+# the last change and the first publication (the page's first commit, across
+# renames, so a page moved to a new address keeps its first date).
 # Without git, or outside a git checkout, the site builds without dates and
 # without a warning.
 
@@ -24,6 +26,9 @@ log = logging.getLogger("mkdocs.hooks.page_dates")
 # Last change of each page, keyed by its path relative to docs_dir ("a/b.md").
 _dates: dict[str, str] = {}
 
+# First publication (first commit) of each page, keyed the same way.
+_first: dict[str, str] = {}
+
 # Start of each page's history URL, or None when there is no repository URL.
 _history_base: str | None = None
 
@@ -43,9 +48,13 @@ SKIP = {"404.md"}
 
 # Read the dates of all pages once, and where their history lives.
 def on_config(config: MkDocsConfig) -> None:
-    global _dates, _history_base
-    # A new page git does not know yet is dated by its file, so it builds like the others.
-    _dates = {**_untracked_dates(config.docs_dir), **_read_dates(config.docs_dir)}
+    global _dates, _first, _history_base
+    # A new page git does not know yet is dated by its file (first and last), so it builds like
+    # the others.
+    untracked = _untracked_dates(config.docs_dir)
+    last, first = _read_dates(config.docs_dir)
+    _dates = {**untracked, **last}
+    _first = {**untracked, **first}
     _history_base = _history_url_base(config.repo_url, config.edit_uri)
 
 
@@ -57,6 +66,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     iso = _dates[src]
     page.meta["revision_date"] = iso
     page.meta["revision_date_text"] = _human(iso)
+    page.meta["first_published"] = _first.get(src, iso)
     if _history_base:
         page.meta["history_url"] = _history_base + src
     return markdown
@@ -67,12 +77,14 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 # -----------------------------------------------------------------------------
 
 
-# Map each file under docs_dir to the date of the newest commit touching it.
-def _read_dates(docs_dir: str) -> dict[str, str]:
-    # --relative: paths relative to docs_dir, and only files under it.
+# Map each file under docs_dir to the dates of the newest and of the oldest commit touching it,
+# as ({path: last}, {path: first}); ({}, {}) without git. A rename counts the history under the
+# old name as the page's own.
+def _read_dates(docs_dir: str) -> tuple[dict[str, str], dict[str, str]]:
+    # --relative: paths relative to docs_dir, and only files under it; -M: renames as "R<score>".
     command = [
         "git", "-c", "core.quotePath=off", "-C", docs_dir,
-        "log", "--relative", "--name-only", "--format=%x00%cs", "--", ".",
+        "log", "--relative", "-M", "--name-status", "--format=%x00%cs", "--", ".",
     ]
     try:
         result = subprocess.run(
@@ -80,20 +92,36 @@ def _read_dates(docs_dir: str) -> dict[str, str]:
         )
     except (OSError, subprocess.SubprocessError):
         # No git on this machine: build without dates.
-        return {}
+        return {}, {}
     if result.returncode != 0:
         # Not a git checkout (or git refuses it): build without dates.
         log.debug("No page dates: %s", result.stderr.strip())
-        return {}
-    dates: dict[str, str] = {}
+        return {}, {}
+    return _dates_from_log(result.stdout)
+
+
+# The dates of `git log --name-status -M --format=%x00%cs`, newest commit first: the first date
+# seen for a file is its last change, the last one seen its first commit. Going back in time, a
+# rename "old -> new" means the file was called "old" before: its older lines count for "new".
+def _dates_from_log(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    last: dict[str, str] = {}
+    first: dict[str, str] = {}
+    # Older name -> the name the file has today.
+    today: dict[str, str] = {}
     current = ""
-    for line in result.stdout.splitlines():
+    for line in text.splitlines():
         if line.startswith("\x00"):
             current = line[1:]
-        elif line and current:
-            # Newest commit first, so the first date seen for a file is its last change.
-            dates.setdefault(line, current)
-    return dates
+            continue
+        parts = line.split("\t")
+        if not current or len(parts) < 2:
+            continue
+        name = today.get(parts[-1], parts[-1])
+        last.setdefault(name, current)
+        first[name] = current
+        if parts[0].startswith("R") and len(parts) == 3:
+            today[parts[1]] = name
+    return last, first
 
 
 # Pages under docs_dir that git does not track yet (and does not ignore), each with the date

@@ -25,6 +25,9 @@ PLACEHOLDER = '<div class="sources-list"></div>'
 # Where a "Cited by" list goes, until every page is rendered.
 CITED_BY_SLOT = re.compile(r'<div class="cited-by" data-source="([^"]+)"></div>')
 
+# The whole bibliography as one file, beside the sources page's folder root (site root).
+BIB_DOWNLOAD = "alignment-basics.bib"
+
 # The sources page's URL and the reading order of the pages, for this build.
 _sources_url = ""
 _order: dict[str, int] = {}
@@ -34,6 +37,16 @@ _order: dict[str, int] = {}
 def on_config(config):
     require_citations("sources_page.py", config)
     return config
+
+
+# The whole bibliography as one .bib file in the site, from the sources the checks approved.
+def on_files(files, *, config):
+    from mkdocs.structure.files import File
+
+    if files.get_file_from_path(BIB_DOWNLOAD) is None:
+        files.append(File.generated(config, BIB_DOWNLOAD,
+                                    content=entries.bibliography_file(state.bibliography.sources, config.site_name)))
+    return files
 
 
 # Remember where the sources page is, and the reading order of the pages.
@@ -53,7 +66,7 @@ def on_page_markdown(markdown: str, *, page, config, files) -> str:
     if PLACEHOLDER not in markdown:
         log.warning("sources: %s has no %s; no list of sources", state.settings.sources_page, PLACEHOLDER)
         return markdown
-    return markdown.replace(PLACEHOLDER, _sources_list(config), 1)
+    return markdown.replace(PLACEHOLDER, _sources_list(config, get_relative_url(BIB_DOWNLOAD, page.url)), 1)
 
 
 # Fill the "Cited by" lists of the sources page, now that every page is rendered.
@@ -68,8 +81,9 @@ def on_post_page(output: str, *, page, config) -> str:
     return CITED_BY_SLOT.sub(lambda m: template.render(pages=_citing_pages(by_key.get(m[1], []), page.url)), output)
 
 
-# The list, grouped (papers, posts, books), each source with its safe reference HTML.
-def _sources_list(config) -> str:
+# The list, grouped (papers, posts, books), each source with its safe reference HTML and its
+# COinS (an OpenURL ContextObject that Zotero's connector reads), after a link to the .bib file.
+def _sources_list(config, bib_href: str) -> str:
     groups = {name: [] for name, _ in entries.GROUPS}
     registry = config.plugins["bibtex"].registry
     for key, source in state.bibliography.sources.items():
@@ -77,10 +91,13 @@ def _sources_list(config) -> str:
     shown = []
     for name, heading in entries.GROUPS:
         if groups[name]:
-            items = [{"key": key, "reference": _reference_html(registry, key)} for _, key in sorted(groups[name])]
+            items = [{"key": key, "reference": _reference_html(registry, key),
+                      "coins": entries.coins_kev(state.bibliography.sources[key].entry)}
+                     for _, key in sorted(groups[name])]
             shown.append({"id": name, "heading": heading, "sources": items})
     template = templates.get_template(config, "partials/citations/sources-list.html")
-    return template.render(groups=shown)
+    return template.render(groups=shown, bib_href=bib_href, bib_name=BIB_DOWNLOAD,
+                           count=len(state.bibliography.sources))
 
 
 # A source's formatted reference as safe HTML (the registry gives the guard's token for it).

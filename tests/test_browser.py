@@ -396,3 +396,50 @@ def test_every_diagram_renders_offline_with_a_text_alternative(tab):
             diagrams += 1
     assert diagrams >= 4
     tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# Cite this page
+# -----------------------------------------------------------------------------
+
+
+# Each citation format's copy button puts exactly that format's text on the clipboard, as plain
+# text (APA's italics dropped, BibTeX and RIS line by line).
+def test_each_citation_format_copies_to_the_clipboard(tab):
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab.open(EXPLAINER)
+    box = page.locator("details.cite-this-page")
+    box.locator("summary").click()
+    copied = {}
+    for name, label in (("apa", "APA"), ("chicago", "Chicago"), ("bibtex", "BibTeX"), ("ris", "RIS")):
+        block = box.locator(f'[data-format="{name}"]')
+        expected = block.locator("p.cite-this-page-text, pre code").inner_text()
+        page.evaluate("() => navigator.clipboard.writeText('')")
+        block.get_by_role("button", name=f"Copy {label}").click()
+        page.wait_for_function("() => navigator.clipboard.readText().then(text => text.length > 0)")
+        copied[name] = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied[name].strip() == expected.strip(), name
+    assert copied["apa"].startswith("Alignment Basics contributors. (")
+    assert copied["chicago"].count("\u201c") == 1
+    assert copied["bibtex"].startswith("@misc{") and copied["bibtex"].rstrip().endswith("}")
+    assert copied["ris"].startswith("TY  - ELEC\n") and copied["ris"].rstrip().endswith("ER  -")
+    # One labelled button a format, and no unlabelled code-copy landmark beside them.
+    assert box.locator("nav").count() == 0
+    tab.assert_offline_and_clean()
+
+
+# What Zotero's connector reads on the sources page, as Chromium sees it: a COinS span for every
+# source, each a valid OpenURL ContextObject. (Each page's own citation_* tags are checked in the
+# built HTML by tests/test_sources.py.)
+def test_zotero_finds_every_source_on_the_sources_page(tab):
+    from test_cite import SOURCES_PAGE, check_context_object
+
+    tab.open(SOURCES_PAGE)
+    found = tab.page.evaluate(
+        """() => [...document.querySelectorAll('li.source-entry')].map(li =>
+               [...li.querySelectorAll('span.Z3988')].map(span => span.getAttribute('title')))""")
+    assert found and all(len(spans) == 1 for spans in found)
+    for (kev,) in found:
+        check_context_object(kev)
+    tab.assert_offline_and_clean()

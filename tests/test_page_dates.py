@@ -113,7 +113,7 @@ def test_a_copy_without_git_builds_without_dates_or_warnings(tmp_path, caplog):
 
 def test_no_git_program_means_no_dates(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no git on the PATH
-    assert page_dates._read_dates(str(DOCS)) == {}
+    assert page_dates._read_dates(str(DOCS)) == ({}, {})
 
 
 def test_dates_are_read_in_one_pass_for_all_pages(monkeypatch):
@@ -125,13 +125,43 @@ def test_dates_are_read_in_one_pass_for_all_pages(monkeypatch):
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(page_dates.subprocess, "run", counting_run)
-    dates = page_dates._read_dates(str(DOCS))
+    dates, first = page_dates._read_dates(str(DOCS))
     assert len(calls) == 1
+    assert set(first) == set(dates)
     for path, iso in dates.items():
         assert not re.fullmatch(r"\d{4}-\d{2}-\d{2}", path), path  # paths and dates are told apart
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso)
+        assert first[path] <= iso, path  # published before (or when) last changed
     if git_date(DOCS / "index.md"):
         assert dates["index.md"] == git_date(DOCS / "index.md")
+        assert first["index.md"] == git_first_date(DOCS / "index.md")
+
+
+# `git log --name-status -M` output, newest commit first: the page was written as old/a.md, changed,
+# then moved to a.md and changed again; b.md was added last.
+MOVED_PAGE_LOG = (
+    "\x002026-11-30\n\nM\ta.md\nA\tb.md\n"
+    "\x002026-11-20\n\nR100\told/a.md\ta.md\n"
+    "\x002026-11-10\n\nM\told/a.md\n"
+    "\x002026-11-01\n\nA\told/a.md\n"
+)
+
+
+def test_first_publication_is_the_first_commit_even_across_a_move():
+    last, first = page_dates._dates_from_log(MOVED_PAGE_LOG)
+    assert last["a.md"] == "2026-11-30"
+    assert first["a.md"] == "2026-11-01"  # written under its old name
+    assert last["b.md"] == first["b.md"] == "2026-11-30"
+
+
+# The date git gives for the first commit of one file (following renames), or "" if none.
+def git_first_date(path: Path) -> str:
+    result = subprocess.run(
+        ["git", "log", "--follow", "--format=%cs", "--", str(path.relative_to(ROOT))],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    dates = result.stdout.split()
+    return dates[-1] if result.returncode == 0 and dates else ""
 
 
 def test_history_url_base_follows_edit_uri():

@@ -177,18 +177,18 @@ def test_cite_this_page_bibtex_parses(built_site, path):
     assert [str(person) for person in entry.persons["author"]] == ["{Alignment Basics contributors}"]
     assert entry.fields["url"] == SITE_URL + path
     assert re.fullmatch(r"\d{4}", entry.fields["year"])
-    # The note gives the page's last change, when the page has a date (git, or its file when new).
+    # The note gives the page's last change, when the page has a date (git, or its file when new);
+    # the year and date are of its first publication.
     dated = soup.select_one("article aside.md-source-file time")
+    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
     if dated is not None:
         assert entry.fields["note"] == f"Last changed {dated.get_text(strip=True)}"
-        assert entry.fields["year"] in entry.fields["note"]
+        assert ld["datePublished"] == entry.fields["date"] and entry.fields["date"].startswith(entry.fields["year"])
     else:
         assert "note" not in entry.fields
-    ld = json.loads(soup.select_one('script[type="application/ld+json"]').string)
-    assert ld["dateModified"].startswith(entry.fields["year"])
-    text = block.select_one("p.cite-this-page-text").get_text()
-    assert text.startswith(AUTHOR) and f"“{title}”" in text and entry.fields["year"] in text
-    assert SITE_URL + path in text
+    text = block.select_one("#cite-chicago").get_text()
+    assert text.startswith(AUTHOR) and "“" in text and SITE_URL + path in text
+    assert block.select_one("#cite-apa em").get_text().rstrip(".") == title.rstrip(".")
     assert block.has_attr("data-search-exclude")
 
 

@@ -34,9 +34,10 @@ except ImportError:  # run by a Python without the project's dependencies
 
 from citelib import bib as bibfiles  # noqa: E402
 from citelib import redirects  # noqa: E402
+from citelib import review  # noqa: E402
 from citelib import settings as citation_settings  # noqa: E402
 from citelib.diagnostics import Diagnostic, Report  # noqa: E402
-from citelib.pagecheck import check_page, decode_page, front_matter_lines  # noqa: E402
+from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines  # noqa: E402
 from citelib.scan import MarkdownSettings  # noqa: E402
 
 # Extensions MkDocs renders as pages (mkdocs.utils.markdown_extensions). MkDocs compares them
@@ -111,13 +112,14 @@ def _check(root: Path, only: set[Path] | None = None) -> tuple[Report, int, int]
     pages = page_paths(docs_dir)
     for path in pages:
         raw, problem = decode_page(path.read_bytes())
-        markdown, _ = meta.get_data(raw)
+        markdown, front_matter = meta.get_data(raw)
         offset = front_matter_lines(raw, markdown)
         page_report = report if only is None or path.resolve() in only else Report()
         if problem is not None:
             page_report.add(str(path.relative_to(root)), problem[0], problem[1], "PAG003", problem[2])
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, found.content, page_report, settings["markdown"])
+        _check_review(str(path.relative_to(root)), raw, front_matter, page_report)
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
     bibfiles.check_orphans(bibliography, cited, found.uncited_sources, found.allow_list_lines, "mkdocs.yml", report)
     _check_redirects(settings, docs_dir, pages, report)
@@ -131,6 +133,10 @@ def _check_redirects(settings: dict, docs_dir: Path, pages: list[Path], report: 
     redirects.check(settings["redirects"], {src: redirects.dest_uri(src, style) for src in files},
                     {p.relative_to(docs_dir).as_posix() for p in pages}, style,
                     lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
+# A page's review front matter (reviewers, last_reviewed), each problem as PAG005 at its key's line.
+def _check_review(shown: str, raw: str, front_matter: dict, report: Report) -> None:
+    review.read_review(front_matter, lambda key, message: report.add(
+        shown, front_matter_line(raw, key), 1, "PAG005", message))
 
 
 # The pages named by `arguments` (files, or folders walked); raises UsageError for a path that

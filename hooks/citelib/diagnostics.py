@@ -53,6 +53,9 @@ KINDS: dict[str, Kind] = {
         Kind("PAG004", "bad-template",
              "Name a template the theme has in the page's front matter (main.html is the default), or "
              "remove its `template:` line."),
+        Kind("PAG005", "bad-review",
+             "Write `reviewers:` as a list of names and `last_reviewed:` as a date (YYYY-MM-DD, not in the "
+             "future), both or neither; name only people who did review the page."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

@@ -4,6 +4,7 @@ and its formatted reference as safe HTML."""
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote
 
 import markdown as python_markdown
 import nh3
@@ -20,6 +21,20 @@ SCHEMA_TYPES = {"papers": "ScholarlyArticle", "posts": "CreativeWork", "books": 
 
 # pybtex's plain-text backend (render_as() would look it up by name on every call).
 PLAIN_TEXT = PlainTextBackend()
+
+# The whole bibliography as one .bib file: every approved source (`sources`: key -> bib.Source,
+# in file order), each field with the value pybtex read (@string macros expanded, so the file
+# stands alone), in braces as written. Not pybtex's writer: it escapes "_" in URLs as LaTeX.
+# Quarantined entries never reach `sources`, so they are not in it.
+def bibliography_file(sources: dict, site_name: str) -> str:
+    parts = [f"% {site_name}: every source the site lists, {len(sources)} entries, written by the build\n"
+             "% from the checked bibliography (entries the checks rejected are left out).\n"]
+    for key, source in sources.items():
+        width = max((len(name) for name, _ in source.values), default=0)
+        fields = ",\n".join(f"  {name:<{width}} = {{{value}}}" for name, value in source.values)
+        parts.append(f"@{source.entry.type}{{{key},\n{fields}\n}}\n")
+    return "\n".join(parts)
+
 
 # One plain Markdown renderer for references, reset between uses (building one costs more than
 # rendering a reference).
@@ -147,3 +162,64 @@ def source_json_ld(entry, key: str, sources_address: str) -> dict:
     if venue(entry):
         work["isPartOf"] = {"@type": "CreativeWork", "name": venue(entry)}
     return work
+
+
+# -----------------------------------------------------------------------------
+# COinS: one source as an OpenURL 1.0 ContextObject (Z39.88-2004, KEV format), which Zotero's
+# connector and other reference managers read from a <span class="Z3988" title="...">.
+# -----------------------------------------------------------------------------
+
+CTX_VERSION = "Z39.88-2004"
+KEV_JOURNAL = "info:ofi/fmt:kev:mtx:journal"
+KEV_BOOK = "info:ofi/fmt:kev:mtx:book"
+# Dublin Core, for a post or web page: its matrix has no genre; Zotero reads it as a web page.
+KEV_DC = "info:ofi/fmt:kev:mtx:dc"
+
+
+# The source's ContextObject as (key, value) pairs, plain text, in the order written.
+# A conference paper is the journal format's "proceeding" genre (a paper in a serial's
+# proceedings) rather than the book format's: readers such as Zotero take the book format's
+# btitle as the item's own title, and would file the paper under the proceedings' name.
+def coins_pairs(entry) -> list[tuple[str, str]]:
+    kind, fields = entry.type.lower(), entry.fields
+    title = plain(fields.get("title", ""))
+    urls = identifier_urls(entry)
+    arxiv = "arxiv" in urls and fields.get("eprint", "").strip()
+    if kind in ("article", "inproceedings", "conference") or arxiv:
+        genre = {"article": "article", "inproceedings": "proceeding", "conference": "proceeding"}.get(kind, "preprint")
+        pairs = [("rft_val_fmt", KEV_JOURNAL), ("rft.genre", genre), ("rft.atitle", title),
+                 ("rft.jtitle", venue(entry) or ("arXiv" if arxiv else ""))]
+        pairs += [("rft.volume", fields.get("volume", "")), ("rft.issue", fields.get("number", "")),
+                  ("rft.pages", fields.get("pages", "").replace("--", "-"))]
+    elif kind in BOOK_TYPES or kind in ("techreport", "phdthesis", "mastersthesis"):
+        genre = "report" if kind == "techreport" else "bookitem" if kind in ("inbook", "incollection") else "book"
+        pairs = [("rft_val_fmt", KEV_BOOK), ("rft.genre", genre),
+                 ("rft.atitle" if genre == "bookitem" else "rft.btitle", title)]
+        if genre == "bookitem":
+            pairs.append(("rft.btitle", plain(fields.get("booktitle", ""))))
+        pairs.append(("rft.pub", plain(fields.get("publisher", "") or fields.get("institution", ""))))
+    else:
+        pairs = [("rft_val_fmt", KEV_DC), ("rft.type", "blogPost" if venue(entry) else "webpage"),
+                 ("rft.title", title), ("rft.source", venue(entry))]
+    names = authors(entry)
+    dublin = pairs[0][1] == KEV_DC
+    if names and not dublin:
+        family, full, organisation = names[0]
+        first = full[: len(full) - len(family)].strip()
+        pairs += [("rft.aucorp", full)] if organisation else [("rft.aulast", family), ("rft.aufirst", first)]
+    pairs += [("rft.creator" if dublin else "rft.au", full) for _, full, _ in names]
+    pairs.append(("rft.date", fields.get("year", "").strip()))
+    if fields.get("doi"):
+        pairs.append(("rft_id", f"info:doi/{fields['doi'].strip()}"))
+    if arxiv:
+        pairs.append(("rft_id", f"info:arxiv/{arxiv}"))
+    link = urls.get("url") or urls.get("arxiv") or urls.get("doi")
+    if link:
+        pairs.append(("rft.identifier" if dublin else "rft_id", link))
+    return [("ctx_ver", CTX_VERSION)] + [(key, value) for key, value in pairs if value]
+
+
+# The ContextObject as a KEV string: each key and value percent-encoded as UTF-8 (nothing left
+# that could end an attribute or start markup), joined by "&". The template escapes the "&".
+def coins_kev(entry) -> str:
+    return "&".join(f"{quote(key, safe='._')}={quote(value, safe='')}" for key, value in coins_pairs(entry))

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from jinja2 import TemplateNotFound
+from selectolax.lexbor import LexborHTMLParser
 
 from citelib import entries
 
@@ -66,6 +67,20 @@ class PageFacts:
     # Last change (ISO date) and its human form, from git; "" for a page git does not know.
     changed: str = ""
     changed_text: str = ""
+    # First publication (ISO date of the page's first commit); "" for a page git does not know.
+    published: str = ""
+
+
+# English month names, whatever the machine's locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+# Words Chicago's headline style leaves in lower case unless first or last (CMOS 17, 8.159):
+# articles, coordinating conjunctions, and prepositions.
+CHICAGO_LOWER = frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via with from into onto upon over "
+    "than like near past till amid among about above after along around before below between beyond "
+    "during except inside outside since through toward towards under until within without".split())
 
 
 # The author the site names for its pages.
@@ -76,6 +91,89 @@ def site_author(configured: str | None) -> str:
 # The year to cite: of the last change, else of the build.
 def citation_year(changed: str) -> str:
     return changed[:4] or str(date.today().year)
+
+
+# An ISO date as a date, or None ("" or not a date).
+def _day(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+
+
+# APA 7, a webpage on a website with a group author (Publication Manual 7th ed., 10.16): the date
+# of the last update, the title in italics, the site's name (left out when it is the author).
+# Returns (plain text, HTML): the HTML escapes every value and puts the title in <em>.
+def apa_reference(page: PageFacts, author: str, site_name: str) -> tuple[str, str]:
+    day = _day(page.changed)
+    when = f"{day.year}, {MONTHS[day.month - 1]} {day.day}" if day else "n.d."
+    title = page.title.strip()
+    title_end = "" if title.endswith(("?", "!", ".")) else "."
+    site = "" if site_name.strip().lower() == author.strip().lower() else f" {site_name}."
+    author_part = author if author.endswith(".") else author + "."
+    text = f"{author_part} ({when}). {title}{title_end}{site} {page.address}"
+    markup = (f"{html.escape(author_part)} ({html.escape(when)}). <em>{html.escape(title)}{title_end}</em>"
+              f"{html.escape(site)} {html.escape(page.address)}")
+    return text, markup
+
+
+# Chicago 17, bibliography entry for a page of a website (CMOS 17, 14.206-207): the title in
+# headline style inside quotation marks, the site's name, "Last modified" with the date, the URL.
+def chicago_reference(page: PageFacts, author: str, site_name: str) -> tuple[str, str]:
+    day = _day(page.changed)
+    title = headline_style(page.title.strip())
+    # The period goes inside the closing quotation mark, unless the title ends in its own mark.
+    quoted = f"\u201c{title}\u201d" if title.endswith(("?", "!", ".")) else f"\u201c{title}.\u201d"
+    author_part = author if author.endswith(".") else author + "."
+    modified = f" Last modified {MONTHS[day.month - 1]} {day.day}, {day.year}." if day else ""
+    text = f"{author_part} {quoted} {site_name}.{modified} {page.address}."
+    return text, html.escape(text)
+
+
+# A title in Chicago's headline style: every word capitalised except articles, conjunctions and
+# prepositions inside the title; words already holding a capital (AI, RLHF, Goodhart's) stay.
+def headline_style(title: str) -> str:
+    words = title.split(" ")
+    last = max((i for i, w in enumerate(words) if re.search(r"\w", w)), default=0)
+    out = []
+    for index, word in enumerate(words):
+        core = word.strip("()\"'\u201c\u2018,:;?!.")
+        lead = word[: len(word) - len(word.lstrip("(\"'\u201c\u2018"))]
+        after_colon = index > 0 and words[index - 1].endswith(":")
+        keep_lower = core.lower() in CHICAGO_LOWER and 0 < index < last and not after_colon
+        if not core or any(c.isupper() for c in core) or keep_lower:
+            out.append(word)
+            continue
+        # Each part of a hyphenated compound is capitalised (CMOS 8.161, simplified).
+        start = len(lead)
+        parts = word[start:].split("-")
+        out.append(lead + "-".join(part[:1].upper() + part[1:] for part in parts))
+    return " ".join(out)
+
+
+# A RIS record for the page (TY ELEC, the tag grammar of the RIS specification): one "XX  - value"
+# line a field, TY first and ER last. `newline` is CRLF as the specification asks; on a page, where
+# HTML reads CRLF as a line feed, "\n".
+def page_ris(page: PageFacts, author: str, site_name: str, newline: str = "\r\n") -> str:
+    published, changed = _day(page.published or page.changed), _day(page.changed)
+    fields = [
+        ("TY", "ELEC"),
+        # The specification forbids '*' in author and periodical fields.
+        ("AU", _ris_value(author).replace("*", "")),
+        ("TI", _ris_value(page.title)),
+        ("T2", _ris_value(site_name).replace("*", "")),
+        ("PY", str(published.year) if published else citation_year("")),
+        # YYYY/MM/DD/other, as the specification writes dates; here the page's last change.
+        ("DA", f"{changed.year:04d}/{changed.month:02d}/{changed.day:02d}/" if changed else ""),
+        ("UR", _ris_value(page.address)),
+        ("ER", ""),
+    ]
+    return "".join(f"{tag}  - {value}{newline}" for tag, value in fields if value or tag == "ER")
+
+
+# A value on one RIS line: no line break or control character can start another tag.
+def _ris_value(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 # A BibTeX entry for the page: @misc with title, author, howpublished, url, year and note.
@@ -89,7 +187,9 @@ def page_bibtex(page: PageFacts, author: str, site_name: str) -> str:
         ("title", f"{{{_bibtex_escape(page.title)}}}"),
         ("howpublished", f"{_bibtex_escape(site_name)}, \\url{{{page.address}}}"),
         ("url", page.address),
-        ("year", citation_year(page.changed)),
+        ("year", (page.published or page.changed)[:4] or citation_year("")),
+        # biblatex reads `date` (first publication) and `urldate`; BibTeX ignores fields it does not know.
+        ("date", page.published),
         ("note", f"Last changed {changed}" if changed else ""),
     ]
     body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields if value)
@@ -104,7 +204,9 @@ def _bibtex_escape(text: str) -> str:
 
 # Google Scholar tags: the page, then one citation_reference per source it cites.
 def scholar_tags(page: PageFacts, author: str, cited_entries: list) -> list[dict[str, str]]:
-    published = page.changed.replace("-", "/") or citation_year(page.changed)
+    # Scholar's date is the first publication (the page's first commit); the last change is in
+    # JSON-LD (dateModified) and article:modified_time.
+    published = (page.published or page.changed).replace("-", "/") or citation_year(page.changed)
     tags = [
         {"name": "citation_title", "content": page.title},
         {"name": "citation_author", "content": author},
@@ -115,20 +217,77 @@ def scholar_tags(page: PageFacts, author: str, cited_entries: list) -> list[dict
     return tags
 
 
-# JSON-LD for the page: a ScholarlyArticle whose `citation` lists its sources (key, entry pairs).
+# The text of a rendered page's short answer (the first `!!! abstract "Short answer"`), as readers
+# read it: no title, no citation markers or locators, whitespace collapsed; "" without one. Read
+# by the HTML5 parser that reads the rendered pages.
+def short_answer(html_text: str) -> str:
+    tree = LexborHTMLParser(html_text)
+    for box in tree.css("div.admonition.abstract, details.abstract"):
+        title = box.css_first(".admonition-title, summary")
+        if title is None or " ".join(title.text().split()).lower() != "short answer":
+            continue
+        title.decompose()
+        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style"):
+            node.decompose()
+        return " ".join(box.text(separator="").split())
+    return ""
+
+
+# A description for <meta name="description"> and link previews: the short answer, cut at a word
+# to `limit` characters with an ellipsis.
+def description(text: str, limit: int = 200) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+# Open Graph and Twitter card tags for link previews: each as {"attribute", "name", "content"},
+# plain text (the template escapes). Open Graph names go in `property`, Twitter's in `name`.
+def preview_tags(page: PageFacts, summary: str, site_name: str, image_url: str, image_alt: str) -> list[dict]:
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site_name),
+        ("property", "og:title", page.title),
+        ("property", "og:description", summary),
+        ("property", "og:url", page.address),
+        ("property", "og:image", image_url),
+        ("property", "og:image:alt", image_alt),
+        ("property", "article:published_time", page.published or page.changed),
+        ("property", "article:modified_time", page.changed),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", page.title),
+        ("name", "twitter:description", summary),
+        ("name", "twitter:image", image_url),
+        ("name", "twitter:image:alt", image_alt),
+    ]
+    return [{"attribute": attribute, "name": name, "content": content} for attribute, name, content in tags if content]
+
+
+# JSON-LD for the page: a ScholarlyArticle whose `citation` lists its sources (key, entry pairs),
+# and who reviewed it when the front matter says so (`review`: citelib.review.Review).
 def json_ld(page: PageFacts, author: str, site_name: str, site_url: str, sources_address: str,
-            cited: list[tuple[str, object]]) -> str:
+            cited: list[tuple[str, object]], review=None, summary: str = "") -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "headline": page.title,
         "name": page.title,
         "author": {"@type": "Organization", "name": author},
+        "datePublished": page.published or page.changed or citation_year(page.changed),
         "dateModified": page.changed or citation_year(page.changed),
         "url": page.address,
         "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
         "citation": [entries.source_json_ld(entry, key, sources_address) for key, entry in cited],
     }
+    if summary:
+        data["description"] = summary
+    if review is not None:
+        # schema.org puts reviewedBy and lastReviewed on WebPage: the page is both.
+        data["@type"] = ["ScholarlyArticle", "WebPage"]
+        data["reviewedBy"] = [{"@type": "Person", "name": name} for name in review.reviewers]
+        data["lastReviewed"] = review.last_reviewed
     return script_json(data)
 
 

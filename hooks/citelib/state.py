@@ -12,14 +12,16 @@ the same event unless a priority says otherwise):
 | on_config | redirects | read extra.redirects (CFG002 for a bad row); require citations to have run |
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_files | redirects | each redirect's old address is free and its new page exists (CFG002) |
+| on_files | sources_page | the whole bibliography as one .bib file, a generated file of the site |
 | on_pre_build | citations | format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
-| on_page_markdown (100) | citations | check the Markdown, hand the plugin only approved citations, each stamped |
+| on_page_markdown (100) | citations | check the Markdown and the review front matter, hand the plugin only approved citations, each stamped |
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
-| on_page_markdown (-10) | sources_page | the list of sources, on the sources page |
+| on_page_markdown (0) | page_dates | first publication and last change, from git |
+| on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
-| on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
+| on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
 | on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
 | on_post_page | redirects | note each page's title, for the link on its redirect pages |
@@ -55,6 +57,8 @@ class PageState:
     stamped: list[int] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     reading: Reading | None = None
+    # Who reviewed the page and when (citelib.review.Review), from its front matter; None without.
+    review: object = None
 
 
 # One build's shared facts; reset by citations.on_config at the start of every build.
