@@ -147,7 +147,7 @@ def test_every_glossary_term_has_a_cited_definition(built_site):
         assert term in built, f"{term!r} has no <dt> in the built glossary"
         definition = built[term]
         assert re.sub(r"<[^>]+>", "", definition).strip(), f"{term!r} has an empty definition"
-        assert re.search(r'<sup id="fnref\d*:[^"]+"', definition), (
+        assert re.search(r'<sup\b[^>]*\bid="fnref\d*:[^"]+"', definition), (
             f"{term!r}: the definition has no citation marker"
         )
 

@@ -1,0 +1,43 @@
+"""How markers and the references list are marked up for readers, whatever page they are on.
+
+Material's search indexes the page's text; a marker ("1"), its locator and the formatted
+references are not prose, and glued to it they make search results such as
+"represents.1sec. 1 The objective...". Material's search plugin leaves out every element with a
+`data-search-exclude` attribute (material/plugins/search/plugin.py, Parser.handle_starttag), so
+this treeprocessor sets it on each footnote marker and on the footnotes list. Locators and
+separators get it in their template (partials/citations/citation.html). The sources page lists
+the sources in its own markup, so search still finds them there.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
+
+# The attribute Material's search plugin skips (with everything inside the element).
+SEARCH_EXCLUDE = "data-search-exclude"
+
+
+# Mark the footnote markers and the footnotes list of a page as not searchable.
+class SearchExcludeTreeprocessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            classes = el.get("class", "").split()
+            if el.tag == "div" and "footnote" in classes:
+                el.set(SEARCH_EXCLUDE, "")
+            elif el.tag == "sup" and el.get("id", "").startswith("fnref") and any(
+                    child.tag == "a" and "footnote-ref" in child.get("class", "").split() for child in el):
+                el.set(SEARCH_EXCLUDE, "")
+
+
+class _SearchExclude(Extension):
+    def extendMarkdown(self, md) -> None:
+        # After the footnotes extension's processors (the list at 50, duplicate markers at 15).
+        md.treeprocessors.register(SearchExcludeTreeprocessor(md), "citations-search-exclude", 14)
+
+
+# The Markdown extension that marks markers and references as not searchable.
+def extension() -> Extension:
+    return _SearchExclude()
