@@ -7,6 +7,10 @@ references are not prose, and glued to it they make search results such as
 this treeprocessor sets it on each footnote marker and on the footnotes list. Locators and
 separators get it in their template (partials/citations/citation.html). The sources page lists
 the sources in its own markup, so search still finds them there.
+
+A source cited many times has one back-link to each marker; they all read "↩", so each gets
+a name that says which it is ("Back to citation 2 of 5"). The stylesheet shows the first and
+reveals the others when the reference is focused, hovered or targeted.
 """
 
 from __future__ import annotations
@@ -20,16 +24,26 @@ from markdown.treeprocessors import Treeprocessor
 SEARCH_EXCLUDE = "data-search-exclude"
 
 
-# Mark the footnote markers and the footnotes list of a page as not searchable.
+# Mark the footnote markers and the footnotes list of a page as not searchable, and name each
+# back-link of a reference.
 class SearchExcludeTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             classes = el.get("class", "").split()
             if el.tag == "div" and "footnote" in classes:
                 el.set(SEARCH_EXCLUDE, "")
+            elif el.tag == "li" and el.get("id", "").startswith("fn"):
+                name_back_links(el)
             elif el.tag == "sup" and el.get("id", "").startswith("fnref") and any(
                     child.tag == "a" and "footnote-ref" in child.get("class", "").split() for child in el):
                 el.set(SEARCH_EXCLUDE, "")
+
+
+# Each back-link of one reference says which citation it leads back to.
+def name_back_links(item: etree.Element) -> None:
+    links = [a for a in item.iter("a") if "footnote-backref" in a.get("class", "").split()]
+    for number, link in enumerate(links, start=1):
+        link.set("aria-label", "Back to the citation" if len(links) == 1 else f"Back to citation {number} of {len(links)}")
 
 
 class _SearchExclude(Extension):
