@@ -67,8 +67,8 @@ def on_config(config):
     state.guard = Guard(state.is_source, commands, state.bibliography.broken.__contains__,
                         templates.get_template(config, "partials/citations/citation.html"))
     config.markdown_extensions.append(state.guard.extension())
-    # Markers and the references list are kept out of the search index (citelib/markup.py).
-    config.markdown_extensions.append(markup.extension())
+    # Markers and sources are kept out of the search index (citelib/markup.py).
+    config.markdown_extensions.append(markup.extension(state.is_source))
     return config
 
 

@@ -13,10 +13,13 @@ import json
 import re
 from pathlib import Path
 
+import markdown
 from bs4 import BeautifulSoup, NavigableString
+from material.plugins.search.plugin import Parser
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
+from citelib import markup
 from conftest import ROOT
 
 BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
@@ -131,3 +134,23 @@ def test_search_index_finds_every_source_on_the_sources_page(built_site):
     for key, entry in BIB.items():
         title = " ".join(str(Text.from_latex(entry.fields["title"])).split())
         assert title.lower() in text, f"{key}: {title!r} is not in the sources page's search entries"
+
+
+# Material's own search parser, given a page rendered with the markup extension, keeps the prose
+# and an aside (a hand-written footnote) and leaves out the markers and the source's reference.
+def test_material_search_parser_skips_markers_and_sources_but_keeps_asides():
+    page = markdown.markdown(
+        "The boat circled the lagoon.[^src][^lagoon] Then it went on.[^src]\n\n"
+        "[^src]: Jack Clark. Faulty reward functions in the wild.\n"
+        "[^lagoon]: The lagoon let the boat collect respawning targets.\n",
+        extensions=["footnotes", markup.extension(lambda label: label == "src")])
+    parser = Parser()
+    parser.feed(page)
+    parser.close()
+    text = plain(" ".join("".join(section.text) for section in parser.data))
+    assert "The boat circled the lagoon. Then it went on." in text
+    assert "The lagoon let the boat collect respawning targets." in text
+    assert "Faulty reward" not in text and not re.search(r"\d", text), text
+    # Each back-link of the source says which citation it leads back to.
+    labels = [a["aria-label"] for a in BeautifulSoup(page, "html.parser").select('li[id="fn:src"] a.footnote-backref')]
+    assert labels == ["Back to citation 1 of 2", "Back to citation 2 of 2"]

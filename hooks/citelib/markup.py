@@ -4,7 +4,8 @@ Material's search indexes the page's text; a marker ("1"), its locator and the f
 references are not prose, and glued to it they make search results such as
 "represents.1sec. 1 The objective...". Material's search plugin leaves out every element with a
 `data-search-exclude` attribute (material/plugins/search/plugin.py, Parser.handle_starttag), so
-this treeprocessor sets it on each footnote marker and on the footnotes list. Locators and
+this treeprocessor sets it on each footnote marker and on each source in the footnotes list (an
+aside, a footnote written by hand, is prose and stays searchable). Locators and
 separators get it in their template (partials/citations/citation.html). The sources page lists
 the sources in its own markup, so search still finds them there.
 
@@ -24,15 +25,18 @@ from markdown.treeprocessors import Treeprocessor
 SEARCH_EXCLUDE = "data-search-exclude"
 
 
-# Mark the footnote markers and the footnotes list of a page as not searchable, and name each
-# back-link of a reference.
+# Mark the footnote markers and the sources in the footnotes list of a page as not searchable,
+# and name each back-link of a footnote. `is_source(label)`: whether a footnote is a source.
 class SearchExcludeTreeprocessor(Treeprocessor):
+    def __init__(self, md, is_source) -> None:
+        super().__init__(md)
+        self.is_source = is_source
+
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
-            classes = el.get("class", "").split()
-            if el.tag == "div" and "footnote" in classes:
-                el.set(SEARCH_EXCLUDE, "")
-            elif el.tag == "li" and el.get("id", "").startswith("fn"):
+            if el.tag == "li" and el.get("id", "").startswith("fn:"):
+                if self.is_source(el.get("id")[3:]):
+                    el.set(SEARCH_EXCLUDE, "")
                 name_back_links(el)
             elif el.tag == "sup" and el.get("id", "").startswith("fnref") and any(
                     child.tag == "a" and "footnote-ref" in child.get("class", "").split() for child in el):
@@ -47,11 +51,16 @@ def name_back_links(item: etree.Element) -> None:
 
 
 class _SearchExclude(Extension):
+    def __init__(self, is_source) -> None:
+        super().__init__()
+        self.is_source = is_source
+
     def extendMarkdown(self, md) -> None:
         # After the footnotes extension's processors (the list at 50, duplicate markers at 15).
-        md.treeprocessors.register(SearchExcludeTreeprocessor(md), "citations-search-exclude", 14)
+        md.treeprocessors.register(SearchExcludeTreeprocessor(md, self.is_source), "citations-search-exclude", 14)
 
 
-# The Markdown extension that marks markers and references as not searchable.
-def extension() -> Extension:
-    return _SearchExclude()
+# The Markdown extension that marks markers and sources as not searchable; `is_source(label)`
+# says whether a footnote's label is a source's key.
+def extension(is_source) -> Extension:
+    return _SearchExclude(is_source)
