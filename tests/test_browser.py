@@ -440,18 +440,21 @@ def test_references_read_at_body_size_and_aa_contrast(tab, palette):
     tab.page.emulate_media(color_scheme=palette)
     tab.open(EXPLAINER)
     assert tab.page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[palette]
-    items = tab.page.locator('.footnote li[id^="fn:"]')
-    assert items.count()
     body = tab.page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
-    for item in items.all():
-        key = item.get_attribute("id")
-        text = item.locator("p").first
-        size = text.evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
-        assert size >= 16 and size >= body - 0.5, f"{key}: references at {size}px (body {body}px)"
-        assert text.evaluate(CONTRAST) >= 4.5, f"{key}: text contrast {text.evaluate(CONTRAST):.2f}"
-        for link in item.locator("a:not(.footnote-backref)").all():
-            ratio = link.evaluate(CONTRAST)
-            assert ratio >= 4.5, f"{key}: link {link.get_attribute('href')} contrast {ratio:.2f}"
+    # One round trip: each reference's text size and contrast, and each of its links' contrast.
+    items = tab.page.locator('.footnote li[id^="fn:"]').evaluate_all(
+        f"""items => {{ const contrast = {CONTRAST};
+            return items.map(li => {{
+              const text = li.querySelector('p');
+              return {{key: li.id, size: parseFloat(getComputedStyle(text).fontSize), contrast: contrast(text),
+                       links: [...li.querySelectorAll('a:not(.footnote-backref)')].map(a => [a.href, contrast(a)])}} }}) }}"""
+    )
+    assert items
+    for item in items:
+        assert item["size"] >= 16 and item["size"] >= body - 0.5, f"{item['key']}: references at {item['size']}px (body {body}px)"
+        assert item["contrast"] >= 4.5, f"{item['key']}: text contrast {item['contrast']:.2f}"
+        for href, ratio in item["links"]:
+            assert ratio >= 4.5, f"{item['key']}: link {href} contrast {ratio:.2f}"
     tab.assert_offline_and_clean()
 
 
@@ -459,9 +462,10 @@ def test_references_read_at_body_size_and_aa_contrast(tab, palette):
 def test_each_reference_links_each_address_once(tab):
     tab.open(EXPLAINER)
     arxiv = 0
-    for item in tab.page.locator('.footnote li[id^="fn:"]').all():
-        hrefs = item.locator("a:not(.footnote-backref)").evaluate_all("els => els.map(a => a.href)")
-        assert len(hrefs) == len(set(hrefs)), f"{item.get_attribute('id')}: a link twice: {hrefs}"
+    links = tab.page.locator('.footnote li[id^="fn:"]').evaluate_all(
+        "items => items.map(li => [li.id, [...li.querySelectorAll('a:not(.footnote-backref)')].map(a => a.href)])")
+    for key, hrefs in links:
+        assert len(hrefs) == len(set(hrefs)), f"{key}: a link twice: {hrefs}"
         arxiv += any("arxiv.org/abs/" in href for href in hrefs)
     assert arxiv >= 1, "no arXiv entry on the page to check"
     tab.assert_offline_and_clean()

@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 import markdown
-from bs4 import BeautifulSoup, NavigableString
+import pytest
+from bs4 import BeautifulSoup, NavigableString, SoupStrainer
 from material.plugins.search.plugin import Parser
 from pybtex.database import parse_file
 from pybtex.richtext import Text
@@ -44,9 +45,13 @@ def plain(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
-# A built page's article, parsed.
-def article_of(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser").select_one("article")
+# The article of every indexed page, parsed once for the tests of this file.
+@pytest.fixture(scope="module")
+def articles(built_site) -> dict[str, BeautifulSoup | None]:
+    only_article = SoupStrainer("article")
+    return {page: BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser",
+                                parse_only=only_article).select_one("article")
+            for page in index_by_page(built_site)}
 
 
 # Whether a text node is part of a marker, locator or separator (not prose).
@@ -80,11 +85,11 @@ def prose_before_locators(paragraph) -> list[tuple[str, str, str]]:
 
 # Every page with markers: its index entries keep the sentence before each locator, and what
 # follows that sentence is neither the marker's number nor the locator.
-def test_search_index_has_no_marker_or_locator_after_the_prose(built_site):
+def test_search_index_has_no_marker_or_locator_after_the_prose(built_site, articles):
     pages = index_by_page(built_site)
     checked = 0
     for page, docs in pages.items():
-        article = article_of(built_site, page)
+        article = articles[page]
         if article is None or not article.select("sup[id^=fnref]"):
             continue
         text = plain(" ".join(doc["text"] for doc in docs))
@@ -109,15 +114,14 @@ def test_search_index_has_no_marker_or_locator_after_the_prose(built_site):
 
 
 # The formatted references appear on the sources page only, not under each citing page.
-def test_search_index_has_references_only_on_the_sources_page(built_site):
+def test_search_index_has_references_only_on_the_sources_page(built_site, articles):
     pages = index_by_page(built_site)
     references = {}
-    for page in pages:
-        article = article_of(built_site, page)
-        for item in (article.select("div.footnote li[id^='fn:']") if article else []):
-            for backref in item.select(".footnote-backref"):
-                backref.decompose()
-            references[item["id"]] = " ".join(item.get_text().split())[:60]
+    for article in filter(None, articles.values()):
+        for item in article.select("div.footnote li[id^='fn:']"):
+            text = "".join(node for node in item.find_all(string=True)
+                           if "footnote-backref" not in (node.parent.get("class") or []))
+            references[item["id"]] = " ".join(text.split())[:60]
     assert len(references) >= 20
     for page, docs in pages.items():
         if page == "sources.html":
