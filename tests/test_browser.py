@@ -377,16 +377,9 @@ PHONE = {"width": 390, "height": 844}
 
 # The glossary page's built path, from extra.citations.glossary in mkdocs.yml.
 def _glossary_path() -> str:
-    import yaml
+    from sitebuild import citations_page
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    # `!ENV [NAME, default]` tags: their default is enough here.
-    Loader.add_constructor("!ENV", lambda loader, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    source = config.get("extra", {}).get("citations", {}).get("glossary", "glossary.md")
-    return source.removesuffix(".md") + ".html"
+    return citations_page(ROOT / "mkdocs.yml", "glossary", "glossary.md")
 
 
 # WCAG contrast ratio of an element's text against the background it is painted on (the

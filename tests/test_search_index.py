@@ -22,8 +22,10 @@ from pybtex.richtext import Text
 
 from citelib import markup
 from conftest import ROOT
+from sitebuild import citations_page
 
 BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
+SOURCES_PAGE = citations_page(ROOT / "mkdocs.yml", "sources_page", "sources.md")
 
 
 # -----------------------------------------------------------------------------
@@ -124,7 +126,7 @@ def test_search_index_has_references_only_on_the_sources_page(built_site, articl
             references[item["id"]] = " ".join(text.split())[:60]
     assert len(references) >= 20
     for page, docs in pages.items():
-        if page == "sources.html":
+        if page == SOURCES_PAGE:
             continue
         text = plain(" ".join(doc["text"] for doc in docs))
         for key, reference in references.items():
@@ -133,7 +135,7 @@ def test_search_index_has_references_only_on_the_sources_page(built_site, articl
 
 # Search still finds every source on the sources page, by its title.
 def test_search_index_finds_every_source_on_the_sources_page(built_site):
-    docs = index_by_page(built_site)["sources.html"]
+    docs = index_by_page(built_site)[SOURCES_PAGE]
     text = plain(" ".join(doc["text"] for doc in docs)).lower()
     for key, entry in BIB.items():
         title = " ".join(str(Text.from_latex(entry.fields["title"])).split())
