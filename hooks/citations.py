@@ -81,7 +81,8 @@ def on_pre_build(config) -> None:
         return
     formatting.install_plain_latex_fast_path()
     # One link per identifier: the plugin's own plain style, with "URL:" left out when the URL is
-    # the entry's arXiv page (entries.OneLinkStyle). The Pandoc registry has no pybtex style.
+    # the address of the entry's arXiv or DOI link (entries.OneLinkStyle). The Pandoc registry
+    # has no pybtex style.
     if isinstance(getattr(registry, "style", None), entries.PlainStyle):
         registry.style = entries.OneLinkStyle()
     state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(
