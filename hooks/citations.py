@@ -23,8 +23,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import (archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, review, scancache,
-                     settings, templatecache)
+from citelib import (archive, bib, entries, formatting, htmlcheck, markup, pagemeta, rendered, review,
+                     scancache, settings, templatecache, templates)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -66,8 +66,11 @@ def on_config(config):
     plugin.last_configured = None
     commands = [c for c in (getattr(plugin.config, "bib_command", ""),
                             getattr(plugin.config, "full_bib_command", "")) if c]
-    state.guard = Guard(state.is_source, commands, state.bibliography.broken.__contains__)
+    state.guard = Guard(state.is_source, commands, state.bibliography.broken.__contains__,
+                        templates.get_template(config, "partials/citations/citation.html"))
     config.markdown_extensions.append(state.guard.extension())
+    # Markers and sources are kept out of the search index (citelib/markup.py).
+    config.markdown_extensions.append(markup.extension(state.is_source))
     return config
 
 
@@ -79,7 +82,13 @@ def on_pre_build(config) -> None:
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
         return
     formatting.install_plain_latex_fast_path()
-    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(registry, archive.WORDING, entries.SANITIZER))
+    # One link per identifier: the plugin's own plain style, with "URL:" left out when the URL is
+    # the address of the entry's arXiv or DOI link (entries.OneLinkStyle). The Pandoc registry
+    # has no pybtex style.
+    if isinstance(getattr(registry, "style", None), entries.PlainStyle):
+        registry.style = entries.OneLinkStyle()
+    state.disk_cache = formatting.DiskCache(state.root, formatting.formatter_version(
+        registry, archive.WORDING, entries.SANITIZER, entries.LINKS_WORDING))
     # Each formatted reference ends with its archived copy, if the entry has one (archive.py), and
     # is kept, in memory and on disk, as the sanitized HTML the page gets.
     with_archive = archive.with_archived_copy(registry.reference_text, lambda: state.bibliography.sources)

@@ -32,3 +32,18 @@ def redirect_pages(config_file: Path) -> dict[str, str]:
     table = redirects.read((yaml_load(text) or {}).get("extra"), text, lambda *problem: problems.append(problem))
     assert not problems, problems
     return {redirects.dest_uri(row.old, False): redirects.dest_uri(row.new, False) for row in table}
+
+
+# The built page of one of extra.citations' pages in `config_file` ("glossary" gives
+# "glossary.html"), read without building, so a test follows the page if it moves.
+def citations_page(config_file: Path, name: str, default: str) -> str:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    # `!ENV [NAME, default]` tags do not matter here.
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    config = yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=Loader) or {}
+    source = ((config.get("extra") or {}).get("citations") or {}).get(name) or default
+    return source.removesuffix(".md") + ".html"

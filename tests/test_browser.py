@@ -442,4 +442,153 @@ def test_zotero_finds_every_source_on_the_sources_page(tab):
     assert found and all(len(spans) == 1 for spans in found)
     for (kev,) in found:
         check_context_object(kev)
+
+
+# -----------------------------------------------------------------------------
+# Markers and references that read well
+# -----------------------------------------------------------------------------
+
+
+# A phone's viewport (issue 15: "...actually want.1, sec." wrapped with "1.2" on the next line).
+PHONE = {"width": 390, "height": 844}
+
+
+# The glossary page's built path, from extra.citations.glossary in mkdocs.yml.
+def _glossary_path() -> str:
+    from sitebuild import citations_page
+
+    return citations_page(ROOT / "mkdocs.yml", "glossary", "glossary.md")
+
+
+# WCAG contrast ratio of an element's text against the background it is painted on (the
+# backgrounds of its ancestors composed from the root down, white below all).
+CONTRAST = """el => {
+  const parse = c => { const n = c.match(/[\\d.]+/g).map(Number); return {r: n[0], g: n[1], b: n[2], a: n.length > 3 ? n[3] : 1} };
+  const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+                                  b: top.b * top.a + under.b * (1 - top.a), a: 1});
+  const chain = [];
+  for (let node = el; node; node = node.parentElement) chain.unshift(node);
+  let background = {r: 255, g: 255, b: 255, a: 1};
+  for (const node of chain) {
+    const colour = parse(getComputedStyle(node).backgroundColor);
+    if (colour.a > 0) background = over(colour, background);
+  }
+  const text = over(parse(getComputedStyle(el).color), background);
+  const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4) };
+  const luminance = c => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const [light, dark] = [luminance(text), luminance(background)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}"""
+
+
+# On a 390 px phone, every marker that has a locator keeps it on its line: the locator's boxes
+# (its ", " and its text) on one line, beside the marker ("1, sec. 1.2", never "1, sec." then "1.2").
+def test_no_marker_wraps_apart_from_its_locator_on_a_phone(tab):
+    tab.page.set_viewport_size(PHONE)
+    tab.open(EXPLAINER)
+    assert tab.page.evaluate("document.querySelector('article').clientWidth") < PHONE["width"]
+    pairs = tab.page.evaluate(
+        """() => [...document.querySelectorAll('article sup[id^="fnref"] + span.cite-locator')].map(locator => {
+             const marker = locator.previousElementSibling.getBoundingClientRect();
+             const box = locator.getBoundingClientRect();
+             return {id: locator.previousElementSibling.id, text: locator.textContent,
+                     lines: new Set([...locator.getClientRects()].map(r => Math.round(r.top))).size, markerTop: marker.top, markerBottom: marker.bottom,
+                     markerRight: marker.right, top: box.top, bottom: box.bottom, left: box.left} })"""
+    )
+    assert len(pairs) >= 5, pairs
+    for pair in pairs:
+        where = f"{pair['id']} ({pair['text']!r})"
+        assert pair["lines"] == 1, f"{where}: the locator wraps over {pair['lines']} lines"
+        assert pair["top"] < pair["markerBottom"] and pair["markerTop"] < pair["bottom"], \
+            f"{where}: the locator is not on its marker's line"
+        assert pair["left"] >= pair["markerRight"] - 1, f"{where}: the locator is not after its marker"
+    tab.assert_offline_and_clean()
+
+
+# The references read at body size, at WCAG AA contrast (4.5:1) for text and links, in both palettes.
+@pytest.mark.parametrize("palette", PALETTES)
+def test_references_read_at_body_size_and_aa_contrast(tab, palette):
+    tab.page.emulate_media(color_scheme=palette)
+    tab.open(EXPLAINER)
+    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[palette]
+    body = tab.page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    # One round trip: each reference's text size and contrast, and each of its links' contrast.
+    items = tab.page.locator('.footnote li[id^="fn:"]').evaluate_all(
+        f"""items => {{ const contrast = {CONTRAST};
+            return items.map(li => {{
+              const text = li.querySelector('p');
+              return {{key: li.id, size: parseFloat(getComputedStyle(text).fontSize), contrast: contrast(text),
+                       links: [...li.querySelectorAll('a:not(.footnote-backref)')].map(a => [a.href, contrast(a)])}} }}) }}"""
+    )
+    assert items
+    for item in items:
+        assert item["size"] >= 16 and item["size"] >= body - 0.5, f"{item['key']}: references at {item['size']}px (body {body}px)"
+        assert item["contrast"] >= 4.5, f"{item['key']}: text contrast {item['contrast']:.2f}"
+        for href, ratio in item["links"]:
+            assert ratio >= 4.5, f"{item['key']}: link {href} contrast {ratio:.2f}"
+    tab.assert_offline_and_clean()
+
+
+# An arXiv entry links its address once ("arXiv:..."), not again as "URL: ...".
+def test_each_reference_links_each_address_once(tab):
+    tab.open(EXPLAINER)
+    arxiv = 0
+    links = tab.page.locator('.footnote li[id^="fn:"]').evaluate_all(
+        "items => items.map(li => [li.id, [...li.querySelectorAll('a:not(.footnote-backref)')].map(a => a.href)])")
+    for key, hrefs in links:
+        assert len(hrefs) == len(set(hrefs)), f"{key}: a link twice: {hrefs}"
+        arxiv += any("arxiv.org/abs/" in href for href in hrefs)
+    assert arxiv >= 1, "no arXiv entry on the page to check"
+    tab.assert_offline_and_clean()
+
+
+# A source cited many times shows one back-link; the others take no room until the reference is
+# focused, hovered or targeted, and stay links with a name, reachable with Tab.
+def test_a_source_cited_many_times_shows_one_back_link_until_needed(tab):
+    page = tab.page
+    tab.open(EXPLAINER)
+    counts = page.locator('.footnote li[id^="fn:"]').evaluate_all(
+        "els => els.map(li => [li.id, li.querySelectorAll('.footnote-backref').length])")
+    key, count = max(counts, key=lambda pair: pair[1])
+    assert count >= 3, counts
+    item = page.locator(f'.footnote li[id="{key}"]')
+    backrefs = item.locator("a.footnote-backref")
+    widths = "els => els.map(a => a.getBoundingClientRect().width)"
+    page.mouse.move(0, 0)
+    shown = backrefs.evaluate_all(widths)
+    assert shown[0] > 5 and backrefs.first.evaluate("a => getComputedStyle(a).opacity") == "1", shown
+    assert all(width <= 1 for width in shown[1:]), f"hidden back-links take room: {shown}"
+    assert item.get_by_role("link", name=re.compile(r"^Back to citation \d+ of \d+$")).count() == count
+    # Tab from the first back-link reaches the second, and all of them show.
+    backrefs.first.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == backrefs.nth(1).get_attribute("href")
+    assert all(width > 5 for width in backrefs.evaluate_all(widths)), backrefs.evaluate_all(widths)
+    # Reached from a marker (the reference is the target), they show too.
+    page.evaluate("document.activeElement.blur()")
+    page.evaluate(f"location.hash = {json.dumps('#' + key)}")
+    page.wait_for_function("id => document.getElementById(id).matches(':target')", arg=key)
+    assert all(width > 5 for width in backrefs.evaluate_all(widths)), backrefs.evaluate_all(widths)
+    tab.assert_offline_and_clean()
+
+
+# Glossary terms are bold, each under the heading of its first letter, and the table of contents
+# lists the letters.
+def test_glossary_terms_are_bold_and_listed_by_letter(tab):
+    tab.open(_glossary_path())
+    terms = tab.page.locator("article dt").evaluate_all(
+        """els => els.map(dt => {
+             let heading = dt.parentElement;
+             while (heading && heading.tagName !== 'H2') heading = heading.previousElementSibling;
+             return {term: dt.textContent.trim(), weight: parseInt(getComputedStyle(dt).fontWeight),
+                     letter: heading ? heading.firstChild.textContent.trim() : null,
+                     id: heading ? heading.id : null} })"""
+    )
+    assert len(terms) >= 20
+    toc = set(tab.page.locator(".md-sidebar--secondary .md-nav__link").evaluate_all(
+        "els => els.map(a => a.getAttribute('href'))"))
+    for term in terms:
+        assert term["weight"] >= 700, f"{term['term']!r} is not bold"
+        assert term["letter"] == term["term"][0].upper(), f"{term['term']!r} is under {term['letter']!r}"
+        assert f"#{term['id']}" in toc, f"the table of contents has no link to {term['letter']!r}"
     tab.assert_offline_and_clean()

@@ -138,6 +138,19 @@ def test_repeated_term_is_reported_with_its_line():
     assert repeats == [("Scheming", 11)]
 
 
+# Letter headings end a definition but not the glossary: a term repeated under another letter's
+# heading (filed under the wrong letter) is still reported, and every term is still read.
+def test_repeated_term_under_another_letter_heading_is_reported():
+    text = (
+        "# Glossary\n\n## R\n\nReward model\n:   A model of reward.[@a]\n\n"
+        "## S\n\nScheming\n:   Hiding goals.[@b]\n\nReward model\n:   Again.[@c]\n\n## References\n"
+    )
+    repeats: list[tuple[str, int]] = []
+    terms = glossary.parse_glossary(text, repeats)
+    assert terms == {"Reward model": "A model of reward.[@a]", "Scheming": "Hiding goals.[@b]"}
+    assert repeats == [("Reward model", 13)]
+
+
 # Every term in the built glossary has a definition that carries a citation marker.
 def test_every_glossary_term_has_a_cited_definition(built_site):
     page = page_html(built_site, "glossary.md")
@@ -147,7 +160,7 @@ def test_every_glossary_term_has_a_cited_definition(built_site):
         assert term in built, f"{term!r} has no <dt> in the built glossary"
         definition = built[term]
         assert re.sub(r"<[^>]+>", "", definition).strip(), f"{term!r} has an empty definition"
-        assert re.search(r'<sup id="fnref\d*:[^"]+"', definition), (
+        assert re.search(r'<sup\b[^>]*\bid="fnref\d*:[^"]+"', definition), (
             f"{term!r}: the definition has no citation marker"
         )
 

@@ -157,6 +157,18 @@ def test_references_link_doi_and_arxiv(built_site):
     assert {kind for kind, _, _ in types_checked} >= {"article", "inproceedings", "misc"}
 
 
+
+# Each source on the sources page links each address once: an arXiv entry whose URL is its arXiv
+# page shows "arXiv:..." alone, not "URL: ..., arXiv:..." with the same link twice.
+def test_each_source_links_each_address_once(built_site):
+    sources = {li["id"].removeprefix("source-"): li.p for li in soup_of(built_site, "sources.html").select("li.source-entry")}
+    assert len(sources) == len(BIB)
+    for key, reference in sources.items():
+        hrefs = [a["href"] for a in reference.select("a[href]")]
+        assert len(hrefs) == len(set(hrefs)), f"{key}: a link twice: {hrefs}"
+    assert "URL:" not in sources["ji2023ai"].get_text() and "arXiv:2310.19852" in sources["ji2023ai"].get_text()
+
+
 # -----------------------------------------------------------------------------
 # Cite this page
 # -----------------------------------------------------------------------------

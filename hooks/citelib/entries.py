@@ -3,6 +3,7 @@ and its formatted reference as safe HTML."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -10,6 +11,8 @@ import markdown as python_markdown
 import nh3
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.richtext import Text
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.template import optional, sentence
 
 # Groups of the sources page, in page order: (id, heading).
 GROUPS = (("papers", "Papers"), ("posts", "Posts and articles"), ("books", "Books"))
@@ -49,6 +52,44 @@ REFERENCE_ATTRIBUTES = {"a": {"href"}}
 # The only class a reference may carry: the archived copy's link (archive.py).
 REFERENCE_CLASSES = {"a": {"archived-copy"}}
 REFERENCE_SCHEMES = {"http", "https", "mailto"}
+
+
+# Part of the disk cache's key: a new way of writing a reference's links formats every source afresh.
+LINKS_WORDING = "one-link-per-identifier-2"
+
+# pybtex's plain style (the one mkdocs-bibtex uses), with one link per identifier: a URL that is
+# the very address of the entry's "arXiv:..." or "doi:..." link is not written again as "URL: ...".
+# (A URL that pins a version, .../2105.14111v1, is another address and stays.)
+class OneLinkStyle(PlainStyle):
+    def format_web_refs(self, e):
+        if not repeats_an_identifier(e):
+            return super().format_web_refs(e)
+        return sentence[
+            optional[self.format_eprint(e)],
+            optional[self.format_pubmed(e)],
+            optional[self.format_doi(e)],
+        ]
+
+
+# Whether the entry's URL is the address its arXiv or DOI link already has (the links that
+# pybtex's plain style writes for `eprint` and `doi`).
+def repeats_an_identifier(entry) -> bool:
+    url = _address(entry.fields.get("url", ""))
+    if not url:
+        return False
+    fields = entry.fields
+    written = []
+    if fields.get("eprint", "").strip():
+        written.append(f"https://arxiv.org/abs/{fields['eprint'].strip()}")
+    if fields.get("doi", "").strip():
+        written.append(f"https://doi.org/{fields['doi'].strip()}")
+    return url in {_address(link) for link in written}
+
+
+# An address as compared for sameness: http or https, with or without a final slash.
+def _address(url: str) -> str:
+    url = url.strip()
+    return re.sub(r"^http://", "https://", url).rstrip("/")
 
 
 # A formatted reference (the Markdown pybtex and the plugin write) as HTML that can hold no

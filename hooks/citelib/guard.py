@@ -14,7 +14,6 @@ Three kinds of private-use tokens, each with a random nonce so that a page canno
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import secrets
@@ -24,6 +23,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from pybtex.database import BibliographyData
 
+from citelib import templates
 from citelib.scan import Cite, Scan, escaped
 
 # The plugin's own idea of a citation block; anything it would match must be ours.
@@ -44,8 +44,11 @@ def _digits(number: int) -> str:
 
 # The tokens of one build and the text they stand for.
 class Guard:
-    def __init__(self, is_known, plugin_commands: list[str], is_broken=lambda key: False) -> None:
+    def __init__(self, is_known, plugin_commands: list[str], is_broken=lambda key: False,
+                 citation_template=None) -> None:
         nonce = NONCE
+        # partials/citations/citation.html: the Markdown (with inline HTML) of one citation.
+        self.citation_template = citation_template or templates.project_template("partials/citations/citation.html")
         self.is_known = is_known
         # Keys whose entries were reported in bib/ and kept off the pages (quarantined).
         self.is_broken = is_broken
@@ -94,15 +97,14 @@ class Guard:
     # A citation as the plugin expects it, one key per bracket, each after its stamp: locators
     # stay visible beside their markers, and markers are separated ("1, 2").
     def _canonical(self, cites: list[Cite], stamped: list[Cite]) -> str:
-        separator = '<span class="cite-sep">; </span>' if any(c.locator for c in cites) else \
-            '<span class="cite-sep">, </span>'
-        parts = []
+        shown = []
         for cite in cites:
             stamp = f"{self._stamp_prefix}{_digits(len(stamped))}\ue003"
             stamped.append(cite)
-            locator = f'<span class="cite-locator">{html.escape(cite.locator)}</span>' if cite.locator else ""
-            parts.append(f"{stamp}[@{cite.key}]{locator}")
-        return separator.join(parts)
+            shown.append({"marker": f"{stamp}[@{cite.key}]", "locator": cite.locator})
+        separator = "; " if any(c.locator for c in cites) else ", "
+        # One line: a line break would end a table row or start a new block.
+        return " ".join(self.citation_template.render(cites=shown, separator=separator).split("\n"))
 
     # Last line of defence: any other bracket the plugin would read as a citation is hidden.
     # One pass: after hiding a "[", the scan goes on from the next character.

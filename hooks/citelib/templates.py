@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 
 from citelib import templatecache
 
@@ -23,3 +23,9 @@ def get_template(config, name: str):
     env = templatecache.install(config.theme.get_env(), root)
     overlay = env.overlay(loader=ChoiceLoader([env.loader, FileSystemLoader(str(OVERRIDES))]))
     return overlay.get_template(name)
+
+
+# A template by name from this project's overrides folder alone (no theme at hand: a library
+# caller, a test). Autoescape is off, as in MkDocs' theme environment: templates escape with `e`.
+def project_template(name: str):
+    return Environment(loader=FileSystemLoader(str(OVERRIDES)), autoescape=False).get_template(name)
