@@ -74,7 +74,7 @@ def make_zip(site_dir: Path, zip_path: Path, pdf_path: Path | None = None) -> in
         if not pdf_path.is_file():
             raise FileNotFoundError(f"{pdf_path} is missing: make it first (`make pdf`)")
         if any(name == pdf_path.name for name, _ in files):
-            raise FileExistsError(f"{site_dir} already has a {pdf_path.name}")
+            raise FileExistsError(f"{site_dir} already has a file named {pdf_path.name}")
         readme += README_PDF_TEXT.format(name=pdf_path.name)
         files = sorted([*files, (pdf_path.name, pdf_path)])
     zip_path.parent.mkdir(parents=True, exist_ok=True)

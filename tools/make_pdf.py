@@ -1,6 +1,7 @@
 """Print the whole series as one PDF from a built site: a title page, the contents with page
-numbers, every question page in the order of the navigation (then the glossary and the sources),
-each with its references, page numbers in the footer, and no navigation.
+numbers, every question page in the order of the navigation (then the glossary), each with its
+references, page numbers in the footer, and no navigation. The sources page is left out: each page
+prints its own references in full, and links to the sources page go to it online.
 
 Usage: python tools/make_pdf.py [SITE_DIR [PDF_PATH]]
        (defaults: site and dist/alignment-basics.pdf; `make pdf`)
@@ -101,8 +102,8 @@ class SiteFacts:
     parts: list[tuple[str, list[SeriesPage]]] = field(default_factory=list)
 
 
-# Read mkdocs.yml: the question pages in nav order, then the glossary and sources page.
-def read_config(config_file: Path, site_dir: Path, back_matter: bool = True) -> SiteFacts:
+# Read mkdocs.yml: the question pages in nav order, then the glossary (if in nav).
+def read_config(config_file: Path, site_dir: Path) -> SiteFacts:
     try:
         text = config_file.read_text(encoding="utf-8-sig")
         config = yaml_load(text) or {}
@@ -127,10 +128,8 @@ def read_config(config_file: Path, site_dir: Path, back_matter: bool = True) -> 
         language=str(theme.get("language") or "en"),
     )
     facts.parts.append(("Questions", [_series_page(src, site_dir) for src in questions]))
-    if back_matter:
-        extra = [src for src in (found.glossary, found.sources_page) if src in nav_pages and src not in questions]
-        if extra:
-            facts.parts.append(("Glossary and sources", [_series_page(src, site_dir) for src in extra]))
+    if found.glossary in nav_pages and found.glossary not in questions:
+        facts.parts.append(("", [_series_page(found.glossary, site_dir)]))
     return facts
 
 
@@ -412,7 +411,8 @@ def make_pdf(browser, site_dir: Path, pdf_path: Path, config_file: Path = ROOT /
 
 def main(argv: list[str]) -> int:
     if len(argv) > 2 or any(arg.startswith("-") for arg in argv):
-        print(__doc__.strip().splitlines()[3], file=sys.stderr)
+        usage = __doc__[__doc__.index("Usage:"):].split("\n\n")[0]
+        print(usage, file=sys.stderr)
         return 2
     site_dir = Path(argv[0]) if argv else DEFAULT_SITE
     pdf_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PDF
