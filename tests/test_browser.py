@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -336,8 +337,6 @@ def test_print_shows_references_without_navigation(tab, tmp_path):
 # Printed, with "Cite this page" opened (as a reader opens it to copy the BibTeX), no page ends
 # with a heading, and the citation prints whole on one page: its title, the label and the entry.
 def test_print_keeps_headings_with_their_text_and_the_citation_whole(tab, tmp_path):
-    from pypdf import PdfReader
-
     page = tab.page
     tab.open(EXPLAINER)
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")

@@ -20,6 +20,7 @@ import posixpath
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,6 +30,8 @@ sys.path.insert(0, str(ROOT / "hooks"))
 from citelib import settings  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from pypdf.generic import ArrayObject, NameObject  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser, LexborNode  # noqa: E402
 
 # -----------------------------------------------------------------------------
@@ -110,7 +113,8 @@ def read_config(config_file: Path, site_dir: Path) -> SiteFacts:
     except (OSError, ValueError) as error:
         raise PdfError(f"{config_file}:1:1: cannot read the configuration ({error})") from error
     problems: list[str] = []
-    found = settings.read(config.get("extra"), text, lambda line, message: problems.append(f"{config_file}:{line}:1: {message}"))
+    found = settings.read(config.get("extra"), text,
+                          lambda line, message: problems.append(f"{config_file}:{line}:1: {message}"))
     if problems:
         raise PdfError("\n".join(problems))
     nav_pages = list(_nav_pages(config.get("nav")))
@@ -215,8 +219,12 @@ def _rewrite(article: LexborNode, page: SeriesPage, site_dir: Path, by_dest: dic
     for node in article.css("img[srcset]"):
         del node.attrs["srcset"]
     for node in article.css("[href]"):
+        href = node.attributes["href"] or ""
         if node.tag in {"a", "area"}:
-            node.attrs["href"] = _link(node.attributes["href"] or "", page, by_dest)
+            node.attrs["href"] = _link(href, page, by_dest)
+        elif node.tag == "use" and href.startswith("#"):
+            # An inline SVG's reference to a symbol of the same page, whose id is now prefixed.
+            node.attrs["href"] = f"#{prefix}{href[1:]}"
 
 
 # Where a link of `page` points in the combined document: "#anchor" inside it, else absolute.
@@ -260,8 +268,7 @@ def render_series(site_dir: Path, facts: SiteFacts) -> str:
     body_attributes = {name: value or "" for name, value in (body.attributes if body else {}).items()}
     body_attributes["data-md-color-scheme"] = "default"
     changed = sorted(page.changed for page in pages if page.changed)
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined)
-    document = env.get_template(SERIES_TEMPLATE).render(
+    document = _templates().get_template(SERIES_TEMPLATE).render(
         language=facts.language, site_name=facts.site_name, description=facts.description,
         site_url=facts.site_url, copyright=facts.copyright, as_of=_long_date(changed[-1]) if changed else "",
         stylesheets=stylesheets, body_attributes=body_attributes, pages=pages,
@@ -271,10 +278,13 @@ def render_series(site_dir: Path, facts: SiteFacts) -> str:
     return document
 
 
+# The templates in overrides/partials/pdf/, escaping everything they are given.
+def _templates() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined)
+
+
 # "2026-12-01" as "1 December 2026", as the pages write their dates.
 def _long_date(iso: str) -> str:
-    from datetime import date
-
     try:
         day = date.fromisoformat(iso[:10])
     except ValueError:
@@ -315,10 +325,7 @@ def _section_of(node: LexborNode) -> str:
 # Print `document` (HTML whose assets are file:// addresses) to `pdf_path` with `browser`, a
 # Playwright Chromium; returns the number of printed pages. No request leaves the disk.
 def print_document(browser, document: str, pdf_path: Path, site_name: str) -> int:
-    from pypdf import PdfReader
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined)
-    footer = env.get_template(FOOTER_TEMPLATE).render(site_name=site_name)
+    footer = _templates().get_template(FOOTER_TEMPLATE).render(site_name=site_name)
     pdf_path = Path(pdf_path)
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
     blocked: list[str] = []
@@ -370,9 +377,7 @@ def _local_only(route, blocked: list[str]) -> None:
 
 
 # The printed page number (from 1) that each contents link jumps to, read from the PDF's links.
-def _anchor_pages(reader) -> dict[str, int]:
-    from pypdf.generic import ArrayObject, NameObject
-
+def _anchor_pages(reader: PdfReader) -> dict[str, int]:
     names = reader.named_destinations
     numbers: dict[str, int] = {}
     for page in reader.pages:
