@@ -15,6 +15,7 @@ inside the document, and any other link of the site becomes its absolute address
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import sys
@@ -68,7 +69,8 @@ ID_REFERENCES = ("aria-controls", "aria-describedby", "aria-labelledby", "aria-o
 # Attributes holding a URL that the browser loads while printing.
 LOADED = (("img", "src"), ("source", "src"), ("image", "href"))
 
-# Times Chromium may lay the document out again until the contents' numbers stop moving.
+# Printings at most: one to find each page's first page number, then until the numbers filled in
+# stop moving.
 MAX_PRINTINGS = 3
 
 
@@ -339,13 +341,15 @@ def print_document(browser, document: str, pdf_path: Path, site_name: str) -> in
             page.goto(html_path.as_uri(), wait_until="load")
             page.emulate_media(media="print")
             numbers: dict[str, int] = {}
-            for _ in range(MAX_PRINTINGS):
-                data = page.pdf(display_header_footer=True, header_template="<span></span>",
-                                footer_template=footer, print_background=True, outline=True, tagged=True, **PAPER)
-                pdf_path.write_bytes(data)
-                reader = PdfReader(pdf_path)
+            for printing in range(MAX_PRINTINGS):
+                # The first printing only finds where each page starts: no tags or outline (faster).
+                full = printing > 0
+                data = page.pdf(display_header_footer=True, header_template="<span></span>", footer_template=footer,
+                                print_background=True, outline=full, tagged=full, **PAPER)
+                reader = PdfReader(io.BytesIO(data))
                 found = _anchor_pages(reader)
-                if found == numbers:
+                if full and found == numbers:
+                    pdf_path.write_bytes(data)
                     break
                 numbers = found
                 page.evaluate(
