@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import make_pdf  # noqa: E402
 
-# Printing needs Chromium: left out of `make test-quick` with the other browser tests.
-pytestmark = pytest.mark.browser
+# Printing needs Chromium: the tests of the printed PDF are left out of `make test-quick` with the
+# other browser tests; those of the combined document are not.
+browser_test = pytest.mark.browser
 
 # Site chrome that a printed page must not show (each is checked to be on the built page first).
 CHROME_TEXT = ["Skip to content", "Back to top", "Made with", "Edit this page", "Table of contents"]
@@ -171,6 +172,7 @@ def _contents_numbers(texts: Printed, titles: list[str]) -> list[int]:
 # -----------------------------------------------------------------------------
 
 
+@browser_test
 def test_pdf_page_count_is_plausible_for_the_series(series):
     reader, _ = series
     printed = len(_nav_questions()) + 1  # the glossary follows the questions
@@ -179,6 +181,7 @@ def test_pdf_page_count_is_plausible_for_the_series(series):
 
 
 # The contents list each question in nav order, and its number is the page its title opens.
+@browser_test
 def test_contents_list_every_question_in_nav_order_with_the_page_it_starts_on(series, built_site):
     reader, texts = series
     titles = [_title(_built(built_site, src)) for src in _nav_questions()]
@@ -191,6 +194,7 @@ def test_contents_list_every_question_in_nav_order_with_the_page_it_starts_on(se
 
 
 # Chromium fills the footer template on every page: the first two, one in the middle, the last.
+@browser_test
 def test_pages_have_their_number_and_the_total_in_the_footer(series):
     _, texts = series
     for number in sorted({1, 2, len(texts) // 2, len(texts)}):
@@ -201,6 +205,7 @@ def test_pages_have_their_number_and_the_total_in_the_footer(series):
 
 # Every source of every question is printed within that question's pages (the PDF has a place for
 # each of its references); the text of each is read back for the first, a middle and the last.
+@browser_test
 def test_each_question_prints_with_every_one_of_its_references(series, built_site):
     reader, texts = series
     questions = _nav_questions()
@@ -232,6 +237,7 @@ def test_each_question_prints_with_every_one_of_its_references(series, built_sit
             assert opening in printed, f"{src}: reference {item.attributes['id']} not printed ({opening!r})"
 
 
+@browser_test
 def test_no_navigation_or_page_buttons_are_printed(series, built_site):
     reader, texts = series
     page = (built_site / (_nav_questions()[0].removesuffix(".md") + ".html")).read_text(encoding="utf-8")
@@ -248,6 +254,7 @@ def test_no_navigation_or_page_buttons_are_printed(series, built_site):
 # can leave it alone anywhere. Higher up, text follows a heading: a paragraph splits, and nothing
 # else is taller than two thirds of a page. (Reading back every page would cost a good part of a
 # second each.)
+@browser_test
 def test_no_heading_is_the_last_line_of_a_printed_page(series, built_site):
     reader, texts = series
     third = float(reader.pages[0].mediabox.height) / 3
@@ -266,6 +273,7 @@ def test_no_heading_is_the_last_line_of_a_printed_page(series, built_site):
 
 
 # Internal links jump to a place the PDF has; every other link is an address online.
+@browser_test
 def test_links_resolve_inside_the_pdf_or_point_online(series):
     reader, _ = series
     names = reader.named_destinations
