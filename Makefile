@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check-site test test-quick check page serve offline claims bench bench-hostile verify-sources lock clean
+.PHONY: build check-site test test-quick check page serve offline pdf claims bench bench-hostile verify-sources lock clean
 
 # Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
@@ -45,10 +45,18 @@ SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
 
-# The site as one zip to read from disk (open index.html): dist/alignment-basics-site.zip.
+# The site as one zip to read from disk (open index.html), with the series as one PDF beside it:
+# dist/alignment-basics-site.zip.
 offline: $(STAMP)
 	$(BIN)/mkdocs build --strict
-	$(BIN)/python tools/make_offline_zip.py site dist/alignment-basics-site.zip
+	$(BIN)/python tools/make_pdf.py site dist/alignment-basics.pdf
+	$(BIN)/python tools/make_offline_zip.py site dist/alignment-basics-site.zip --pdf dist/alignment-basics.pdf
+
+# The series as one PDF, in reading order, printed by Chromium (CHROMIUM, default
+# /usr/bin/chromium): dist/alignment-basics.pdf.
+pdf: $(STAMP)
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python tools/make_pdf.py site dist/alignment-basics.pdf
 
 # Per-page citation coverage (sentences, cited sentences, sources) from site/claims.json.
 claims: $(STAMP)

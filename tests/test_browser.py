@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from sitebuild import redirect_pages
 
@@ -362,6 +363,31 @@ def test_print_shows_references_without_navigation(tab, tmp_path):
     assert colours[0] == colours[1], colours
     pdf = page.pdf(path=str(tmp_path / "explainer.pdf"))
     assert pdf.startswith(b"%PDF")
+    tab.assert_offline_and_clean()
+
+
+# Printed, with "Cite this page" opened (as a reader opens it to copy the BibTeX), no page ends
+# with a heading, and the citation prints whole on one page: its title, the label and the entry.
+def test_print_keeps_headings_with_their_text_and_the_citation_whole(tab, tmp_path):
+    page = tab.page
+    tab.open(EXPLAINER)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true })")
+    page.emulate_media(media="print")
+    headings = [
+        " ".join(text.replace("¶", "").split())
+        for text in page.locator("article :is(h2, h3, h4, summary)").all_text_contents()
+    ]
+    # Compared without spaces: print wraps the entry's long lines.
+    bibtex = "".join(page.locator('.cite-this-page [data-format="bibtex"] code').text_content().split())
+    assert "Cite this page" in headings and bibtex.startswith("@")
+    page.pdf(path=str(tmp_path / "explainer.pdf"))
+    texts = [" ".join(printed.extract_text().split()) for printed in PdfReader(tmp_path / "explainer.pdf").pages]
+    for number, text in enumerate(texts, start=1):
+        ending = [heading for heading in headings if text.endswith(heading)]
+        assert not ending, f"printed page {number} ends with the heading {ending[0]!r}"
+    whole = [text for text in texts
+             if "Cite this page" in text and "BibTeX" in text and bibtex in "".join(text.split())]
+    assert len(whole) == 1, "the citation is split across printed pages"
     tab.assert_offline_and_clean()
 
 

@@ -60,6 +60,7 @@ DRY_RUN = {
     "make bench": "minutes of timed builds (bench/run.py)",
     "make bench-hostile": "minutes of timed builds (bench/hostile_growth.py)",
     "make check-site": "needs a built site/; make build, run above, ends with the same check",
+    "make pdf": "the same build and PDF as make offline, run above (which also checks the PDF is made)",
 }
 # Not run, for the reason given.
 SKIPPED = {
@@ -122,6 +123,7 @@ def test_documented_command_runs_on_a_fresh_clone(clone, command):
         assert (clone / "docs/questions/short-name.md").is_file()
     if command == "make offline":
         assert (clone / "dist/alignment-basics-site.zip").is_file()
+        assert (clone / "dist/alignment-basics.pdf").is_file()
 
 
 @pytest.mark.parametrize("command", sorted(MENTIONED))

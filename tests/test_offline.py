@@ -218,3 +218,26 @@ def test_offline_zip_is_deterministic(built_site, tmp_path):
     make_zip(built_site, first)
     make_zip(built_site, second)
     assert first.read_bytes() == second.read_bytes()
+
+
+# `make offline` puts the series PDF beside index.html and README.txt names it (a tiny site and
+# PDF here: tests/test_pdf.py prints the real one).
+def test_offline_zip_carries_the_pdf_beside_the_site_and_readme_names_it(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Home</title>", encoding="utf-8")
+    pdf = tmp_path / "alignment-basics.pdf"
+    pdf.write_bytes(b"%PDF-1.4 stand-in")
+    zip_path = tmp_path / "alignment-basics-site.zip"
+    make_zip(site, zip_path, pdf)
+    folder = "alignment-basics-site/"
+    with zipfile.ZipFile(zip_path) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [folder + README_NAME, folder + "index.html", folder + "alignment-basics.pdf"])
+        assert archive.read(folder + "alignment-basics.pdf") == pdf.read_bytes()
+        assert "alignment-basics.pdf" in archive.read(folder + README_NAME).decode("utf-8")
+    with pytest.raises(FileNotFoundError, match="make pdf"):
+        make_zip(site, zip_path, tmp_path / "missing.pdf")
+    (site / "alignment-basics.pdf").write_bytes(b"taken")
+    with pytest.raises(FileExistsError, match="already has a file named alignment-basics.pdf"):
+        make_zip(site, zip_path, pdf)

@@ -208,7 +208,7 @@ def test_check_workflow_builds_tests_and_keeps_artifacts():
     # The browser tests run against the runner's own Chrome (they fail, not skip, when CI=true).
     assert workflow["jobs"]["check"]["env"]["CHROMIUM"] == "/usr/bin/google-chrome"
     uploads = [s["with"]["path"] for s in steps_of(workflow) if "upload-artifact@" in s.get("uses", "")]
-    assert sorted(uploads) == ["dist/alignment-basics-site.zip", "site/"]
+    assert sorted(uploads) == ["dist/alignment-basics-site.zip", "dist/alignment-basics.pdf", "site/"]
     python = next(s for s in steps_of(workflow) if "setup-python@" in s.get("uses", ""))
     assert python["with"]["cache"] == "pip"
     assert python["with"]["cache-dependency-path"] == "requirements.lock"
