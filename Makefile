@@ -18,7 +18,8 @@ check-site: $(STAMP)
 	$(BIN)/python tools/check_site.py site
 
 # Tests run on every core (pytest-xdist); `make test PYTEST_PARALLEL=` runs them in one process.
-PYTEST_PARALLEL ?= -n auto
+# loadgroup keeps each xdist_group (the printed PDF) on one worker, so it is made once.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
 
 # The whole suite, browser tests included.
 test: $(STAMP)

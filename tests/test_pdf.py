@@ -28,6 +28,8 @@ import make_pdf  # noqa: E402
 # Printing needs Chromium: the tests of the printed PDF are left out of `make test-quick` with the
 # other browser tests; those of the combined document are not.
 browser_test = pytest.mark.browser
+# One worker prints the series once (`make test` runs pytest-xdist with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("pdf")
 
 # Site chrome that a printed page must not show (each is checked to be on the built page first).
 CHROME_TEXT = ["Skip to content", "Back to top", "Made with", "Edit this page", "Table of contents"]
