@@ -8,7 +8,8 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 4. on_page_markdown (before the plugin): check the Markdown; hand the plugin only approved citations.
 5. on_page_content: one reading of the rendered page; check it against the Markdown.
 6. on_env: escape the front matter the theme writes as raw HTML; check a page's template.
-7. on_post_build: report every problem of the build together; stop unless serving.
+7. on_post_page (serving only): the page's problems in a banner at its top.
+8. on_post_build: report every problem of the build together; stop unless serving.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings
+from citelib import archive, bib, entries, formatting, htmlcheck, pagemeta, rendered, scancache, settings, templates
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -30,6 +31,10 @@ from citelib.scan import MarkdownSettings
 from citelib.state import PageState, readings, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
+
+# Under `mkdocs serve`, where the page's problems go (on_post_page): first in its content. Every
+# page's problems are known only once every page is rendered (on_env adds PAG004).
+SERVE_SLOT = "<!-- citation-problems: the preview shows this page's problems here -->"
 
 
 
@@ -149,7 +154,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
         html_text = rendered.defang(html_text)
         if rendered.read(html_text).unsafe:  # re-serializing made something live again: text only
             html_text = f"<pre>{html.escape(html_text)}</pre>"
-    return guard.strip_stamps(html_text)
+    html_text = guard.strip_stamps(html_text)
+    return SERVE_SLOT + html_text if state.command == "serve" else html_text
 
 
 # Every page is rendered and no template has run: make the front matter the theme writes as raw
@@ -169,6 +175,21 @@ def on_env(env, config, files):
             state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG004", problem)
             del page.meta["template"]
     return env
+
+
+# Serving: the page's own problems in a banner at the top of its content (none: the slot goes).
+def on_post_page(output: str, page, config) -> str:
+    if state.command != "serve" or SERVE_SLOT not in output:
+        return output
+    seen = state.pages.get(page.file.src_uri)
+    problems = state.report.of_path(seen.shown_path) if seen is not None else []
+    banner = ""
+    if problems:
+        template = templates.get_template(config, "partials/citations/serve-problems.html")
+        banner = template.render(path=seen.shown_path, problems=[
+            {"code": p.code, "line": p.line, "col": p.col, "message": p.message, "fix": p.kind.fix}
+            for p in problems])
+    return output.replace(SERVE_SLOT, banner, 1)
 
 
 # Report every problem of the build together; stop unless serving.

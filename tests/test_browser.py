@@ -574,3 +574,58 @@ def test_every_diagram_label_lies_inside_its_drawing(tab):
         assert outside == [], f"{drawing.name}: {outside}"
     assert len(drawings) >= 24
     tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# The preview's problems banner
+# -----------------------------------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+# Build a fixture site as `mkdocs serve` or `mkdocs build` does; the problems a build stops on.
+def _build_fixture(name: str, site: Path, command: str) -> str:
+    from mkdocs.exceptions import Abort
+
+    from sitebuild import build_site
+
+    try:
+        build_site(FIXTURES / name / "mkdocs.yml", site, command=command, strict=command == "build")
+    except Abort as abort:
+        return str(abort)
+    return ""
+
+
+# Under `mkdocs serve`, a page with a citation problem shows it at its top: code, line:col and
+# message, as the build prints it. A normal build of the same page stops instead, and the page it
+# wrote on the way has no banner.
+def test_the_preview_shows_a_pages_citation_problems_at_its_top(tab, tmp_path):
+    assert _build_fixture("unknown-key", tmp_path / "serve", "serve") == ""
+    tab.page.goto((tmp_path / "serve" / "claims" / "page" / "index.html").as_uri())
+    banner = tab.page.locator("article .citation-problems")
+    banner.wait_for(state="visible")
+    # First in the article, above the page's title, and on screen without scrolling.
+    assert tab.page.evaluate("() => document.querySelector('article .citation-problems').nextElementSibling.tagName") == "H1"
+    assert banner.bounding_box()["y"] < VIEWPORT["height"] / 2
+    text = " ".join(banner.inner_text().split())
+    assert "1 citation problem on this page" in text
+    assert "CIT001 line 5:41 unknown citation key 'hubinger2019risk' (did you mean 'hubinger2019risks'?)" in text
+    tab.assert_offline_and_clean()
+
+    stopped = _build_fixture("unknown-key", tmp_path / "build", "build")
+    assert "docs/claims/page.md:5:41: CIT001 unknown citation key 'hubinger2019risk'" in stopped
+    built = (tmp_path / "build" / "claims" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "citation-problems" not in built and "citation problem" not in built
+
+
+# The banner quotes what the page says as text: a message that names <script> shows it, and
+# nothing in the banner is markup the page wrote.
+def test_the_preview_banner_shows_hostile_messages_as_text(tab, tmp_path):
+    _build_fixture("active-content", tmp_path, "serve")
+    tab.page.goto((tmp_path / "claims" / "page" / "index.html").as_uri())
+    banner = tab.page.locator("article .citation-problems")
+    assert "HTM006 line 5:1 unsafe <script> element" in " ".join(banner.inner_text().split())
+    tags = banner.evaluate("b => [...new Set([...b.querySelectorAll('*')].map(e => e.tagName))].sort()")
+    assert tags == ["BR", "CODE", "EM", "LI", "P", "SPAN", "UL"]
+    # The fixture's own defanged <img src=x> fails to load from disk; nothing may leave the machine.
+    assert not tab.remote

@@ -16,10 +16,11 @@ the same event unless a priority says otherwise):
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
 | on_page_markdown (-10) | sources_page | the list of sources, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms |
-| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
+| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
 | on_env (-100) | citations | escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
+| on_post_page | citations | serving only: the page's problems in a banner at its top |
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
 """
