@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from selectolax.lexbor import LexborHTMLParser
 
 import diagrams
 
@@ -66,14 +66,14 @@ def test_a_dark_copy_without_its_drawing_is_reported(tmp_path):
 def test_every_diagram_on_the_site_has_intrinsic_sizes_in_its_drawings_ratio(built_site):
     checked = 0
     for page in sorted(built_site.rglob("*.html")):
-        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        for element in html.select("article img, article picture source"):
-            url = element.get("src") or element.get("srcset") or ""
+        html = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        for element in html.css("article img, article picture source"):
+            url = element.attributes.get("src") or element.attributes.get("srcset") or ""
             if "/diagrams/" not in url:
                 continue
             drawing = _target(built_site, page, url)
             assert drawing.is_file(), f"{page.name}: {url} is missing"
-            width, height = (float(element.get(name, 0)) for name in ("width", "height"))
+            width, height = (float(element.attributes.get(name) or 0) for name in ("width", "height"))
             assert width and height, f"{page.name}: {url} has no width and height"
             view_width, view_height = _view_box(drawing)
             assert abs(width / height - view_width / view_height) < 0.01, f"{page.name}: {url} {width}x{height}"
