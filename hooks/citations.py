@@ -9,7 +9,8 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 5. on_page_content: one reading of the rendered page; check it against the Markdown.
 6. on_env: keep the theme's compiled templates (templatecache.py); escape the front matter the
    theme writes as raw HTML; check a page's template.
-7. on_post_build: report every problem of the build together; stop unless serving.
+7. on_post_page (serving only): the page's problems in a banner at its top.
+8. on_post_build: report every problem of the build together; stop unless serving.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from citelib.scan import MarkdownSettings
 from citelib.state import PageState, readings, state
 
 log = logging.getLogger("mkdocs.hooks.citations")
+
+# Under `mkdocs serve`, where the page's problems go (on_post_page): first in its content. Every
+# page's problems are known only once every page is rendered (on_env adds PAG004).
+SERVE_SLOT = "<!-- citation-problems: the preview shows this page's problems here -->"
 
 
 
@@ -161,7 +166,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
         html_text = rendered.defang(html_text)
         if rendered.read(html_text).unsafe:  # re-serializing made something live again: text only
             html_text = f"<pre>{html.escape(html_text)}</pre>"
-    return guard.strip_stamps(html_text)
+    html_text = guard.strip_stamps(html_text)
+    return SERVE_SLOT + html_text if state.command == "serve" else html_text
 
 
 # Every page is rendered and no template has run: make the front matter the theme writes as raw
@@ -182,6 +188,21 @@ def on_env(env, config, files):
             state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG004", problem)
             del page.meta["template"]
     return env
+
+
+# Serving: the page's own problems in a banner at the top of its content (none: the slot goes).
+def on_post_page(output: str, page, config) -> str:
+    if state.command != "serve" or SERVE_SLOT not in output:
+        return output
+    seen = state.pages.get(page.file.src_uri)
+    problems = state.report.of_path(seen.shown_path) if seen is not None else []
+    banner = ""
+    if problems:
+        template = templates.get_template(config, "partials/citations/serve-problems.html")
+        banner = template.render(path=seen.shown_path, problems=[
+            {"code": p.code, "line": p.line, "col": p.col, "message": p.message, "fix": p.kind.fix}
+            for p in problems])
+    return output.replace(SERVE_SLOT, banner, 1)
 
 
 # Report every problem of the build together; stop unless serving.

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -316,24 +317,122 @@ def test_dark_palette_toggle_is_remembered(tab):
 # -----------------------------------------------------------------------------
 
 
-# axe-core, once per session (it reads its bundled script).
+# axe-core's own script, as the axe-playwright-python package bundles it.
 @pytest.fixture(scope="session")
-def axe():
-    from axe_playwright_python.sync_playwright import Axe
+def axe_script() -> str:
+    import axe_playwright_python
 
-    return Axe()
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("palette", PALETTES)
-@pytest.mark.parametrize("path", [HOME, *EXPLAINERS])
-def test_no_axe_violations(tab, axe, path, palette):
-    tab.page.emulate_media(color_scheme=palette)
-    tab.open(path)
-    assert tab.page.locator("body").get_attribute("data-md-color-scheme") == PALETTES[palette]
-    # No preload: axe's own XHR for the stylesheets (for css-orientation-lock) is refused from file://.
-    results = axe.run(tab.page, options={"resultTypes": ["violations"], "preload": False})
-    assert results.violations_count == 0, results.generate_report()
+# The axe sweep is split in shards, each a test with one tab, so that pytest-xdist spreads it over
+# the workers. axe's time grows with a page's elements and, for the colour rules, with its links
+# (measured: the sources page, 3,100 tags and 885 links, takes about 1.6 times the code reference,
+# 3,500 tags and 227 links), so a page weighs its tags plus ten per link. Each page, heaviest
+# first, goes to the lightest shard so far.
+AXE_SHARDS = 4
+
+
+def _axe_shard(site: Path, shard: int) -> list[Path]:
+    def weight(page: Path) -> int:
+        text = page.read_text(encoding="utf-8")
+        return text.count("<") + 10 * text.count("<a ")
+
+    weights = {page: weight(page) for page in site.rglob("*.html")}
+    shards = [[] for _ in range(AXE_SHARDS)]
+    for page in sorted(weights, key=lambda page: (-weights[page], page)):
+        min(shards, key=lambda pages: sum(weights[p] for p in pages)).append(page)
+    return shards[shard]
+
+# Run axe on the page and hand back only what a report needs, and the rules that ran: the whole
+# result (every rule that passed, with its metadata) costs more to pass to Python than some rules
+# take to run. No preload: axe's own XHR for the stylesheets (for css-orientation-lock) is
+# refused from file://.
+AXE_RUN = r"""async ([context, rules]) => {
+  const options = {resultTypes: ["violations"], preload: false};
+  if (rules) options.runOnly = {type: "rule", values: rules};
+  const results = await axe.run(context || document, options);
+  const ran = [results.passes, results.violations, results.incomplete, results.inapplicable].flat().map(r => r.id);
+  const colour = axe.getRules(["cat.color"]).map(r => r.ruleId).filter(id => ran.includes(id));
+  const violations = results.violations.map(v => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.map(n => `    ${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`).join("\n"));
+  return {violations, colour};
+}"""
+
+# GitHub Pages serves 404.html at whatever address was missing, under the site's path (its
+# <base>); from disk that path does not exist. The 404 page is read as Pages serves it, from
+# the built files, at an address the tab answers itself (nothing leaves the machine).
+PAGES_ORIGIN = "https://pages.invalid"
+
+
+# The 404 page as Pages shows it at a missing address.
+def _open_not_found(tab) -> None:
+    base = re.search(r'<base href="([^"]+)"', (tab.site / "404.html").read_text(encoding="utf-8"))[1]
+
+    def serve(route):
+        path = unquote(urlsplit(route.request.url).path)
+        built = tab.site / path.removeprefix(base) if path.startswith(base) else None
+        if built is not None and built.is_file():
+            route.fulfill(path=str(built))
+        else:
+            route.fulfill(path=str(tab.site / "404.html"), status=404)
+
+    tab.page.route(f"{PAGES_ORIGIN}/**", serve)
+    missing = f"{PAGES_ORIGIN}{base}no/such/page"
+    not_found = []
+    tab.page.on("response", lambda response: response.status == 404 and not_found.append(response.url))
+    errors = len(tab.errors)
+    response = tab.page.goto(missing)
+    tab.page.wait_for_load_state("load")
+    assert response.status == 404
+    # The page itself answers 404, and so may the browser's own /favicon.ico; every asset the
+    # page names loads. Chromium logs each 404 as a failed load: those lines alone are expected.
+    assert set(not_found) <= {missing, f"{PAGES_ORIGIN}/favicon.ico"}, not_found
+    logged = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    assert all(error == logged for error in tab.errors[errors:]), tab.errors[errors:]
+    del tab.errors[errors:]
+
+
+# Every built page, from the site's files, in both palettes, with every axe rule that is on by
+# default. In the first palette the page gets every rule. The palette toggle then changes
+# colours only, plus which toggle button shows, so in the second palette the page gets the rules
+# whose result can depend on colour (axe's own "cat.color" tag: color-contrast and
+# link-in-text-block) and the toggle gets every rule; the page is not loaded twice.
+@pytest.mark.parametrize("shard", range(AXE_SHARDS))
+def test_no_axe_violations(tab, built_site, axe_script, shard):
+    assert len(list(built_site.rglob("*.html"))) > 20
+    tab.page.context.add_init_script(axe_script)
+    found = []
+    for page in _axe_shard(built_site, shard):
+        path = page.relative_to(built_site).as_posix()
+        if path == "404.html":
+            _open_not_found(tab)
+        else:
+            tab.open(path)
+        schemes, colour_rules = [], None
+        for run in ("all", "colour", "toggle"):
+            if run == "colour":
+                _toggle_palette(tab)
+            schemes.append(tab.page.evaluate("document.body.dataset.mdColorScheme"))
+            context = "[data-md-component=palette]" if run == "toggle" else None
+            result = tab.page.evaluate(AXE_RUN, [context, colour_rules if run == "colour" else None])
+            if run == "all":
+                # The colour rules among those on by default (color-contrast-enhanced, AAA, is off).
+                colour_rules = result["colour"]
+                assert "color-contrast" in colour_rules and "link-in-text-block" in colour_rules
+            found += [f"{path} ({schemes[-1]}, {run} rules): {violation}" for violation in result["violations"]]
+        assert {schemes[0], schemes[1]} == set(PALETTES.values()), path
+    assert not found, "\n".join(found)
     tab.assert_offline_and_clean()
+
+
+# Switch palette with Material's toggle, as a reader does, and settle the colours.
+def _toggle_palette(tab) -> None:
+    before = tab.page.evaluate("document.body.dataset.mdColorScheme")
+    tab.page.locator("[data-md-component=palette] label:visible").click()
+    tab.page.wait_for_function("s => document.body.dataset.mdColorScheme !== s", arg=before)
+    # Material fades colours over 250 ms; jump to their end instead of waiting for it.
+    tab.page.evaluate("() => document.getAnimations().forEach(animation => animation.finish())")
 
 
 # -----------------------------------------------------------------------------
@@ -409,18 +508,17 @@ def test_hovering_a_glossary_term_shows_its_definition(tab):
     tab.assert_offline_and_clean()
 
 
-# Every diagram on every explainer page loads from disk, with a text alternative.
+# Every diagram on every explainer page loads from disk (its light and dark copies), with a text alternative.
 def test_every_diagram_renders_offline_with_a_text_alternative(tab):
     diagrams = 0
-    for path in sorted(p for p in (tab.site / "questions").glob("*.html")):
-        tab.open(f"questions/{path.name}")
-        for image in tab.page.locator("article img[src$='.svg']").all():
-            image.scroll_into_view_if_needed()
+    for path in DIAGRAM_PAGES:
+        tab.open(path)
+        for image in tab.page.locator("article img[src*='/diagrams/']").all():
             tab.page.wait_for_function("i => i.complete", arg=image.element_handle())
-            assert image.evaluate("i => i.naturalWidth") > 0, f"{path.name}: {image.get_attribute('src')}"
+            assert image.evaluate("i => i.naturalWidth") > 0, f"{path}: {image.get_attribute('src')}"
             assert len(image.get_attribute("alt") or "") > 40
             diagrams += 1
-    assert diagrams >= 4
+    assert diagrams >= 8
     tab.assert_offline_and_clean()
 
 
@@ -618,3 +716,189 @@ def test_glossary_terms_are_bold_and_listed_by_letter(tab):
         assert term["letter"] == term["term"][0].upper(), f"{term['term']!r} is under {term['letter']!r}"
         assert f"#{term['id']}" in toc, f"the table of contents has no link to {term['letter']!r}"
     tab.assert_offline_and_clean()
+
+
+# Width, height and pixels of a PNG screenshot (8-bit RGB or RGBA, not interlaced, as Chromium
+# writes them): no imaging library is needed to tell a white panel from a dark one.
+def _png_pixels(png: bytes) -> tuple[int, int, int, bytes]:
+    import struct
+    import zlib
+
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, chunks, header = 8, [], None
+    while offset < len(png):
+        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        data = png[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", data)
+        elif kind == b"IDAT":
+            chunks.append(data)
+        offset += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and not interlace, header
+    channels = 3 if colour == 2 else 4
+    raw, stride = zlib.decompress(b"".join(chunks)), width * channels
+    out, previous = bytearray(), bytearray(stride)
+    for row in range(height):
+        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0), (abs(guess - up), 1), (abs(guess - corner), 2))[1]
+                line[i] = (line[i] + (left, up, corner)[near]) & 255
+        out += line
+        previous = line
+    return width, height, channels, bytes(out)
+
+
+# The share of near-white pixels in `element`, shown for a moment 64 px wide: the colours are
+# the same, and a small screenshot decodes in Python in milliseconds instead of a second.
+def _white_share(element) -> float:
+    element.evaluate("e => { e.dataset.width = e.style.width; e.style.width = '64px' }")
+    try:
+        _, _, channels, pixels = _png_pixels(element.screenshot(animations="disabled"))
+    finally:
+        element.evaluate("e => { e.style.width = e.dataset.width; delete e.dataset.width }")
+    white = sum(1 for i in range(0, len(pixels), channels) if min(pixels[i:i + 3]) > 230)
+    return white / (len(pixels) // channels)
+
+
+# The smallest font-size of a drawing's text and its viewBox width.
+def _smallest_label(svg: Path) -> tuple[float, float]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(svg).getroot()
+    sizes = [float(el.get("font-size")) for el in root.iter() if el.get("font-size")]
+    return min(sizes), float(root.get("viewBox").split()[2])
+
+
+# The diagram the reader sees now: the visible <img> of the first figure, and the file it shows.
+def _shown_diagram(tab):
+    # One round trip: the shown copies, once loaded, with the file and width of the first.
+    shown = tab.page.evaluate("""async () => {
+      const shown = [...document.querySelectorAll("article img[src*='/diagrams/']")].filter(i => i.checkVisibility());
+      await Promise.all(shown.map(i => i.decode().catch(() => null)));
+      return shown.map(i => [i.currentSrc.split("#")[0], i.clientWidth, i.naturalWidth]);
+    }""")
+    assert len(shown) == 1, f"exactly one copy of the diagram shows: {shown}"
+    (url, width, natural), = shown
+    assert natural > 0, url
+    image = tab.page.locator("article img[src*='/diagrams/']:visible")
+    return image, Path(unquote(urlsplit(url).path)), width
+
+
+DIAGRAM_PAGES = [path for path in EXPLAINERS if "/diagrams/" in (ROOT / "docs" / Path(path).with_suffix(".md")).read_text(encoding="utf-8")]
+
+# A phone (390 CSS px wide) and a desktop, in both palettes.
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": VIEWPORT}
+
+
+# On a phone and a desktop, in both palettes, the reader sees one copy of each diagram: the dark copy
+# in the dark palette (a dark panel, not a white one), and on a phone the stacked copy, whose
+# smallest label is at least 12 CSS px. The palette is switched as Material's toggle does it.
+@pytest.mark.parametrize("path", DIAGRAM_PAGES)
+def test_diagrams_follow_the_palette_and_read_on_a_phone(tab, path):
+    tab.open(path)
+    for screen, size in SCREENS.items():
+        tab.page.set_viewport_size(size)
+        for palette, scheme in PALETTES.items():
+            tab.page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+            image, shown, width = _shown_diagram(tab)
+            where = f"{path} {screen} {palette}: {shown.name}"
+            assert shown.name.endswith(".dark.svg") == (palette == "dark"), where
+            assert shown.name.count(".narrow.") == (screen == "phone"), where
+            if palette == "dark":
+                assert _white_share(image) < 0.02, f"{where} is mostly white"
+            if screen == "phone":
+                smallest, view_width = _smallest_label(shown)
+                shown_px = smallest * width / view_width
+                assert shown_px >= 12, f"{where}: labels of {shown_px:.1f} CSS px"
+    tab.assert_offline_and_clean()
+
+
+# The measure above can fail: the light copy of a diagram is mostly white.
+def test_a_light_diagram_counts_as_white(tab):
+    tab.open(DIAGRAM_PAGES[0])
+    image, _, _ = _shown_diagram(tab)
+    assert _white_share(image) > 0.3
+
+
+# Every label of every drawing lies inside the drawing (a stacked copy has little room to spare).
+def test_every_diagram_label_lies_inside_its_drawing(tab):
+    drawings = sorted((ROOT / "docs" / "assets" / "diagrams").glob("*.svg"))
+    for drawing in drawings:
+        tab.page.goto(drawing.as_uri())
+        outside = tab.page.evaluate(
+            """() => { const svg = document.documentElement, box = svg.viewBox.baseVal;
+                       return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()])
+                         .filter(([_, b]) => b.x < box.x + 4 || b.y < box.y + 4 ||
+                                             b.x + b.width > box.x + box.width - 4 ||
+                                             b.y + b.height > box.y + box.height - 4)
+                         .map(([text]) => text) }"""
+        )
+        assert outside == [], f"{drawing.name}: {outside}"
+    assert len(drawings) >= 24
+    tab.assert_offline_and_clean()
+
+
+# -----------------------------------------------------------------------------
+# The preview's problems banner
+# -----------------------------------------------------------------------------
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+# Build a fixture site as `mkdocs serve` or `mkdocs build` does; the problems a build stops on.
+def _build_fixture(name: str, site: Path, command: str) -> str:
+    from mkdocs.exceptions import Abort
+
+    from sitebuild import build_site
+
+    try:
+        build_site(FIXTURES / name / "mkdocs.yml", site, command=command, strict=command == "build")
+    except Abort as abort:
+        return str(abort)
+    return ""
+
+
+# Under `mkdocs serve`, a page with a citation problem shows it at its top: code, line:col and
+# message, as the build prints it. A normal build of the same page stops instead, and the page it
+# wrote on the way has no banner.
+def test_the_preview_shows_a_pages_citation_problems_at_its_top(tab, tmp_path):
+    assert _build_fixture("unknown-key", tmp_path / "serve", "serve") == ""
+    tab.page.goto((tmp_path / "serve" / "claims" / "page" / "index.html").as_uri())
+    banner = tab.page.locator("article .citation-problems")
+    banner.wait_for(state="visible")
+    # First in the article, above the page's title, and on screen without scrolling.
+    assert tab.page.evaluate("() => document.querySelector('article .citation-problems').nextElementSibling.tagName") == "H1"
+    assert banner.bounding_box()["y"] < VIEWPORT["height"] / 2
+    text = " ".join(banner.inner_text().split())
+    assert "1 citation problem on this page" in text
+    assert "CIT001 line 5:41 unknown citation key 'hubinger2019risk' (did you mean 'hubinger2019risks'?)" in text
+    tab.assert_offline_and_clean()
+
+    stopped = _build_fixture("unknown-key", tmp_path / "build", "build")
+    assert "docs/claims/page.md:5:41: CIT001 unknown citation key 'hubinger2019risk'" in stopped
+    built = (tmp_path / "build" / "claims" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "citation-problems" not in built and "citation problem" not in built
+
+
+# The banner quotes what the page says as text: a message that names <script> shows it, and
+# nothing in the banner is markup the page wrote.
+def test_the_preview_banner_shows_hostile_messages_as_text(tab, tmp_path):
+    _build_fixture("active-content", tmp_path, "serve")
+    tab.page.goto((tmp_path / "claims" / "page" / "index.html").as_uri())
+    banner = tab.page.locator("article .citation-problems")
+    assert "HTM006 line 5:1 unsafe <script> element" in " ".join(banner.inner_text().split())
+    tags = banner.evaluate("b => [...new Set([...b.querySelectorAll('*')].map(e => e.tagName))].sort()")
+    assert tags == ["BR", "CODE", "EM", "LI", "P", "SPAN", "UL"]
+    # The fixture's own defanged <img src=x> fails to load from disk; nothing may leave the machine.
+    assert not tab.remote

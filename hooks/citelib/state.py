@@ -20,10 +20,11 @@ the same event unless a priority says otherwise):
 | on_page_markdown (0) | page_dates | first publication and last change, from git |
 | on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms |
-| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
+| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
 | on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
+| on_post_page | citations | serving only: the page's problems in a banner at its top |
 | on_post_page | redirects | note each page's title, for the link on its redirect pages |
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build | redirects | a redirect page at each old address (overrides/partials/redirect.html) |
