@@ -782,6 +782,14 @@ def _smallest_label(svg: Path) -> tuple[float, float]:
 
 # The diagram the reader sees now: the visible <img> of the first figure, and the file it shows.
 def _shown_diagram(tab):
+    # After a resize the browser picks a <picture>'s source again, and loads it, a moment later:
+    # wait until every shown copy holds the file its media queries now choose.
+    tab.page.wait_for_function("""() => [...document.querySelectorAll("article picture")].every(p => {
+      const img = p.querySelector("img"), source = [...p.querySelectorAll("source")]
+        .find(s => !s.media || matchMedia(s.media).matches);
+      const chosen = new URL(source ? source.getAttribute("srcset") : img.getAttribute("src"), document.baseURI);
+      return img.currentSrc.split("#")[0] === chosen.href.split("#")[0] && img.complete;
+    })""")
     # One round trip: the shown copies, once loaded, with the file and width of the first.
     shown = tab.page.evaluate("""async () => {
       const shown = [...document.querySelectorAll("article img[src*='/diagrams/']")].filter(i => i.checkVisibility());
@@ -795,7 +803,8 @@ def _shown_diagram(tab):
     return image, Path(unquote(urlsplit(url).path)), width
 
 
-DIAGRAM_PAGES = [path for path in EXPLAINERS if "/diagrams/" in (ROOT / "docs" / Path(path).with_suffix(".md")).read_text(encoding="utf-8")]
+DIAGRAM_PAGES = [path for path in EXPLAINERS
+                 if "/diagrams/" in (ROOT / "docs" / Path(path).with_suffix(".md")).read_text(encoding="utf-8")]
 
 # A phone (390 CSS px wide) and a desktop, in both palettes.
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": VIEWPORT}
