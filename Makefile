@@ -40,10 +40,11 @@ check: $(STAMP)
 page: $(STAMP)
 	$(BIN)/python tools/new_page.py "$$NAME" "$$TITLE"
 
-# Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`.
+# Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`. --dirty lets
+# hooks/preview.py render again only what an edit changed (every output stays as a clean build's).
 SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
+	$(BIN)/mkdocs serve --dirty --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
 
 # The site as one zip to read from disk (open index.html): dist/alignment-basics-site.zip.
 offline: $(STAMP)

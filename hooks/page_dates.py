@@ -15,6 +15,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from citelib.state import state
+
 # -----------------------------------------------------------------------------
 # Globals
 # -----------------------------------------------------------------------------
@@ -46,6 +48,8 @@ def on_config(config: MkDocsConfig) -> None:
     global _dates, _history_base
     # A new page git does not know yet is dated by its file, so it builds like the others.
     _dates = {**_untracked_dates(config.docs_dir), **_read_dates(config.docs_dir)}
+    # What the serve preview keys each page by (hooks/preview.py); the citation hook made `state`.
+    state.page_dates = dict(_dates)
     _history_base = _history_url_base(config.repo_url, config.edit_uri)
 
 

@@ -96,6 +96,13 @@ class Source:
         return self.places.get(name.lower(), (self.line, self.col))
 
 
+# Where a problem of a rendered page that comes from this entry's `field` ("" for the entry) is
+# reported: the file, and the line and column of the field or of the entry.
+def problem_place(source: Source, field: str) -> tuple[str, int, int]:
+    line, col = source.place(field) if field else (source.line, source.col)
+    return source.path, line, col
+
+
 # Every source of a bib folder, in file order; the first definition of a key wins.
 @dataclass
 class Bibliography:

@@ -170,6 +170,10 @@ class Report:
     def has_path(self, path: str) -> bool:
         return any(d.path == path for d in self._seen)
 
+    # The problems recorded for `path`.
+    def at(self, path: str) -> list[Diagnostic]:
+        return [d for d in self._seen if d.path == path]
+
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return sorted(self._seen)

@@ -9,17 +9,25 @@ the same event unless a priority says otherwise):
 | on_startup | citations | note `build` or `serve` |
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
 | on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
+| on_config (90) | preview | `mkdocs serve --dirty` only: what the site's outputs depend on (config, hooks, templates) |
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_pre_build | citations | format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
+| on_nav (-100) | preview | each page's key; a page whose key is kept gets its outputs back and is not rendered |
+| on_pre_page (1000) | preview | catch the warnings of a page being rendered |
 | on_page_markdown (100) | citations | check the Markdown, hand the plugin only approved citations, each stamped |
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
 | on_page_markdown (-10) | sources_page | the list of sources, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; Cite this page, Scholar tags, JSON-LD |
+| on_page_content (-1000) | preview | keep the rendered page's outputs |
 | on_env (-100) | citations | escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
+| on_env (-200) | preview | pages in build order; which pages are written (all when the navigation changed) |
+| on_page_context (100) | preview | where the page's search entries start |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
+| on_post_page (-100) | preview | keep the page's search entries |
+| on_post_build (50) | preview | the search index from every page's entries, in build order; outputs of removed pages deleted |
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
 """
@@ -51,6 +59,12 @@ class PageState:
     stamped: list[int] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     reading: Reading | None = None
+    # What the page adds to site-wide outputs, kept with it by a serve preview (citelib/preview.py):
+    # its claims and its line of the ledger's page list (None: not listed), and each problem the
+    # page caused at a bib entry, as (key, field, code, message): its place is the entry's own.
+    claims: list = field(default_factory=list)
+    claims_page: dict | None = None
+    bib_problems: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 # One build's shared facts; reset by citations.on_config at the start of every build.
@@ -76,6 +90,10 @@ class BuildState:
         self.scan_cache = None
         # Shown path of each page that is not UTF-8 -> (line, col, message) of its first bad byte.
         self.unreadable: dict[str, tuple[int, int, str]] = {}
+        # Inputs of every page that other hooks read, for the serve preview's keys: the glossary's
+        # {term: definition} (glossary.py) and each page's last change (page_dates.py).
+        self.glossary_titles: dict[str, str] = {}
+        self.page_dates: dict[str, str] = {}
 
     # Whether a key names a source of bib/.
     def is_source(self, key: str) -> bool:
