@@ -42,6 +42,7 @@ class _Build:
         self.keys: dict[str, str | None] = {}
         self.render: set[str] = set()
         self.write: set[str] = set()
+        self.always_write: set[str] = set()
         self.writing = False
         self.kept: dict[str, preview.Kept] = {}
         self.outputs: set[str] = set()
@@ -100,19 +101,23 @@ def on_nav(nav, *, config, files):
     sources = state.bibliography.sources
     shared = preview.files_signature((f.src_uri, f.url) for f in files) + preview.keys_signature(
         sources, state.bibliography.broken)
-    kept = _build.cache.pages
+    every_source: dict[str, str] = {}
     for file in files.documentation_pages():
         src = file.src_uri
         _build.order.append(src)
         _build.outputs.add(os.path.normpath(file.abs_dest_path))
         raw = _raw_bytes(file)
-        if src == state.settings.sources_page:  # lists every source and every citing marker
-            key = None
+        text = raw.decode("utf-8", "replace")
+        if src == state.settings.sources_page:
+            # It lists every source (rendered again when one changes) and, once every page is
+            # read, every marker citing each (its "Cited by" lists): so it is written every build.
+            named = every_source or {name: formatting.entry_key(source) for name, source in sources.items()}
+            every_source = named
+            _build.always_write.add(src)
         else:
-            text = raw.decode("utf-8", "replace")
             named = {name: formatting.entry_key(sources[name]) for name in preview.named_keys(text) if name in sources}
-            key = preview.page_key(raw, shared, named, preview.glossary_part(text, state.glossary_titles),
-                                   state.page_dates.get(src, ""))
+        key = preview.page_key(raw, shared, named, preview.glossary_part(text, state.glossary_titles),
+                               state.page_dates.get(src, ""))
         _build.keys[src] = key
         reusable = _build.cache.reusable(src, key)
         if reusable is None or file.page is None:
@@ -162,7 +167,8 @@ def on_env(env, *, config, files):
         # A page at a theme template's address (404.html) is written over what the template
         # wrote just before it, in every build.
         templates = set(config.theme.static_templates) | set(config.extra_templates)
-        _build.write = set(_build.render) | {f.src_uri for f in files.documentation_pages() if f.dest_uri in templates}
+        _build.write = set(_build.render) | _build.always_write | {
+            f.src_uri for f in files.documentation_pages() if f.dest_uri in templates}
     _build.cache.nav = nav
     _build.writing = True
     _build.search = _search_index(config)
