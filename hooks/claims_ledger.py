@@ -3,7 +3,6 @@ the sentence that carries it (docs/contributing/claims-ledger.md describes the f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -15,6 +14,8 @@ CLAIMS_FILE = "claims.json"
 
 # The reading order of the pages.
 _order: dict[str, int] = {}
+# Each record's text in the last ledger written (a serve rebuild writes most of them again).
+_written: dict[str, str] = {}
 
 
 # Nothing to list without the citation hook's reading of each page.
@@ -52,4 +53,4 @@ def on_post_build(config) -> None:
     listed = [seen.claims_page for seen in pages if seen.claims_page is not None]
     ledger = claims.ledger(found, listed, _order, config.site_url or "")
     path = Path(config.site_dir) / CLAIMS_FILE
-    path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(claims.ledger_json(ledger, _written) + "\n", encoding="utf-8")

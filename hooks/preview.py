@@ -29,6 +29,8 @@ _startup_dirty = False
 _dirty_sites: dict[str, bool] = {}
 # Kept pages of each dirty-served site folder.
 _caches: dict[str, preview.PreviewCache] = {}
+# Compiled theme templates, for every dirty-served site of the process.
+_template_code = preview.TemplateCode()
 
 
 # This build's decisions and what it has seen so far.
@@ -86,8 +88,10 @@ def on_config(config):
     if config.theme.custom_dir:
         code.append(Path(config.theme.custom_dir))
     settings = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
-    _build.cache.start(preview.site_signature(Path(config.config_file_path).read_bytes(), code,
-                                              repr(settings.cache_key), config.docs_dir, config.site_url or ""))
+    signature = preview.site_signature(Path(config.config_file_path).read_bytes(), code,
+                                       repr(settings.cache_key), config.docs_dir, config.site_url or "")
+    _build.cache.start(signature)
+    _template_code.start(signature)
     return config
 
 
@@ -171,6 +175,7 @@ def on_env(env, *, config, files):
             f.src_uri for f in files.documentation_pages() if f.dest_uri in templates}
     _build.cache.nav = nav
     _build.writing = True
+    env.bytecode_cache = _template_code
     _build.search = _search_index(config)
     return env
 

@@ -11,6 +11,7 @@ writes into sitemap.xml (and its .gz header), and the fixture lies outside git, 
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -142,3 +143,20 @@ def test_every_serve_rebuild_equals_a_clean_build_and_renders_only_what_changed(
     finally:
         logging.getLogger("mkdocs").removeHandler(handler)
         serve.config.plugins.on_shutdown()
+
+
+# The ledger's text is json.dumps(..., indent=1)'s to the byte, written afresh or from the memo.
+@pytest.mark.parametrize("ledger", [
+    {},
+    {"format": "f", "version": 1, "pages": [], "claims": []},
+    {"format": "f", "nested": {"a": [1, {"b": "é\n\"x\""}], "c": {}}, "claims": [
+        {"page": "p.html", "text": "Ünïcode ‘quotes’ and a\ttab", "cites": [{"key": "k", "locator": ""}], "empty": []},
+        {"page": "q.html", "sources": ["a", "b"], "deep": {"x": [[], [1.5, None, True]]}}, "a string", 3]},
+])
+def test_the_ledger_text_is_the_indenting_encoders(ledger):
+    from citelib import claims
+
+    memo: dict[str, str] = {}
+    expected = json.dumps(ledger, ensure_ascii=False, indent=1)
+    assert claims.ledger_json(ledger, memo) == expected
+    assert claims.ledger_json(ledger, memo) == expected

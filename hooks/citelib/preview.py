@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import jinja2
+
 # Any `@key` in a page's text: the scanner's key characters (scan.CITE_ITEM), wherever they stand,
 # so every key a citation, footnote or check on the page can name is among them.
 KEY_TOKEN = re.compile(r"@([A-Za-z0-9_-]+)")
@@ -79,6 +81,29 @@ class PreviewCache:
 
     def clear(self) -> None:
         self.__init__()
+
+
+# Compiled theme templates across rebuilds: MkDocs makes a new Jinja environment every build,
+# which compiled every template again. Jinja checks each template's source checksum before it
+# reuses its code; the environment's own settings are not in the key, so a new site signature
+# (config, hooks, overrides) starts it afresh.
+class TemplateCode(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self.site = ""
+        self.code: dict[str, bytes] = {}
+
+    def start(self, site_signature: str) -> None:
+        if site_signature != self.site:
+            self.code.clear()
+        self.site = site_signature
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.code.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 # -----------------------------------------------------------------------------
