@@ -160,3 +160,35 @@ def test_the_ledger_text_is_the_indenting_encoders(ledger):
     expected = json.dumps(ledger, ensure_ascii=False, indent=1)
     assert claims.ledger_json(ledger, memo) == expected
     assert claims.ledger_json(ledger, memo) == expected
+
+
+# A .bib edit inside one entry is read again alone (bib.splice), and that reading is the whole
+# file's reading to the last field, place and problem, over random edits of every kind; a title
+# edit, the common case, is read that way.
+def test_reading_one_edited_entry_again_equals_reading_the_whole_file():
+    import random
+
+    from citelib import bib
+
+    rng = random.Random(17)
+    fixture = (FIXTURE / "bib" / "sources.bib").read_text(encoding="utf-8")
+    texts = [fixture, "@string{jmlr = {Journal of ML}}\n" + fixture
+             + "\n@misc{m1, title = {A} # jmlr, month = jan, year = {2020}}\n  @misc{ind, title = {Indented}, year={2001}}\n"
+             + "% a comment\n@comment{x}\n@misc{second, author = {Doe, Jane}, title = {Second}, year = {2002}}\n"]
+    pieces = list("ab XYZ{}\"@#,=%\\\n") + ["{}", "\\'e", "ü", "\r"]
+    spliced = 0
+    for text in texts:
+        raw = text.encode("utf-8")
+        old = bib.parse_bib(raw, "b.bib")
+        for _ in range(150):
+            at = rng.randrange(len(text))
+            edited = rng.choice([text[:at] + rng.choice(pieces) + text[at:], text[:at] + text[at + rng.randint(1, 3):],
+                                 text[:at] + rng.choice(pieces) + text[at + 1:]]).encode("utf-8")
+            reading = bib.splice(raw, old, edited, "b.bib")
+            if reading is not None:
+                spliced += 1
+                assert reading == bib.parse_bib(edited, "b.bib"), edited.decode()
+    assert spliced > 50
+    edited = fixture.replace("Faulty reward functions", "Faulty Reward Functions").encode("utf-8")
+    reading = bib.splice(fixture.encode("utf-8"), bib.parse_bib(fixture.encode("utf-8"), "b.bib"), edited, "b.bib")
+    assert reading is not None and reading == bib.parse_bib(edited, "b.bib")
