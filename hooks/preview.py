@@ -69,6 +69,17 @@ class _Catcher(logging.Handler):
 def on_startup(command: str, dirty: bool) -> None:
     global _startup_dirty
     _startup_dirty = command == "serve" and dirty
+    if _startup_dirty:  # MkDocs warns that a dirty build is inaccurate; with this hook it is not
+        build_log = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(f, _DirtyWarning) for f in build_log.filters):
+            build_log.addFilter(_DirtyWarning())
+
+
+# Drops MkDocs' warning that a dirty build "will likely lead to inaccurate navigation": the
+# preview writes what a clean build writes (tests/test_preview.py), and says what it rendered.
+class _DirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("A 'dirty' build is being performed"))
 
 
 # Active only for a dirty serve; a new config, hook or template (its signature) forgets every page.
@@ -175,6 +186,8 @@ def on_env(env, *, config, files):
             f.src_uri for f in files.documentation_pages() if f.dest_uri in templates}
     _build.cache.nav = nav
     _build.writing = True
+    log.info("preview: %d of %d pages rendered again, %d written", len(_build.render), len(_build.order),
+             len(_build.write))
     env.bytecode_cache = _template_code
     _build.search = _search_index(config)
     return env
