@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build check-site test test-quick check page serve offline pdf claims bench bench-hostile verify-sources lock clean
+.PHONY: build check-site test test-quick check page serve offline pdf claims bench bench-preview bench-hostile verify-sources lock clean
 
 # Build strictly, then hold the built site to the citation promise (tools/check_site.py).
 build: $(STAMP)
@@ -41,10 +41,11 @@ check: $(STAMP)
 page: $(STAMP)
 	$(BIN)/python tools/new_page.py "$$NAME" "$$TITLE"
 
-# Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`.
+# Live preview; another address with `make serve SERVE_ADDR=127.0.0.1:8001`. --dirty lets
+# hooks/preview.py render again only what an edit changed (every output stays as a clean build's).
 SERVE_ADDR ?= 127.0.0.1:8000
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
+	$(BIN)/mkdocs serve --dirty --no-strict --watch bib --watch hooks -a $(SERVE_ADDR)
 
 # The site as one zip to read from disk (open index.html), with the series as one PDF beside it:
 # dist/alignment-basics-site.zip.
@@ -64,9 +65,14 @@ claims: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python tools/claims_summary.py site/claims.json
 
-# Build times against plain MkDocs at three sizes, and a Sphinx peer (bench/run.py; see docs/contributing/performance.md).
+# Build times against plain MkDocs at three sizes, a Sphinx peer, and the live preview after one
+# edit at each size (bench/run.py; see docs/contributing/performance.md).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The live preview alone: page and .bib edits under `make serve` at 20, 200 and 1,000 pages.
+bench-preview: $(STAMP)
+	$(BIN)/python bench/run.py --preview-only
 
 # Check every source against arXiv, Crossref and the live web: the one target that uses the
 # network, never part of build or test. SAVE=1 asks the Wayback Machine for fresh copies;

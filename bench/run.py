@@ -18,7 +18,11 @@ of the build process (ru_maxrss from os.wait4, i.e. getrusage of that child).
 Then it times the real site: a full build, a `mkdocs serve`-style rebuild after one page edit
 (bench/rebuild.py, on a copy of the project), and a reader's first load of an explainer page.
 
-Usage: python bench/run.py [--quick] [--no-peer]   (--quick: the two smaller sizes, fewer runs)
+Then the live preview at each size (bench/preview.py): `make serve` after page edits and a .bib
+edit, the floor's serve rebuild, Sphinx's incremental rebuild, and memory over 50 edits at 200 pages.
+
+Usage: python bench/run.py [--quick] [--no-peer] [--preview-only]
+  (--quick: the two smaller sizes, fewer runs; --preview-only: the live preview alone)
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ QUICK = [(20, 30, 200, 3), (200, 30, 2000, 2)]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # The peer costs about ten times the floor: built at the sizes up to this one only.
 PEER_MAX_PAGES = 200
+# Page edits of the preview benchmark; at one size, enough of them to see memory stay flat.
+PREVIEW_EDITS = 5
+PREVIEW_MEMORY_PAGES = 200
+PREVIEW_MEMORY_EDITS = 50
 PEER_MODULES = ("sphinx", "myst_parser", "sphinxcontrib.bibtex")
 PEER_DISTRIBUTIONS = ("sphinx", "myst-parser", "sphinxcontrib-bibtex")
 
@@ -136,17 +144,74 @@ def bench_size(pages: int, cites: int, entries: int, runs: int, peer: bool = Fal
     return row
 
 
-# A serve-style rebuild of the full site and of the floor, for one size.
-def bench_rebuild(pages: int) -> dict:
-    result = {}
-    for variant in ("full", "footnotes"):
-        config = BENCH / "out" / f"p{pages}" / variant / "mkdocs.yml"
+# The live preview at one size: `make serve` (dirty, hooks/preview.py) after page edits and after
+# a .bib edit, the floor's serve rebuild (plain MkDocs renders every page), and Sphinx's own
+# incremental rebuild after the same page edit (up to PEER_MAX_PAGES, when it is installed).
+def bench_preview(pages: int, edits: int, peer: bool) -> dict:
+    out = BENCH / "out" / f"p{pages}"
+    page = "pages/page-0002.md"
+    result = {"pages": pages}
+    for variant, extra in (("full", ["--bib", str(out / "full" / "bib" / "sources.bib")]), ("footnotes", ["--clean"])):
+        config = out / variant / "mkdocs.yml"
         shutil.rmtree(config.parent / ".cache", ignore_errors=True)
-        with tempfile.TemporaryDirectory(prefix="bench-serve-") as site:
-            _, _, _, out = measure([sys.executable, str(BENCH / "rebuild.py"), str(config),
-                                    "pages/page-0002.md", site])
-        result[variant] = json.loads(out.strip().splitlines()[-1])
+        with tempfile.TemporaryDirectory(prefix="bench-preview-") as site:
+            count = edits if variant == "full" else 3
+            _, _, _, text = measure([sys.executable, str(BENCH / "preview.py"), str(config), page, site,
+                                     str(count), *extra])
+        result[variant] = json.loads(text.strip().splitlines()[-1])
+    if peer:
+        result["sphinx"] = sphinx_incremental(out / PEER, page)
     return result
+
+
+# Sphinx's incremental rebuild: a first build, one page edited, the same output folder built again
+# (Sphinx reads only the changed documents). (wall, cpu) of the second build.
+def sphinx_incremental(root: Path, page: str) -> tuple[float, float]:
+    path = root / page
+    original = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="bench-peer-inc-") as out:
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "-j", "1", str(root), out]
+        measure(command)
+        try:
+            path.write_bytes(original + b"\nSentence written while serving.\n")
+            wall, cpu, _, _ = measure(command)
+        finally:
+            path.write_bytes(original)
+    return wall, cpu
+
+
+def preview_lines(r: dict) -> list[str]:
+    full, floor = r["full"], r["footnotes"]
+    walls, cpus = [e[0] for e in full["edits"]], [e[1] for e in full["edits"]]
+    page_wall, page_cpu = median(walls), median(cpus)
+    floor_wall = median([e[0] for e in floor["edits"]])
+    floor_cpu = median([e[1] for e in floor["edits"]])
+    bib_wall, bib_cpu = median([e[0] for e in full["bib"]]), median([e[1] for e in full["bib"]])
+    lines = [f"{r['pages']:>5} pages: page edit {page_wall:5.2f}s (CPU {page_cpu:4.2f}) | .bib edit "
+             f"{bib_wall:5.2f}s (CPU {bib_cpu:4.2f}), {bib_wall / page_wall:4.2f}x a page edit "
+             f"(CPU {bib_cpu / page_cpu:4.2f}x) | floor rebuild {floor_wall:5.2f}s (CPU {floor_cpu:4.2f}): "
+             f"preview/floor {page_wall / floor_wall:4.2f} (CPU {page_cpu / floor_cpu:4.2f})"]
+    if "sphinx" in r:
+        wall, cpu = r["sphinx"]
+        lines.append(f"{'':>13}Sphinx incremental rebuild after the same edit: {wall:5.2f}s (CPU {cpu:4.2f})")
+    rss = full["rss"]
+    lines.append(f"{'':>13}first build {full['first']:5.2f}s; {len(rss)} edits: resident memory after the "
+                 f"first {rss[0]:.0f} MB, after the last {rss[-1]:.0f} MB, peak {full['peak_mb']:.0f} MB")
+    return lines
+
+
+def print_preview(sizes: list[tuple], peer_skipped: str | None) -> None:
+    print("Live preview (`make serve`: mkdocs serve --dirty, one process, hooks/preview.py): medians of")
+    print("the page edits (a sentence appended to one page), of 3 .bib edits (one entry's title each), against")
+    print("the floor's serve rebuild (plain MkDocs renders every page) and Sphinx's incremental rebuild:")
+    for pages, cites, entries, _ in sizes:
+        if not (BENCH / "out" / f"p{pages}" / "full" / "mkdocs.yml").exists():
+            generate(BENCH / "out" / f"p{pages}", pages, cites, entries)
+        edits = PREVIEW_MEMORY_EDITS if pages == PREVIEW_MEMORY_PAGES else PREVIEW_EDITS
+        r = bench_preview(pages, edits, peer=peer_skipped is None and pages <= PEER_MAX_PAGES)
+        for line in preview_lines(r):
+            print("  " + line, flush=True)
+    print()
 
 
 # -----------------------------------------------------------------------------
@@ -261,6 +326,10 @@ def main(argv: list[str]) -> int:
     peer_rows = []
     started = time.perf_counter()
     print(f"Machine: {machine()}", flush=True)
+    if "--preview-only" in argv:
+        print_preview(QUICK if quick else SIZES, peer_skipped)
+        print(f"bench took {time.perf_counter() - started:.0f}s; load average after: {os.getloadavg()[0]:.2f}")
+        return 0
     print("Times are medians of the runs, wall clock (CPU seconds of the build process in brackets);")
     print("a = everything on, cold (no .cache/); a' = a with a warm .cache/; b = plain MkDocs with")
     print("pre-written footnotes (the floor); c = plain MkDocs, citations as text.")
@@ -307,12 +376,7 @@ def main(argv: list[str]) -> int:
             print(f"    {seconds:6.2f}s  {name}")
     print()
 
-    rebuild = bench_rebuild(200)
-    full, floor = rebuild["full"], rebuild["footnotes"]
-    print("Serve-style rebuild after one page edit, 200 pages (config loaded again, plugins kept):")
-    print(f"  a: first build {full['first']:.2f}s, rebuild {full['rebuild']:.2f}s (CPU {full['rebuild_cpu']:.2f}s)")
-    print(f"  b: first build {floor['first']:.2f}s, rebuild {floor['rebuild']:.2f}s (CPU {floor['rebuild_cpu']:.2f}s)")
-    print(f"  a/b rebuild: {full['rebuild'] / floor['rebuild']:.2f} (CPU {full['rebuild_cpu'] / floor['rebuild_cpu']:.2f})\n")
+    print_preview(QUICK if quick else SIZES, peer_skipped)
 
     real = bench_real_site()
     print("Real site (mkdocs.yml):")

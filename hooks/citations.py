@@ -241,8 +241,10 @@ def _report(problem: htmlcheck.Problem, seen: PageState, starts: list[int]) -> N
         field = next((name for name in ("url", "doi", "eprint", "pubmed")
                       if source.entry.fields.get(name) and source.entry.fields[name].strip() in problem.field_hint),
                      "")
-        line, col = source.place(field) if field else (source.line, source.col)
-        state.report.add(source.path, line, col, problem.code, problem.message)
+        # Kept with the page by its source and field: a serve preview places it again in the .bib
+        # file as it is then (an edit above the entry moves it).
+        seen.bib_problems.append((problem.source_key, field, problem.code, problem.message))
+        state.report.add(*bib.problem_place(source, field), problem.code, problem.message)
         return
     if problem.offset is None:
         state.report.add(seen.shown_path, 1 + seen.line_offset, 1, problem.code,

@@ -3,7 +3,6 @@ the sentence that carries it (docs/contributing/claims-ledger.md describes the f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -13,17 +12,15 @@ from citelib.state import require_citations, state
 
 CLAIMS_FILE = "claims.json"
 
-# This build's claims and per-page counts, and the reading order of the pages.
-_claims: list[claims.Claim] = []
-_pages: list[dict] = []
+# The reading order of the pages.
 _order: dict[str, int] = {}
+# Each record's text in the last ledger written (a serve rebuild writes most of them again).
+_written: dict[str, str] = {}
 
 
-# Forget the previous build (mkdocs serve rebuilds in the same process).
+# Nothing to list without the citation hook's reading of each page.
 def on_config(config):
     require_citations("claims_ledger.py", config)
-    _claims.clear()
-    _pages.clear()
     return config
 
 
@@ -34,22 +31,26 @@ def on_nav(nav, *, config, files):
     return nav
 
 
-# The claims of each page, from the citation hook's reading of it.
+# The claims of each page, from the citation hook's reading of it, kept with the page (a serve
+# preview keeps them for a page it does not render again).
 @event_priority(-50)
 def on_page_content(html_text: str, *, page, config, files) -> str:
     seen = state.pages.get(page.file.src_uri)
     if seen is None or seen.reading is None or page.file.src_uri == state.settings.sources_page:
         return html_text
     found, counts = claims.page_claims(seen.reading, page.url, page.title or "", state.is_source)
-    _claims.extend(found)
+    seen.claims = found
     if found or page.file.src_uri in state.settings.content:
         # The Markdown file as the checks name it, so a reviewer can be sent to an uncited sentence.
-        _pages.append({**counts, "source": Path(seen.shown_path).as_posix()})
+        seen.claims_page = {**counts, "source": Path(seen.shown_path).as_posix()}
     return html_text
 
 
-# Write the ledger beside the pages.
+# Write the ledger beside the pages, from every page's claims in build order.
 def on_post_build(config) -> None:
-    ledger = claims.ledger(_claims, _pages, _order, config.site_url or "")
+    pages = list(state.pages.values())
+    found = [claim for seen in pages for claim in seen.claims]
+    listed = [seen.claims_page for seen in pages if seen.claims_page is not None]
+    ledger = claims.ledger(found, listed, _order, config.site_url or "")
     path = Path(config.site_dir) / CLAIMS_FILE
-    path.write_text(json.dumps(ledger, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(claims.ledger_json(ledger, _written) + "\n", encoding="utf-8")

@@ -105,6 +105,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
         for variant in variants(term):
             abbreviations.append(f"*[{variant}]: {title}")
             titles[variant] = title
+    state.glossary_titles = dict(titles)
     log.debug("glossary: %d terms, %d abbreviations", len(terms), len(abbreviations))
 
 

@@ -17,6 +17,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from citelib.state import state
+
 # -----------------------------------------------------------------------------
 # Globals
 # -----------------------------------------------------------------------------
@@ -55,6 +57,8 @@ def on_config(config: MkDocsConfig) -> None:
     last, first = _read_dates(config.docs_dir)
     _dates = {**untracked, **last}
     _first = {**untracked, **first}
+    # What the serve preview keys each page by (hooks/preview.py); the citation hook made `state`.
+    state.page_dates = {page: f"{_dates.get(page, '')}|{_first.get(page, '')}" for page in {*_dates, *_first}}
     _history_base = _history_url_base(config.repo_url, config.edit_uri)
 
 

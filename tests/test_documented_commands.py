@@ -58,6 +58,7 @@ DRY_RUN = {
     "make test PYTEST_PARALLEL=": "this suite itself, in one process",
     "make test-quick": "this suite without its browser and fresh-clone tests",
     "make bench": "minutes of timed builds (bench/run.py)",
+    "make bench-preview": "minutes of timed builds (bench/run.py --preview-only)",
     "make bench-hostile": "minutes of timed builds (bench/hostile_growth.py)",
     "make check-site": "needs a built site/; make build, run above, ends with the same check",
     "make pdf": "the same build and PDF as make offline, run above (which also checks the PDF is made)",

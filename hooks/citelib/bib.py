@@ -96,6 +96,13 @@ class Source:
         return self.places.get(name.lower(), (self.line, self.col))
 
 
+# Where a problem of a rendered page that comes from this entry's `field` ("" for the entry) is
+# reported: the file, and the line and column of the field or of the entry.
+def problem_place(source: Source, field: str) -> tuple[str, int, int]:
+    line, col = source.place(field) if field else (source.line, source.col)
+    return source.path, line, col
+
+
 # Every source of a bib folder, in file order; the first definition of a key wins.
 @dataclass
 class Bibliography:
@@ -164,7 +171,9 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
         return data
     cached = _PARSED.get(file_id(path))
     if cached is None or cached[:2] != (raw, shown):
-        cached = _PARSED[file_id(path)] = (raw, shown, parse_bib(raw, shown))
+        # An edit inside one entry reads that entry again, not the whole file (a serve rebuild).
+        parsed = splice(cached[0], cached[2], raw, shown) if cached is not None and cached[1] == shown else None
+        cached = _PARSED[file_id(path)] = (raw, shown, parsed or parse_bib(raw, shown))
     parsed = cached[2]
     for line, col, code, message in parsed.problems:
         report.add(shown, line, col, code, message)
@@ -278,6 +287,69 @@ def _parse_bib(raw: bytes, shown: str) -> ParsedFile:
     parsed.problems.sort()
     parsed.quarantined = [key for key in parsed.quarantined if key]
     return parsed
+
+
+# -----------------------------------------------------------------------------
+# Reading again after an edit of one entry
+# -----------------------------------------------------------------------------
+
+
+# The reading of `raw` made from `old`, the reading of `old_raw`, when the two texts differ inside
+# one approved source only, on the same lines, and that source's new text reads alone as one clean
+# entry that uses no macro: pybtex reads an entry from its "@" to its closing brace, so the reading
+# of every other entry stays what it was. None when any of that does not hold: then the caller
+# reads the whole file (tests/test_preview.py holds the two readings equal over many edits).
+def splice(old_raw: bytes, old: ParsedFile, raw: bytes, shown: str) -> ParsedFile | None:
+    try:
+        before, after = old_raw.decode("utf-8"), raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if ("\r" in before or "\r" in after or before.startswith("\ufeff") or after.startswith("\ufeff")
+            or before.count("\n") != after.count("\n")):
+        return None
+    prefix = _common_prefix(before, after)
+    suffix = _common_prefix(before[prefix:][::-1], after[prefix:][::-1])
+    changed_end = len(before) - suffix
+    lines = _Lines(before)
+    for index, source in enumerate(old.sources):
+        start = lines.starts[source.line - 1] + source.col - 1
+        end = start + len(source.text)
+        if start <= prefix and changed_end <= end and before[start:end] == source.text:
+            break
+    else:
+        return None
+    last_line = source.line + source.text.count("\n")
+    if source.macros or any(source.line <= line <= last_line for line, *_ in old.problems):
+        return None
+    chunk = after[start:end + len(after) - len(before)]
+    alone = parse_bib(chunk.encode("utf-8"), shown)
+    if alone.problems or alone.quarantined or len(alone.sources) != 1:
+        return None
+    new = alone.sources[0]
+    if new.text != chunk or new.macros or (new.line, new.col) != (1, 1):
+        return None
+
+    def moved(place: tuple[int, int]) -> tuple[int, int]:
+        line, col = place
+        return line + source.line - 1, col + (source.col - 1 if line == 1 else 0)
+
+    new.line, new.col = moved((1, 1))
+    new.places = {name: moved(place) for name, place in new.places.items()}
+    sources = list(old.sources)
+    sources[index] = new
+    return ParsedFile(sources, list(old.quarantined), list(old.problems))
+
+
+# Length of the common start of two strings (slices compared in C, halving the range).
+def _common_prefix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 # The file's text: a byte-order mark is dropped, and bytes that are not UTF-8 are reported at the

@@ -5,6 +5,8 @@ docs/contributing/claims-ledger.md describes the ledger's format.
 
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass
 
@@ -119,6 +121,32 @@ def ledger(claims: list[Claim], pages: list[dict], order: dict[str, int], site_u
         "pages": in_reading_order(pages, lambda p: p["page"], order),
         "claims": records,
     }
+
+
+# The ledger's text exactly as json.dumps(ledger, ensure_ascii=False, indent=1) writes it, each
+# list item's indented text reused from `memo` (compact JSON -> text) when it was written before:
+# Python's indenting encoder is slow, the compact one is not. `memo` keeps only this ledger's items.
+def ledger_json(ledger: dict, memo: dict[str, str]) -> str:
+    before = dict(memo)
+    memo.clear()
+
+    def indented(value, depth: int) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+
+    def item(value) -> str:
+        compact = json.dumps(value, ensure_ascii=False)
+        text = before.get(compact) or indented(value, 2)
+        memo[compact] = text
+        return "  " + text
+
+    parts = []
+    for key, value in ledger.items():
+        name = json.dumps(key, ensure_ascii=False)
+        if isinstance(value, list) and value:
+            parts.append(f" {name}: [\n" + ",\n".join(item(v) for v in value) + "\n ]")
+        else:
+            parts.append(f" {name}: {indented(value, 1)}")
+    return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
 
 
 # Items sorted by their page's place in the navigation; within a page, in document order.

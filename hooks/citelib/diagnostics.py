@@ -179,9 +179,13 @@ class Report:
     def has_path(self, path: str) -> bool:
         return any(d.path == path for d in self._seen)
 
+    # The problems recorded for `path`.
+    def at(self, path: str) -> list[Diagnostic]:
+        return [d for d in self._seen if d.path == path]
+
     # The problems recorded for `path`, in line order.
     def of_path(self, path: str) -> list[Diagnostic]:
-        return sorted(d for d in self._seen if d.path == path)
+        return sorted(self.at(path))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -10,11 +10,14 @@ the same event unless a priority says otherwise):
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
 | on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
 | on_config | redirects | read extra.redirects (CFG002 for a bad row); require citations to have run |
+| on_config (90) | preview | `mkdocs serve --dirty` only: what the site's outputs depend on (config, hooks, templates) |
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_files | redirects | each redirect's old address is free and its new page exists (CFG002) |
 | on_files | sources_page | the whole bibliography as one .bib file, a generated file of the site |
 | on_pre_build | citations | format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
+| on_nav (-100) | preview | each page's key; a page whose key is kept gets its outputs back and is not rendered |
+| on_pre_page (1000) | preview | catch the warnings of a page being rendered |
 | on_page_markdown (100) | citations | check the Markdown and the review front matter, hand the plugin only approved citations, each stamped |
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
 | on_page_markdown (0) | page_dates | first publication and last change, from git |
@@ -22,10 +25,15 @@ the same event unless a priority says otherwise):
 | on_page_markdown (-50) | glossary | hover terms |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
+| on_page_content (-1000) | preview | keep the rendered page's outputs |
 | on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
+| on_env (-200) | preview | pages in build order; which pages are written (all when the navigation changed) |
+| on_page_context (100) | preview | where the page's search entries start |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
 | on_post_page | citations | serving only: the page's problems in a banner at its top |
 | on_post_page | redirects | note each page's title, for the link on its redirect pages |
+| on_post_page (-100) | preview | keep the page's search entries |
+| on_post_build (50) | preview | the search index from every page's entries, in build order; outputs of removed pages deleted |
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build | redirects | a redirect page at each old address (overrides/partials/redirect.html) |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
@@ -60,6 +68,12 @@ class PageState:
     reading: Reading | None = None
     # Who reviewed the page and when (citelib.review.Review), from its front matter; None without.
     review: object = None
+    # What the page adds to site-wide outputs, kept with it by a serve preview (citelib/preview.py):
+    # its claims and its line of the ledger's page list (None: not listed), and each problem the
+    # page caused at a bib entry, as (key, field, code, message): its place is the entry's own.
+    claims: list = field(default_factory=list)
+    claims_page: dict | None = None
+    bib_problems: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 # One build's shared facts; reset by citations.on_config at the start of every build.
@@ -85,6 +99,10 @@ class BuildState:
         self.scan_cache = None
         # Shown path of each page that is not UTF-8 -> (line, col, message) of its first bad byte.
         self.unreadable: dict[str, tuple[int, int, str]] = {}
+        # Inputs of every page that other hooks read, for the serve preview's keys: the glossary's
+        # {term: definition} (glossary.py) and each page's last change (page_dates.py).
+        self.glossary_titles: dict[str, str] = {}
+        self.page_dates: dict[str, str] = {}
 
     # Whether a key names a source of bib/.
     def is_source(self, key: str) -> bool:
