@@ -25,12 +25,15 @@ SPENT: collections.Counter = collections.Counter()
 # Run each event handler on its own, as PluginCollection.run_event does, timing each.
 def timed_run_event(self, name, item=None, **kwargs):
     for method in self.events[name]:
+        # MkDocs names the running plugin for File.generated (a hook's generated file).
+        self._current_plugin = self._event_origins.get(method, "<unknown>")
         start = time.process_time()
         result = method(**kwargs) if item is None else method(item, **kwargs)
         if item is not None and result is not None:
             item = result
         owner = getattr(method, "__module__", "?").replace("\\", "/").rsplit("/", 1)[-1]
         SPENT[f"{name}: {owner}"] += time.process_time() - start
+    self._current_plugin = None
     return item
 
 
