@@ -47,7 +47,7 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
     author = pagemeta.site_author(config.site_author)
     sources_file = files.get_file_from_path(state.settings.sources_page)
     sources_address = (config.site_url or "") + (sources_file.url if sources_file else "sources.html")
-    summary = _description(page, html_text)
+    summary = _description(page, seen.reading.short_answer)
     meta["sources_head"] = pagemeta.scholar_tags(facts, author, [entry for _, entry in cited])
     meta["preview_head"] = pagemeta.preview_tags(facts, summary, config.site_name,
                                                  (config.site_url or "") + PREVIEW_IMAGE, PREVIEW_IMAGE_ALT)
@@ -64,11 +64,11 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
 # The page's description: its own front matter `description`, else its short answer (cut to a
 # preview's length). Material writes page.meta.description into <meta name="description"> without
 # escaping, so the value it gets is escaped here; the plain text is returned for the other tags.
-def _description(page, html_text: str) -> str:
+def _description(page, short_answer: str) -> str:
     own = page.meta.get("description")
     if isinstance(own, str) and own.strip():
         return own  # plain text from the front matter; citations.on_env escapes it for the theme
-    summary = pagemeta.description(pagemeta.short_answer(html_text))
+    summary = pagemeta.description(short_answer)
     if summary:
         page.meta["description"] = html.escape(summary, quote=True)
     return summary

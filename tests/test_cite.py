@@ -21,7 +21,7 @@ from pybtex.database.input.bibtex import Parser
 from selectolax.lexbor import LexborHTMLParser
 
 from conftest import ROOT
-from citelib import bib, entries, pagemeta, review
+from citelib import bib, entries, pagemeta, rendered, review
 from citelib.diagnostics import Report
 from citelib.settings import PageSet
 
@@ -473,7 +473,7 @@ def test_short_answer_text_leaves_out_markers_and_locators():
     page = ('<div class="admonition abstract"><p class="admonition-title">Short answer</p><p>A &lt;b&gt; '
             'claim "quoted".<sup id="fnref:k"><a class="footnote-ref" href="#fn:k">1</a></sup>'
             '<span class="cite-locator">sec. 2</span> Next.</p></div>')
-    assert pagemeta.short_answer(page) == 'A <b> claim "quoted". Next.'
+    assert rendered.read(page).short_answer == 'A <b> claim "quoted". Next.'
     assert pagemeta.description("word " * 100, 30) == "word word word word word\u2026"
 
 

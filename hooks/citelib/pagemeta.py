@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from jinja2 import TemplateNotFound
-from selectolax.lexbor import LexborHTMLParser
 
 from citelib import entries
 
@@ -215,22 +214,6 @@ def scholar_tags(page: PageFacts, author: str, cited_entries: list) -> list[dict
     ]
     tags += [{"name": "citation_reference", "content": entries.citation_reference(entry)} for entry in cited_entries]
     return tags
-
-
-# The text of a rendered page's short answer (the first `!!! abstract "Short answer"`), as readers
-# read it: no title, no citation markers or locators, whitespace collapsed; "" without one. Read
-# by the HTML5 parser that reads the rendered pages.
-def short_answer(html_text: str) -> str:
-    tree = LexborHTMLParser(html_text)
-    for box in tree.css("div.admonition.abstract, details.abstract"):
-        title = box.css_first(".admonition-title, summary")
-        if title is None or " ".join(title.text().split()).lower() != "short answer":
-            continue
-        title.decompose()
-        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style"):
-            node.decompose()
-        return " ".join(box.text(separator="").split())
-    return ""
 
 
 # A description for <meta name="description"> and link previews: the short answer, cut at a word

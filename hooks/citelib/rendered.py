@@ -137,6 +137,8 @@ class Reading:
     visible: str = ""
     code: str = ""
     unsafe: list[Unsafe] = field(default_factory=list)
+    # The page's short answer as plain text (page descriptions and link previews); "" without one.
+    short_answer: str = ""
 
 
 # -----------------------------------------------------------------------------
@@ -154,7 +156,24 @@ def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
     reading = walker.reading
     reading.visible = "".join(walker.visible)
     reading.code = "".join(walker.code)
+    reading.short_answer = _short_answer(tree, stamp)
     return reading
+
+
+# The text of the page's short answer (the first `!!! abstract "Short answer"`), as readers read
+# it: no title, no citation markers, locators or stamps, whitespace collapsed; "" without one.
+# It takes nodes out of the tree, so it runs after the walk.
+def _short_answer(tree: LexborHTMLParser, stamp: re.Pattern | None) -> str:
+    for box in tree.css("div.admonition.abstract, details.abstract"):
+        title = box.css_first(".admonition-title, summary")
+        if title is None or " ".join(title.text().split()).lower() != "short answer":
+            continue
+        title.decompose()
+        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style"):
+            node.decompose()
+        text = box.text(separator="")
+        return " ".join((stamp.sub("", text) if stamp is not None else text).split())
+    return ""
 
 
 # The page with everything that could run a script taken out: active elements removed, on* and
