@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from jinja2 import TemplateNotFound
+from markupsafe import Markup
 from selectolax.lexbor import LexborHTMLParser
 
 from citelib import entries
@@ -200,6 +201,14 @@ def page_bibtex(page: PageFacts, author: str, site_name: str) -> str:
 def _bibtex_escape(text: str) -> str:
     text = text.replace("{", "").replace("}", "")
     return re.sub(r"([&%$#_])", r"\\\1", text)
+
+
+# A page's title as plain text, for text the templates escape (Cite this page, redirect links):
+# MkDocs gives a title read from the page's heading as HTML ("&amp;" for "&"), one from front matter
+# as written; Material shows both through `striptags`, which drops tags and reads entities, and so
+# does this.
+def title_text(title: str) -> str:
+    return Markup(title).striptags()
 
 
 # Google Scholar tags: the page, then one citation_reference per source it cites.
