@@ -313,6 +313,13 @@ def test_a_review_needs_names_and_a_past_date():
         assert result is None and [k for k, _ in problems][:1] == [key], meta
 
 
+# Python reads "2026-W48-1" (a week date) and "20261130" as ISO dates too; the page says YYYY-MM-DD.
+@pytest.mark.parametrize("written", ["2026-W48-1", "2026-11-3 ", "+026-11-30"])
+def test_a_review_date_in_another_iso_form_is_named(written):
+    result, problems = _problems({"reviewers": ["Ada"], "last_reviewed": written})
+    assert result is None and [key for key, _ in problems] == ["last_reviewed"]
+
+
 # A reviewed page shows its reviewers and date, escaped, and names them in its JSON-LD.
 def test_a_review_is_shown_and_in_json_ld():
     reviewed, _ = _problems({"reviewers": ["Ada <b>Lovelace</b>", "Alan Turing", "Grace Hopper"],
