@@ -44,6 +44,19 @@ def escape_theme_meta(meta: dict) -> None:
             meta[name] = html.escape(meta[name], quote=True)
 
 
+# The front matter the theme writes raw that is not text (a list, a mapping, a number): each
+# (key, message), and the key removed, since the theme would write its Python form unescaped.
+def non_text_theme_meta(meta: dict) -> list[tuple[str, str]]:
+    found = []
+    for name in THEME_TEXT_META + THEME_ATTRIBUTE_META:
+        if name in meta and meta[name] is not None and not isinstance(meta[name], str):
+            shown = repr(meta[name])
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            found.append((name, f"front matter '{name}' must be text, not {type(meta[name]).__name__} {shown}"))
+            del meta[name]
+    return found
+
+
 # Why the theme cannot render a page with this front matter `template:` ("" when it can):
 # MkDocs would stop with a traceback on a name its template folders do not hold.
 def template_problem(env, meta: dict) -> str:
