@@ -484,6 +484,17 @@ def test_short_answer_text_leaves_out_markers_and_locators():
     assert pagemeta.description("word " * 100, 30) == "word word word word word\u2026"
 
 
+# A link preview reads as a sentence: no aside's title and text, no code, no space left before
+# the full stop where a marker was ("y ." from "y [@key].").
+def test_short_answer_text_leaves_out_nested_asides_and_code():
+    page = ('<div class="admonition abstract"><p class="admonition-title">Short answer</p><p>It holds '
+            '<sup id="fnref:k"><a class="footnote-ref" href="#fn:k">1</a></sup>.</p>\n'
+            '<div class="admonition note"><p class="admonition-title">Aside</p><p>Nested.</p></div>\n'
+            '<details class="tip"><summary>More</summary><p>Folded.</p></details>\n'
+            '<div class="highlight"><pre><code>code()</code></pre></div>\n<p>Then this.</p></div>')
+    assert pagemeta.short_answer(page) == "It holds. Then this."
+
+
 # -----------------------------------------------------------------------------
 # CITATION.cff
 # -----------------------------------------------------------------------------

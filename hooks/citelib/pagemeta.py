@@ -249,9 +249,13 @@ def short_answer(html_text: str) -> str:
         if title is None or " ".join(title.text().split()).lower() != "short answer":
             continue
         title.decompose()
-        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style"):
-            node.decompose()
-        return " ".join(box.text(separator="").split())
+        # Markers and locators, and what is no sentence of the answer: an aside, a folded note, code.
+        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style, "
+                            ".admonition, details, pre, .highlight"):
+            if node.mem_id != box.mem_id:  # the selector matches the box itself too
+                node.decompose()
+        # A marker glued to its full stop leaves a space before it ("holds ." from "holds [@key].").
+        return re.sub(r" ([.,;:!?])", r"\1", " ".join(box.text(separator="").split()))
     return ""
 
 
