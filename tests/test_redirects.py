@@ -178,6 +178,8 @@ def test_two_old_paths_built_to_one_address_are_named_not_overwritten():
 ])
 def test_a_redirect_link_shows_the_title_as_text_not_as_escaped_markup(title, shown):
     assert pagemeta.title_text(title) == shown
+    # Before on_env escapes it, a front-matter title is text already (Cite this page reads it then).
+    assert pagemeta.title_text(title, as_written=True) == title
 
 
 def test_a_redirect_page_links_relatively_in_either_url_style():

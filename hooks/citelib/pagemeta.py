@@ -216,12 +216,13 @@ def _bibtex_escape(text: str) -> str:
     return re.sub(r"([&%$#_])", r"\\\1", text)
 
 
-# A page's title as plain text, for text the templates escape (Cite this page, redirect links):
-# MkDocs gives a title read from the page's heading as HTML ("&amp;" for "&"), one from front matter
-# as written; Material shows both through `striptags`, which drops tags and reads entities, and so
-# does this.
-def title_text(title: str) -> str:
-    return Markup(title).striptags()
+# A page's title as plain text, for text the templates escape (Cite this page, redirect links).
+# MkDocs gives a title read from the page's heading as HTML ("&amp;" for "&"): Material shows it
+# through `striptags`, which drops tags and reads entities, and so does this. A front-matter title
+# is text as written (`as_written`) until citations.on_env escapes it for the theme; after that
+# event, `striptags` gives it back as written too.
+def title_text(title: str, as_written: bool = False) -> str:
+    return title if as_written else Markup(title).striptags()
 
 
 # Google Scholar tags: the page, then one citation_reference per source it cites.
