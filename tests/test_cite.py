@@ -420,6 +420,13 @@ def test_the_whole_bibliography_downloads_as_one_bib_file(built_site):
         assert [str(p) for p in entry.persons["author"]] == [str(p) for p in original[key].persons["author"]]
 
 
+# The site's name heads the file; BibTeX reads any "@" outside an entry as the start of one.
+def test_a_site_name_holding_an_entry_adds_no_entry_to_the_download():
+    text = entries.bibliography_file({}, "Site\n@misc{injected, title = {x}, year = {2020}}")
+    assert list(parse_string(text, "bibtex").entries) == []
+    assert "@" not in text
+
+
 # An entry the checks quarantine (markup in its title) stays out of the download.
 def test_a_quarantined_entry_is_left_out_of_the_download(tmp_path):
     (tmp_path / "bib").mkdir()
