@@ -180,11 +180,13 @@ def on_env(env, config, files):
         page = file.page
         if page is None or not page.meta:
             continue
+        seen = state.pages.get(file.src_uri)
+        shown = seen.shown_path if seen else os.path.relpath(file.abs_src_path or file.src_uri, state.root)
+        for key, message in pagemeta.non_text_theme_meta(page.meta):
+            state.report.add(shown, _front_matter_line(file, key), 1, "PAG006", message)
         pagemeta.escape_theme_meta(page.meta)
         problem = pagemeta.template_problem(env, page.meta)
         if problem:
-            seen = state.pages.get(file.src_uri)
-            shown = seen.shown_path if seen else os.path.relpath(file.abs_src_path or file.src_uri, state.root)
             state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG004", problem)
             del page.meta["template"]
     return env

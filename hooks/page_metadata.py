@@ -41,7 +41,9 @@ def on_page_content(html_text: str, *, page, config, files) -> str:
     keys = list(dict.fromkeys(m.label for m in seen.reading.markers if state.is_source(m.label)))
     cited = [(key, state.bibliography.sources[key].entry) for key in keys]
     meta = page.meta
-    facts = pagemeta.PageFacts(page.file.src_uri, page.title or "", page.canonical_url or page.url,
+    # A heading's title comes as HTML, a front-matter title as written (on_env has not escaped it yet).
+    title = pagemeta.title_text(page.title or "", as_written=isinstance(page.meta.get("title"), str))
+    facts = pagemeta.PageFacts(page.file.src_uri, title, page.canonical_url or page.url,
                                str(meta.get("revision_date") or ""), str(meta.get("revision_date_text") or ""),
                                str(meta.get("first_published") or ""))
     author = pagemeta.site_author(config.site_author)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from citelib import redirects, templates
+from citelib import pagemeta, redirects, templates
 from citelib.state import require_citations, state
 
 # This build's rows that can be written, and the title of each page by its docs/ path.
@@ -40,7 +40,7 @@ def on_files(files, config):
 
 
 def on_post_page(output: str, page, config) -> str:
-    _titles[page.file.src_uri] = page.title or page.file.src_uri
+    _titles[page.file.src_uri] = pagemeta.title_text(page.title or page.file.src_uri)
     return output
 
 

@@ -313,6 +313,13 @@ def test_a_review_needs_names_and_a_past_date():
         assert result is None and [k for k, _ in problems][:1] == [key], meta
 
 
+# Python reads "2026-W48-1" (a week date) and "20261130" as ISO dates too; the page says YYYY-MM-DD.
+@pytest.mark.parametrize("written", ["2026-W48-1", "2026-11-3 ", "+026-11-30"])
+def test_a_review_date_in_another_iso_form_is_named(written):
+    result, problems = _problems({"reviewers": ["Ada"], "last_reviewed": written})
+    assert result is None and [key for key, _ in problems] == ["last_reviewed"]
+
+
 # A reviewed page shows its reviewers and date, escaped, and names them in its JSON-LD.
 def test_a_review_is_shown_and_in_json_ld():
     reviewed, _ = _problems({"reviewers": ["Ada <b>Lovelace</b>", "Alan Turing", "Grace Hopper"],
@@ -413,6 +420,13 @@ def test_the_whole_bibliography_downloads_as_one_bib_file(built_site):
         assert [str(p) for p in entry.persons["author"]] == [str(p) for p in original[key].persons["author"]]
 
 
+# The site's name heads the file; BibTeX reads any "@" outside an entry as the start of one.
+def test_a_site_name_holding_an_entry_adds_no_entry_to_the_download():
+    text = entries.bibliography_file({}, "Site\n@misc{injected, title = {x}, year = {2020}}")
+    assert list(parse_string(text, "bibtex").entries) == []
+    assert "@" not in text
+
+
 # An entry the checks quarantine (markup in its title) stays out of the download.
 def test_a_quarantined_entry_is_left_out_of_the_download(tmp_path):
     (tmp_path / "bib").mkdir()
@@ -475,6 +489,17 @@ def test_short_answer_text_leaves_out_markers_and_locators():
             '<span class="cite-locator">sec. 2</span> Next.</p></div>')
     assert rendered.read(page).short_answer == 'A <b> claim "quoted". Next.'
     assert pagemeta.description("word " * 100, 30) == "word word word word word\u2026"
+
+
+# A link preview reads as a sentence: no aside's title and text, no code, no space left before
+# the full stop where a marker was ("y ." from "y [@key].").
+def test_short_answer_text_leaves_out_nested_asides_and_code():
+    page = ('<div class="admonition abstract"><p class="admonition-title">Short answer</p><p>It holds '
+            '<sup id="fnref:k"><a class="footnote-ref" href="#fn:k">1</a></sup>.</p>\n'
+            '<div class="admonition note"><p class="admonition-title">Aside</p><p>Nested.</p></div>\n'
+            '<details class="tip"><summary>More</summary><p>Folded.</p></details>\n'
+            '<div class="highlight"><pre><code>code()</code></pre></div>\n<p>Then this.</p></div>')
+    assert rendered.read(page).short_answer == "It holds. Then this."
 
 
 # -----------------------------------------------------------------------------

@@ -48,6 +48,8 @@ def test_a_stale_dark_copy_is_reported_with_the_command_that_fixes_it(tmp_path):
     ('<rect style="fill: red"/>', "a style attribute on <rect>"),
     ("<style>rect { fill: red }</style>", "a <style> element"),
     ("<rect", "not well-formed SVG"),
+    # `color` is what fill="currentColor" paints with: left dark, it would vanish on the dark panel.
+    ('<g color="#123456"><rect fill="currentColor"/></g>', 'color="#123456" is not in the palette'),
 ])
 def test_a_drawing_the_script_cannot_darken_is_named_with_the_fix(tmp_path, markup, message):
     (tmp_path / "bad.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg">{markup}</svg>')

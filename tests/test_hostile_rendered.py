@@ -480,6 +480,23 @@ TEMPLATES = [
 ]
 
 
+# Material writes these keys raw; a list or mapping would reach the page as its Python repr
+# (the fixture front-matter-not-text covers `description`).
+NOT_TEXT = [
+    ("author", "author: {x: '\"><b>y</b>'}"),
+    ("status", "status: ['\"><img src=x onerror=alert(2)>']"),
+]
+
+
+@pytest.mark.parametrize("key, line", NOT_TEXT, ids=[key for key, _ in NOT_TEXT])
+def test_front_matter_the_theme_writes_raw_given_as_a_list_is_named_and_never_reaches_the_page(key, line, tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": f"---\n{line}\n---\n" + HEAD})
+    problems = problems_of(config, tmp_path / "site")
+    assert [p.split(" ", 3)[:3] for p in problems] == [[f"{PAGE}:2:1:", "PAG006", "front"]], problems
+    built = (tmp_path / "site" / "claims" / "page" / "index.html").read_text(encoding="utf-8")
+    assert "onerror" not in built and "<b>y" not in built
+
+
 @pytest.mark.parametrize("case, line, message", TEMPLATES, ids=[case for case, _, _ in TEMPLATES])
 def test_template_the_theme_does_not_have_is_named_at_its_line_and_the_page_still_built(case, line, message,
                                                                                        tmp_path):

@@ -329,3 +329,21 @@ def test_a_nav_page_missing_from_the_built_site_is_named_with_the_fix(tmp_path):
     (tmp_path / "site").mkdir()
     with pytest.raises(make_pdf.PdfError, match=r"no built page for nav entry q/one\.md.*make build"):
         make_pdf.read_config(tmp_path / "mkdocs.yml", tmp_path / "site")
+
+
+# MkDocs writes "a b.png" as src="a%20b.png"; the file on disk has the space.
+def test_an_image_whose_name_is_percent_encoded_in_its_address_is_found_on_disk(tmp_path):
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "a b.png").write_bytes(b"")
+    page = make_pdf.SeriesPage(src="q.md", dest="q/index.html", anchor="page-q")
+    assert make_pdf._on_disk("a%20b.png", page, tmp_path) == (tmp_path / "q" / "a b.png").resolve().as_uri()
+
+
+# A page's "../../../etc/hostname" must not pull a file from outside the built site into the PDF.
+def test_an_asset_address_leading_out_of_the_built_site_stops_the_pdf(tmp_path):
+    site = tmp_path / "site"
+    (site / "q").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("not the site's", encoding="utf-8")
+    page = make_pdf.SeriesPage(src="q.md", dest="q/index.html", anchor="page-q")
+    with pytest.raises(make_pdf.PdfError, match=r"\.\./\.\./secret\.txt is not in the built site"):
+        make_pdf._on_disk("../../secret.txt", page, site)

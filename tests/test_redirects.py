@@ -17,7 +17,7 @@ import pytest
 import yaml
 from selectolax.lexbor import LexborHTMLParser
 
-from citelib import redirects
+from citelib import pagemeta, redirects
 from sitebuild import redirect_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +156,30 @@ def test_a_row_needs_its_new_page_and_a_free_old_address():
     assert [row.old for row in usable] == ["old/a.md"]
     assert [line for line, _ in problems] == [4, 5]
     assert "new/gone.md, which is no page" in problems[0][1] and "still a page" in problems[1][1]
+
+
+def test_an_old_page_given_twice_is_named_not_silently_dropped():
+    rows, problems = _read("extra:\n  redirects:\n    old.md: a.md\n    other.md: b.md\n    old.md: b.md\n")
+    assert [(line, "only the last row counts" in message) for line, message in problems] == [(3, True)]
+    assert [row.old for row in rows] == ["old.md", "other.md"]
+
+
+def test_two_old_paths_built_to_one_address_are_named_not_overwritten():
+    rows, problems = _read("extra:\n  redirects:\n    x/index.md: a.md\n    x.md: b.md\n")
+    usable = redirects.check(rows, {}, {"a.md", "b.md"}, True, lambda line, message: problems.append((line, message)))
+    assert [row.old for row in usable] == ["x/index.md"]
+    assert len(problems) == 1 and problems[0][0] == 4 and "both build to x/index.html" in problems[0][1]
+
+
+# MkDocs gives a heading's title as HTML ("&amp;"); escaped again it would read "&amp;" on the page.
+@pytest.mark.parametrize("title, shown", [
+    ("Rewards &amp; &quot;hacks&quot; <code>x</code>?", 'Rewards & "hacks" x?'),
+    ("A & B < C", "A & B < C"),
+])
+def test_a_redirect_link_shows_the_title_as_text_not_as_escaped_markup(title, shown):
+    assert pagemeta.title_text(title) == shown
+    # Before on_env escapes it, a front-matter title is text already (Cite this page reads it then).
+    assert pagemeta.title_text(title, as_written=True) == title
 
 
 def test_a_redirect_page_links_relatively_in_either_url_style():

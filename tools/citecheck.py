@@ -33,6 +33,7 @@ except ImportError:  # run by a Python without the project's dependencies
              "(it sets up .venv/ from requirements.lock), or .venv/bin/python tools/citecheck.py.")
 
 from citelib import bib as bibfiles  # noqa: E402
+from citelib import pagemeta  # noqa: E402
 from citelib import redirects  # noqa: E402
 from citelib import review  # noqa: E402
 from citelib import settings as citation_settings  # noqa: E402
@@ -120,6 +121,8 @@ def _check(root: Path, only: set[Path] | None = None) -> tuple[Report, int, int]
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, found.content, page_report, settings["markdown"])
         _check_review(str(path.relative_to(root)), raw, front_matter, page_report)
+        for key, message in pagemeta.non_text_theme_meta(dict(front_matter)):
+            page_report.add(str(path.relative_to(root)), front_matter_line(raw, key), 1, "PAG006", message)
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}
     bibfiles.check_orphans(bibliography, cited, found.uncited_sources, found.allow_list_lines, "mkdocs.yml", report)
     _check_redirects(settings, docs_dir, pages, report)

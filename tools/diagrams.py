@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = ROOT / "docs" / "assets" / "diagrams"
 SVG_NS = "http://www.w3.org/2000/svg"
 
-# Attributes that carry a colour.
-COLOUR_ATTRIBUTES = ("fill", "stroke", "stop-color", "flood-color", "lighting-color")
+# Attributes that carry a colour (`color` is what "currentColor" paints with).
+COLOUR_ATTRIBUTES = ("fill", "stroke", "stop-color", "flood-color", "lighting-color", "color")
 
 # Values that are not colours and stay as they are.
 KEEP = {"none", "currentcolor", "transparent", "inherit"}

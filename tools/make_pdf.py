@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -250,8 +250,9 @@ def _on_disk(src: str, page: SeriesPage, site_dir: Path) -> str:
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
         return src
-    path = (site_dir / posixpath.dirname(page.dest) / parts.path).resolve()
-    if not path.is_file():
+    # An address is percent-encoded ("a%20b.png"); the file's name is not. Nothing outside the site.
+    path = (site_dir / posixpath.dirname(page.dest) / unquote(parts.path)).resolve()
+    if not path.is_file() or not path.is_relative_to(site_dir.resolve()):
         raise PdfError(f"{site_dir / page.dest}: {src} is not in the built site")
     return path.as_uri()
 

@@ -56,6 +56,9 @@ KINDS: dict[str, Kind] = {
         Kind("PAG005", "bad-review",
              "Write `reviewers:` as a list of names and `last_reviewed:` as a date (YYYY-MM-DD, not in the "
              "future), both or neither; name only people who did review the page."),
+        Kind("PAG006", "front-matter-not-text",
+             "Write `title:`, `description:`, `author:` and `status:` as text on one line (in quotes if it "
+             "holds a colon), not as a list or mapping: the theme writes them into the page as they are."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),

@@ -30,6 +30,9 @@ PLAIN_TEXT = PlainTextBackend()
 # stands alone), in braces as written. Not pybtex's writer: it escapes "_" in URLs as LaTeX.
 # Quarantined entries never reach `sources`, so they are not in it.
 def bibliography_file(sources: dict, site_name: str) -> str:
+    # BibTeX has no comments between entries: it skips text up to the next "@", so an "@" in the
+    # site's name would start an entry. The name is written on one line without it.
+    site_name = " ".join(site_name.replace("@", " ").split())
     parts = [f"% {site_name}: every source the site lists, {len(sources)} entries, written by the build\n"
              "% from the checked bibliography (entries the checks rejected are left out).\n"]
     for key, source in sources.items():

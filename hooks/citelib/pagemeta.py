@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from jinja2 import TemplateNotFound
+from markupsafe import Markup
 
 from citelib import entries
 
@@ -40,6 +41,19 @@ def escape_theme_meta(meta: dict) -> None:
     for name in THEME_ATTRIBUTE_META:
         if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
             meta[name] = html.escape(meta[name], quote=True)
+
+
+# The front matter the theme writes raw that is not text (a list, a mapping, a number): each
+# (key, message), and the key removed, since the theme would write its Python form unescaped.
+def non_text_theme_meta(meta: dict) -> list[tuple[str, str]]:
+    found = []
+    for name in THEME_TEXT_META + THEME_ATTRIBUTE_META:
+        if name in meta and meta[name] is not None and not isinstance(meta[name], str):
+            shown = repr(meta[name])
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            found.append((name, f"front matter '{name}' must be text, not {type(meta[name]).__name__} {shown}"))
+            del meta[name]
+    return found
 
 
 # Why the theme cannot render a page with this front matter `template:` ("" when it can):
@@ -199,6 +213,15 @@ def page_bibtex(page: PageFacts, author: str, site_name: str) -> str:
 def _bibtex_escape(text: str) -> str:
     text = text.replace("{", "").replace("}", "")
     return re.sub(r"([&%$#_])", r"\\\1", text)
+
+
+# A page's title as plain text, for text the templates escape (Cite this page, redirect links).
+# MkDocs gives a title read from the page's heading as HTML ("&amp;" for "&"): Material shows it
+# through `striptags`, which drops tags and reads entities, and so does this. A front-matter title
+# is text as written (`as_written`) until citations.on_env escapes it for the theme; after that
+# event, `striptags` gives it back as written too.
+def title_text(title: str, as_written: bool = False) -> str:
+    return title if as_written else Markup(title).striptags()
 
 
 # Google Scholar tags: the page, then one citation_reference per source it cites.

@@ -53,6 +53,10 @@ def read(extra, config_text: str, add) -> list[Redirect]:
         add(top, f"{SETTING} must be a mapping of old page: new page, not {_kind(raw)}")
         return []
     found = []
+    # YAML keeps the last of two equal keys without a word: each earlier one is named here.
+    for line, old in _repeated_keys(config_text):
+        add(line, f"{SETTING}: '{old}' is given again further down, and only the last row counts: "
+            "keep one row per old page")
     for old, new in raw.items():
         line = lines.get(str(old), top)
         bad = [f"'{value}'" for value in (old, new) if not isinstance(value, str) or not PAGE_PATH.fullmatch(value)]
@@ -68,18 +72,25 @@ def read(extra, config_text: str, add) -> list[Redirect]:
 def check(redirects: list[Redirect], dest_of_file: Mapping[str, str], pages: set[str],
           use_directory_urls: bool, add) -> list[Redirect]:
     taken = {dest: src for src, dest in dest_of_file.items()}
+    # Two old paths can build to one address (a.md and a/index.md): the second page would overwrite the first.
+    written: dict[str, str] = {}
     usable = []
     for redirect in redirects:
         dest = _file(redirect.old, use_directory_urls).dest_uri
-        if dest in taken:
+        if dest in written:
+            add(redirect.line, f"{SETTING}: {redirect.old} and {written[dest]} both build to {dest}, so one "
+                "redirect page would replace the other: keep one of the two rows")
+        elif dest in taken:
             still = "still a page" if taken[dest] == redirect.old else f"taken: {taken[dest]} is built at its address"
             add(redirect.line, f"{SETTING}: {redirect.old} is {still}; the redirect would replace it: "
                 "delete that file or this row")
         elif redirect.new not in pages:
             add(redirect.line, f"{SETTING}: {redirect.old} leads to {redirect.new}, which is no page in docs/")
         else:
+            written[dest] = redirect.old
             usable.append(redirect)
     return usable
+
 
 
 # The page written for one row: its place in the site, its relative link, and the canonical URL.
@@ -123,6 +134,19 @@ def _lines_of(config_text: str) -> dict:
             if isinstance(value, yaml.MappingNode):
                 found.update({str(k.value): k.start_mark.line + 1 for k, _ in value.value})
     return found
+
+
+# (line, key) of each key of `extra.redirects` that a later key of the same table repeats.
+def _repeated_keys(config_text: str) -> list[tuple[int, str]]:
+    try:
+        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    table = _child(_child(root, "extra"), "redirects")
+    if not isinstance(table, yaml.MappingNode):
+        return []
+    keys = [(key.start_mark.line + 1, str(key.value)) for key, _ in table.value if isinstance(key, yaml.ScalarNode)]
+    return [(line, name) for index, (line, name) in enumerate(keys) if any(name == later for _, later in keys[index + 1:])]
 
 
 # The value under `name` in a mapping node, or None.

@@ -169,10 +169,15 @@ def _short_answer(tree: LexborHTMLParser, stamp: re.Pattern | None) -> str:
         if title is None or " ".join(title.text().split()).lower() != "short answer":
             continue
         title.decompose()
-        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style"):
-            node.decompose()
+        # Markers and locators, and what is no sentence of the answer: an aside, a folded note, code.
+        for node in box.css("sup:has(a.footnote-ref), a.footnote-ref, .cite-locator, script, style, "
+                            ".admonition, details, pre, .highlight"):
+            if node.mem_id != box.mem_id:  # the selector matches the box itself too
+                node.decompose()
         text = box.text(separator="")
-        return " ".join((stamp.sub("", text) if stamp is not None else text).split())
+        text = " ".join((stamp.sub("", text) if stamp is not None else text).split())
+        # A marker glued to its full stop leaves a space before it ("holds ." from "holds [@key].").
+        return re.sub(r" ([.,;:!?])", r"\1", text)
     return ""
 
 

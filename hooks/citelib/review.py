@@ -9,10 +9,14 @@ line of its key, and a page with a problem shows no review at all rather than a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from citelib.pagemeta import MONTHS
+
+# The one form a review date is written in (date.fromisoformat also takes week dates, 2026-W48-1).
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # A name longer than this is not a name (a paragraph pasted by mistake).
 LONGEST_NAME = 200
@@ -71,7 +75,7 @@ def _review_date(value, today: date, problem) -> date | None:
         day = value
     else:
         try:
-            day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+            day = date.fromisoformat(value) if isinstance(value, str) and ISO_DAY.fullmatch(value) else None
         except ValueError:
             day = None
         if day is None:
