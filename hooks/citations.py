@@ -50,6 +50,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config):
     state.reset()
     readings.turn()
+    formatting.remember_plugin_lookups()  # before mkdocs-bibtex's own on_config makes its style
     state.config_id = id(config)
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)

@@ -20,7 +20,8 @@ from test_hostile_rendered import (BUILDS, HEAD, HOSTILE_BIB, HOSTILE_KEYS, HOST
                                    full_config)
 from tinysite import ROOT, SOURCES, write_site
 
-pytestmark = pytest.mark.browser
+# One worker builds the hostile corpus (conftest.py) and runs every test that reads it.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("hostile-corpus")]
 
 SHIM = "assets/javascripts/vendor/iframe-worker/shim.js"
 

@@ -25,6 +25,9 @@ from sitebuild import build_site
 from citelib.state import state
 from tinysite import ALL_HOOKS, HOOKS, PROBLEM_LINE, ROOT, SOURCES, base_config, problems_of, write_site
 
+# One worker builds the hostile corpus (conftest.py) and runs every test that reads it.
+pytestmark = pytest.mark.xdist_group("hostile-corpus")
+
 PAGE = "docs/claims/page.md"
 # Every page starts with these four lines, so a case's own text starts on line 5.
 HEAD = "# A page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n\n"

@@ -23,6 +23,9 @@ from citelib.diagnostics import Report
 from citelib.scan import SITE_SETTINGS, MarkdownSettings, scan
 from sitebuild import build_site
 
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("nothing-lost-sites")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEAN_FIXTURES = sorted(p.parent for p in FIXTURES.glob("*/expected.txt") if not p.read_text().strip())

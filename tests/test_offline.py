@@ -20,6 +20,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from make_offline_zip import README_NAME, make_zip  # noqa: E402
 from sitebuild import redirect_pages  # noqa: E402
 
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("offline-pages")
+
 # -----------------------------------------------------------------------------
 # Constants
 # -----------------------------------------------------------------------------

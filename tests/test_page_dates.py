@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 import page_dates
 from sitebuild import build_site
+from parsed import soup as parsed_soup
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -47,7 +48,7 @@ def committed_pages(site: Path) -> list[tuple[Path, Path]]:
 
 # The <aside> with the date and history link in a built page, or None.
 def date_box(html_file: Path):
-    soup = BeautifulSoup(html_file.read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_soup(html_file)
     return soup.select_one("article aside.md-source-file")
 
 
@@ -69,7 +70,7 @@ def test_404_page_has_no_date_and_is_not_in_nav(built_site):
     page = built_site / "404.html"
     assert page.is_file()
     assert date_box(page) is None
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_soup(page)
     assert "Page not found" in soup.select_one("article").get_text()
     nav_links = [a.get("href", "") for a in soup.select("nav.md-nav--primary a")]
     assert not any("404" in href for href in nav_links)
@@ -81,7 +82,7 @@ def test_404_page_has_no_date_and_is_not_in_nav(built_site):
 
 
 def test_edit_and_view_buttons_point_to_the_repository(built_site):
-    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_soup(built_site / "index.html")
     hrefs = {a["href"] for a in soup.select("a.md-content__button")}
     assert "https://github.com/alignment-basics/alignment-basics/edit/main/docs/index.md" in hrefs
     assert "https://github.com/alignment-basics/alignment-basics/raw/main/docs/index.md" in hrefs

@@ -134,6 +134,28 @@ def test_plain_latex_fast_path_only_skips_text_decoding_would_not_change():
     assert checked > 10000
 
 
+# Remembered look-ups find the plugins pybtex itself finds, and read the entry points only once.
+def test_remembered_plugin_lookups_find_what_pybtex_finds_and_read_entry_points_once(monkeypatch):
+    import pybtex.plugin
+
+    groups = [group for group in pybtex.plugin._DEFAULT_PLUGINS if not group.endswith(".suffixes")]
+    monkeypatch.setattr(pybtex.plugin, "_load_entry_point", pybtex.plugin._load_entry_point)
+    if getattr(pybtex.plugin._load_entry_point, "remembered", False):
+        monkeypatch.setattr(pybtex.plugin, "_load_entry_point", pybtex.plugin._load_entry_point.__wrapped__)
+    expected = {group: pybtex.plugin.find_plugin(group) for group in groups}
+    reads = []
+    original = pybtex.plugin.entry_points
+    monkeypatch.setattr(pybtex.plugin, "entry_points", lambda **kw: reads.append(kw) or original(**kw))
+    assert formatting.remember_plugin_lookups()
+    assert formatting.remember_plugin_lookups()  # installed once, not wrapped twice
+    assert not hasattr(pybtex.plugin._load_entry_point.__wrapped__, "remembered")
+    for _ in range(3):
+        assert {group: pybtex.plugin.find_plugin(group) for group in groups} == expected
+    assert len(reads) == len(groups)
+    with pytest.raises(pybtex.plugin.PluginNotFound):
+        pybtex.plugin.find_plugin("pybtex.style.formatting", "no-such-style")
+
+
 # A copy of the look-alikes fixture (plus an entry full of LaTeX) that builds on its own.
 def fixture_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"

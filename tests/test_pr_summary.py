@@ -17,7 +17,8 @@ from sitebuild import build_site
 ROOT = Path(__file__).resolve().parent.parent
 
 # Builds in fresh clones, through `make`: left out of `make test-quick`.
-pytestmark = pytest.mark.clone
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = [pytest.mark.clone, pytest.mark.xdist_group("pr-summary-sites")]
 ARTIFACT = "https://github.com/someone/fork/actions/runs/1/artifacts/2"
 
 PLANTED_SOURCE = """

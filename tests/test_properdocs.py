@@ -18,6 +18,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitebuild import redirect_pages
+from parsed import soup as parsed_soup
+
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("properdocs-site")
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -43,7 +47,7 @@ def html_files(site: Path) -> set[str]:
 
 # The text of a page's <article> (its main content), with whitespace collapsed.
 def article_text(page: Path) -> str:
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    soup = parsed_soup(page)
     article = soup.find("article")
     assert article is not None, page
     return " ".join(article.get_text(" ").split())

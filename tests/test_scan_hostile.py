@@ -24,6 +24,9 @@ from citelib.settings import PageSet
 from citelib.scan import MKDOCS_BUILTIN_EXTENSIONS, SITE_EXTENSIONS, SITE_SETTINGS, MarkdownSettings, scan
 from sitebuild import build_site
 
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("scan-hostile-sites")
+
 ROOT = Path(__file__).resolve().parent.parent
 BIB = Path(__file__).parent / "fixtures" / "lost-marker" / "bib"
 KNOWN = "[@clark2016faulty]"

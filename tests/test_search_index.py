@@ -24,6 +24,9 @@ from citelib import markup
 from conftest import ROOT
 from sitebuild import citations_page
 
+# One worker runs this file, so its module fixtures are built once, not once per worker.
+pytestmark = pytest.mark.xdist_group("search-index-pages")
+
 BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
 SOURCES_PAGE = citations_page(ROOT / "mkdocs.yml", "sources_page", "sources.md")
 

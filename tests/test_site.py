@@ -9,6 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from citecheck import check_project
+from parsed import soup as parsed_soup
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_PAGE = "questions/outer-and-inner-alignment.html"
@@ -16,7 +17,7 @@ EXPLAINERS = sorted(p.stem for p in (ROOT / "docs" / "questions").glob("*.md"))
 
 
 def soup(site: Path, page: str) -> BeautifulSoup:
-    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    return parsed_soup(site / page)
 
 
 def references(page: BeautifulSoup) -> dict[str, str]:

@@ -17,6 +17,7 @@ from pybtex.richtext import Text
 
 from conftest import ROOT
 from citelib.scan import scan
+from parsed import soup as parsed_soup
 
 SITE_URL = "https://alignment-basics.github.io/alignment-basics/"
 AUTHOR = "Alignment Basics contributors"
@@ -32,7 +33,7 @@ BIB = parse_file(str(ROOT / "bib" / "alignment.bib")).entries
 
 # The parsed HTML of a built page, by its path in the site.
 def soup_of(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+    return parsed_soup(site / path)
 
 
 # Every built HTML page of the site, as paths relative to the site.
@@ -52,7 +53,7 @@ def plain(value: str) -> str:
 
 # The page's own title: its <h1> without the permalink sign.
 def h1_of(soup: BeautifulSoup) -> str:
-    heading = soup.select_one("article h1")
+    heading = copy.copy(soup.select_one("article h1"))
     for link in heading.select("a.headerlink"):
         link.decompose()
     return heading.get_text().strip()
@@ -87,7 +88,7 @@ def test_sources_page_lists_every_entry_in_its_group(built_site):
 # The sources page shows the same formatted reference as the footnotes of the pages.
 def test_sources_page_reuses_the_footnote_text(built_site):
     soup = soup_of(built_site, "sources.html")
-    footnote = soup_of(built_site, "questions/rlhf.html").select_one("li#fn\\:christiano2017deep p")
+    footnote = copy.copy(soup_of(built_site, "questions/rlhf.html").select_one("li#fn\\:christiano2017deep p"))
     for backref in footnote.select("a.footnote-backref"):
         backref.decompose()
     entry = soup.select_one("li#source-christiano2017deep > p")
