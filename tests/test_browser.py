@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from pypdf import PdfReader
 
+from conftest import VIEWPORT
 from sitebuild import redirect_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +30,6 @@ pytestmark = pytest.mark.browser
 # Constants
 # -----------------------------------------------------------------------------
 
-# Wide enough for Material's sidebars and header search field (76.25em).
-VIEWPORT = {"width": 1280, "height": 900}
 
 HOME = "index.html"
 EXPLAINER = "questions/outer-and-inner-alignment.html"
@@ -76,12 +75,10 @@ class Tab:
         assert not self.errors, f"console errors: {self.errors}"
 
 
-# A fresh tab (own storage, light palette) on the built site.
+# A fresh tab (own storage, light palette) on the built site: conftest.py's reset shared page.
 @pytest.fixture
-def tab(browser, built_site):
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+def tab(browser_page, built_site):
+    page = browser_page
     tab = Tab(page=page, site=built_site)
 
     def route(request_route):
@@ -92,11 +89,19 @@ def tab(browser, built_site):
             tab.remote.append(url)
             request_route.abort()
 
+    def console(message):
+        if message.type == "error":
+            tab.errors.append(message.text)
+
+    def page_error(error):
+        tab.errors.append(f"uncaught: {error}")
+
     page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
-    page.on("pageerror", lambda error: tab.errors.append(f"uncaught: {error}"))
+    page.on("console", console)
+    page.on("pageerror", page_error)
     yield tab
-    context.close()
+    page.remove_listener("console", console)
+    page.remove_listener("pageerror", page_error)
 
 
 # -----------------------------------------------------------------------------
@@ -380,10 +385,16 @@ def _open_not_found(tab) -> None:
     tab.page.route(f"{PAGES_ORIGIN}/**", serve)
     missing = f"{PAGES_ORIGIN}{base}no/such/page"
     not_found = []
-    tab.page.on("response", lambda response: response.status == 404 and not_found.append(response.url))
+
+    def record(response):
+        if response.status == 404:
+            not_found.append(response.url)
+
+    tab.page.on("response", record)
     errors = len(tab.errors)
     response = tab.page.goto(missing)
     tab.page.wait_for_load_state("load")
+    tab.page.remove_listener("response", record)
     assert response.status == 404
     # The page itself answers 404, and so may the browser's own /favicon.ico; every asset the
     # page names loads. Chromium logs each 404 as a failed load: those lines alone are expected.
@@ -401,7 +412,6 @@ def _open_not_found(tab) -> None:
 @pytest.mark.parametrize("shard", range(AXE_SHARDS))
 def test_no_axe_violations(tab, built_site, axe_script, shard):
     assert len(list(built_site.rglob("*.html"))) > 20
-    tab.page.context.add_init_script(axe_script)
     found = []
     for page in _axe_shard(built_site, shard):
         path = page.relative_to(built_site).as_posix()
@@ -409,6 +419,8 @@ def test_no_axe_violations(tab, built_site, axe_script, shard):
             _open_not_found(tab)
         else:
             tab.open(path)
+        # axe into the page's global scope, as an init script would, without the DOM seeing it.
+        tab.page.evaluate("source => (0, eval)(source)", axe_script)
         schemes, colour_rules = [], None
         for run in ("all", "colour", "toggle"):
             if run == "colour":

@@ -74,10 +74,8 @@ def hostile_site(tmp_path_factory):
 
 # A tab with the network cut, recording every dialog a page opens.
 @pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+def tab(browser_page):
+    page = browser_page
     page.dialogs = []
 
     def on_dialog(dialog):
@@ -89,7 +87,7 @@ def tab(browser):
                                                                                           "about:"))
                else route.abort())
     yield page
-    context.close()
+    page.remove_listener("dialog", on_dialog)
 
 
 def site_pages(site) -> list:
