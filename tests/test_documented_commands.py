@@ -108,6 +108,17 @@ def clone(tmp_path) -> Path:
     return fresh_clone(tmp_path / "questions")
 
 
+# One clone for the commands that change nothing in it (a target's dry run, a target run without
+# its arguments): each test proves the clone still equal to its commit afterwards.
+@pytest.fixture(scope="module")
+def read_only_clone(tmp_path_factory) -> Path:
+    return fresh_clone(tmp_path_factory.mktemp("read-only") / "questions")
+
+
+def assert_unchanged(clone: Path) -> None:
+    assert git(clone, "status", "--porcelain", "--untracked-files=all") == "", "the command changed the clone"
+
+
 def test_every_documented_command_is_known():
     known = RUN | SERVE | set(WALKTHROUGH) | set(MENTIONED) | set(DRY_RUN) | set(SKIPPED)
     commands = documented()
@@ -128,17 +139,19 @@ def test_documented_command_runs_on_a_fresh_clone(clone, command):
 
 
 @pytest.mark.parametrize("command", sorted(MENTIONED))
-def test_a_target_named_without_its_arguments_fails_with_a_clear_message(clone, command):
-    result = run(clone, command)
+def test_a_target_named_without_its_arguments_fails_with_a_clear_message(read_only_clone, command):
+    result = run(read_only_clone, command)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert MENTIONED[command] in result.stderr
+    assert_unchanged(read_only_clone)
 
 
 @pytest.mark.parametrize("command", sorted(DRY_RUN))
-def test_documented_command_is_a_valid_make_target(clone, command):
-    result = run(clone, command.replace("make ", "make -n ", 1))
+def test_documented_command_is_a_valid_make_target(read_only_clone, command):
+    result = run(read_only_clone, command.replace("make ", "make -n ", 1))
     assert_clean_success(result, command)
     assert ".venv/bin/" in result.stdout  # the recipe runs the project's tools
+    assert_unchanged(read_only_clone)
 
 
 # The walk-through of CONTRIBUTING.md, section 3: new page, new source, check, build. Its source
