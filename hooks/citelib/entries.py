@@ -11,6 +11,7 @@ import markdown as python_markdown
 import nh3
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.richtext import Text
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import optional, sentence
 
@@ -64,6 +65,24 @@ LINKS_WORDING = "one-link-per-identifier-2"
 # the very address of the entry's "arXiv:..." or "doi:..." link is not written again as "URL: ...".
 # (A URL that pins a version, .../2105.14111v1, is another address and stays.)
 class OneLinkStyle(PlainStyle):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._templates: dict[tuple, object] = {}
+
+    # pybtex builds the template of an entry type afresh for every entry (a third of the template
+    # nodes it makes); it is built once per template_key here and reused, which gives the same text
+    # (tests/test_plugin_contract.py compares the two over bib/ and generated entries).
+    def format_entry(self, label, entry, bib_data=None):
+        key = template_key(entry)
+        template = self._templates.get(key)
+        if template is None:
+            get_template = getattr(self, f"get_{entry.type}_template", None)
+            if get_template is None:  # a type pybtex formats by a method, or fails on
+                return super().format_entry(label, entry, bib_data)
+            template = self._templates[key] = get_template(entry)
+        context = {"entry": entry, "style": self, "bib_data": bib_data}
+        return FormattedEntry(entry.key, template.format_data(context), label)
+
     def format_web_refs(self, e):
         if not repeats_an_identifier(e):
             return super().format_web_refs(e)
@@ -72,6 +91,17 @@ class OneLinkStyle(PlainStyle):
             optional[self.format_pubmed(e)],
             optional[self.format_doi(e)],
         ]
+
+
+# Everything of an entry that the style's templates are built from: pybtex's plain style reads
+# its type and whether it has one editor or several; OneLinkStyle whether its URL repeats an
+# identifier. The names of its fields and person roles are part of the key as well, so that a
+# template that looks at which fields are present is never shared between different entries.
+def template_key(entry) -> tuple:
+    return (entry.type,
+            tuple(sorted(name.lower() for name in entry.fields)),
+            tuple(sorted((role.lower(), min(len(people), 2)) for role, people in entry.persons.items())),
+            repeats_an_identifier(entry))
 
 
 # Whether the entry's URL is the address its arXiv or DOI link already has (the links that
