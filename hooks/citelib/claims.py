@@ -130,23 +130,47 @@ def ledger_json(ledger: dict, memo: dict[str, str]) -> str:
     before = dict(memo)
     memo.clear()
 
-    def indented(value, depth: int) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
-
     def item(value) -> str:
-        compact = json.dumps(value, ensure_ascii=False)
-        text = before.get(compact) or indented(value, 2)
+        compact = _ENCODE(value)
+        text = before.get(compact) or indented_json(value, 2)
         memo[compact] = text
         return "  " + text
 
     parts = []
     for key, value in ledger.items():
-        name = json.dumps(key, ensure_ascii=False)
+        name = _ENCODE(key)
         if isinstance(value, list) and value:
             parts.append(f" {name}: [\n" + ",\n".join(item(v) for v in value) + "\n ]")
         else:
-            parts.append(f" {name}: {indented(value, 1)}")
+            parts.append(f" {name}: {indented_json(value, 1)}")
     return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
+
+
+# The compact encoder (C) for what indenting leaves alone: strings, numbers, true, false, null.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_STRING = json.encoder.encode_basestring
+
+
+# `value` as json.dumps(value, ensure_ascii=False, indent=1) writes it, with every line after the
+# first indented `depth` spaces more: Python's indenting encoder is pure Python, a tenth of a
+# second for a large ledger, so lists and dicts are laid out here and the rest goes to _ENCODE.
+def indented_json(value, depth: int = 0) -> str:
+    if type(value) is str:  # most of a ledger: what JSONEncoder.encode returns for a string
+        return _ENCODE_STRING(value)
+    if isinstance(value, (list, tuple)) or (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+        if not value:
+            return "{}" if isinstance(value, dict) else "[]"
+        inner = ",\n" + " " * (depth + 1)
+        if isinstance(value, dict):
+            items = [f"{_ENCODE(key)}: {indented_json(item, depth + 1)}" for key, item in value.items()]
+            opening, closing = "{", "}"
+        else:
+            items = [indented_json(item, depth + 1) for item in value]
+            opening, closing = "[", "]"
+        return opening + inner[1:] + inner.join(items) + "\n" + " " * depth + closing
+    if value is None or isinstance(value, (str, int, float)):
+        return _ENCODE(value)
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
 
 
 # Items sorted by their page's place in the navigation; within a page, in document order.
