@@ -17,6 +17,9 @@ CLAIMS_VERSION = 1
 
 # A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit.
 SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# Characters of a word before a full stop, and a lone capital ("J. Smith": an initial).
+WORD_CHARACTERS = re.compile(r"[\w.]+")
+SINGLE_CAPITAL = re.compile(r"[A-Z]")
 # Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3").
 ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "no", "vol", "eq", "ed"}
 
@@ -75,9 +78,8 @@ def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
         # The word before the stop; a bounded window keeps this linear in long blocks.
-        word = re.search(r"([\w.]+)\.?$", text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
-        before = word[1].lower() if word else ""
-        if text[match.start()] == "." and (before in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[1] if word else "")):
+        word = word_at_end(text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
+        if text[match.start()] == "." and (word.lower() in ABBREVIATIONS or SINGLE_CAPITAL.fullmatch(word)):
             continue
         ends.add(match.end())
     for position in markers:
@@ -89,6 +91,16 @@ def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
     return spans
+
+
+# The run of word characters and dots that ends `text` ("" without one), what
+# re.search(r"([\w.]+)\.?$", text) finds, whose "$" also stands before a final line break: read
+# backwards from the end instead of tried at every position (most of sentence_spans' time).
+def word_at_end(text: str) -> str:
+    if text.endswith("\n"):
+        text = text[:-1]
+    found = WORD_CHARACTERS.match(text[::-1])
+    return found[0][::-1] if found else ""
 
 
 # Index of the sentence a marker at `position` belongs to: the one that ends where it stands.
