@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import markdown as python_markdown
 import mkdocs_bibtex.citation
 import mkdocs_bibtex.plugin
 import mkdocs_bibtex.registry
@@ -32,7 +33,7 @@ from mkdocs_bibtex.citation import Citation, CitationBlock
 from mkdocs_bibtex.config import BibTexConfig
 from pybtex import richtext
 from pybtex.backends.markdown import Backend as MarkdownBackend
-from pybtex.database import Entry, Person
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input import BaseParser
 
 from citelib import bib as bibfiles
@@ -285,6 +286,56 @@ def test_pybtex_rich_text_doctests_pass_with_the_fast_paths():
     assert doctest.testmod(richtext).failed == 0
 
 
+# Python-Markdown's HTML of one reference, without the paragraph (safe_reference_html's own way).
+def python_markdown_html(reference_markdown: str) -> str:
+    rendered = python_markdown.markdown(reference_markdown).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return rendered
+
+
+# Pieces of references: what pybtex's Markdown backend writes, and what would make Markdown read
+# the text otherwise (blocks, lone or doubled stars, raw HTML, bare "&", controls, odd spaces).
+REFERENCE_PIECES = list("ab Zé–:,'\"/%;?=~|") + [
+    "\\-", "\\.", "\\*", "\\_", "\\\\", "\\[", "\\(", "\\#", "\\!", "\\`", "\\{", "\\>", "\\a", "&ndash;",
+    "&amp;", "&#38;", "&#x26;", "&ndash", "*", "**", "*a*", "[", "]", "](https://arxiv.org/abs/1_2)",
+    "[t](https://doi.org/10.1/x_y)", "](http://a.b/c?d=1&e=2)", "[x]: ", "(", ")", "#", "+", "-", ".",
+    "1. ", "2", "- ", "+ ", "* ", "!", "_", "<", ">", "<em>", "&", "  ", "    ", "\t", "\n", "\x02",
+    "\u00a0", "`", "{", "}"]
+
+
+# The HTML written without Python-Markdown is Python-Markdown's, for any text it accepts.
+def test_simple_reference_html_is_what_python_markdown_makes():
+    rng = random.Random(5)
+    accepted = 0
+    for _ in range(15000):
+        text = "".join(rng.choice(REFERENCE_PIECES) for _ in range(rng.randint(1, 12)))
+        simple = entries.simple_reference_html(text)
+        if simple is not None:
+            accepted += 1
+            assert simple == python_markdown_html(text), repr(text)
+    assert accepted > 800
+
+
+# Every reference of bib/ and of the fixtures is simple, and rendered as Python-Markdown does.
+def test_simple_reference_html_takes_every_bib_reference(monkeypatch):
+    formatting.install_plain_latex_fast_path()
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "bib").glob("*.bib")) + sorted(FIXTURES.glob("*/bib/*.bib"))
+    registry = mkdocs_bibtex.registry.SimpleRegistry.__new__(mkdocs_bibtex.registry.SimpleRegistry)
+    registry.style, registry.backend = entries.OneLinkStyle(), MarkdownBackend()
+    texts = []
+    for source in [source for path in files for source in bibfiles.parse_bib(path.read_bytes(), path.name).sources]:
+        registry.bib_data = BibliographyData(entries={source.key: source.entry})
+        try:
+            texts.append(registry.reference_text(Citation(key=source.key)))
+        except Exception:  # noqa: BLE001 - the fixtures hold entries pybtex cannot format
+            continue
+    simple = [text for text in texts if entries.simple_reference_html(text) is not None]
+    assert len(texts) > 100 and len(simple) > 0.9 * len(texts)
+    assert all(entries.simple_reference_html(text) == python_markdown_html(text) for text in simple)
+
+
 # A copy of the look-alikes fixture (plus an entry full of LaTeX) that builds on its own.
 def fixture_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"
@@ -341,6 +392,7 @@ def test_cold_warm_and_unwrapped_builds_give_identical_pages(tmp_path, monkeypat
         patch.setattr(formatting, "install_plain_latex_fast_path", lambda: False)
         patch.setattr(formatting, "install_fast_rich_text", lambda: False)
         patch.setattr(entries, "OneLinkStyle", unshared_one_link_style())
+        patch.setattr(entries, "simple_reference_html", lambda text: None)
         patch.setattr(formatting, "cached", lambda reference_text, *args, **kwargs: reference_text)
         shutil.rmtree(cache_file.parent)
         plain, _ = build_counting(config, tmp_path / "plain", monkeypatch)
