@@ -88,6 +88,7 @@ def on_pre_build(config) -> None:
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")
         return
     formatting.install_plain_latex_fast_path()
+    formatting.install_fast_rich_text()
     # One link per identifier: the plugin's own plain style, with "URL:" left out when the URL is
     # the address of the entry's arXiv or DOI link (entries.OneLinkStyle). The Pandoc registry
     # has no pybtex style.

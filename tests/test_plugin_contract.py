@@ -8,6 +8,7 @@ pin the version in requirements.lock, or update hooks/citations.py and hooks/for
 from __future__ import annotations
 
 import codecs
+import doctest
 import logging
 import os
 import inspect
@@ -19,19 +20,24 @@ from importlib import metadata
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import markdown as python_markdown
 import mkdocs_bibtex.citation
 import mkdocs_bibtex.plugin
 import mkdocs_bibtex.registry
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 from mkdocs_bibtex.citation import Citation, CitationBlock
 from mkdocs_bibtex.config import BibTexConfig
 from pybtex import richtext
+from pybtex.backends.markdown import Backend as MarkdownBackend
+from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input import BaseParser
 
 from citelib import bib as bibfiles
-from citelib import formatting
+from citelib import entries, formatting
 from sitebuild import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -156,6 +162,202 @@ def test_remembered_plugin_lookups_find_what_pybtex_finds_and_read_entry_points_
         pybtex.plugin.find_plugin("pybtex.style.formatting", "no-such-style")
 
 
+# pybtex exactly as shipped: neither fast path installed (undone for the `patch` context).
+def undo_fast_paths(patch) -> None:
+    slow = getattr(richtext.Text.__dict__["from_latex"].__func__, "original", None)
+    if slow is not None:
+        patch.setattr(richtext.Text, "from_latex", classmethod(slow))
+    slow_init = getattr(richtext.BaseMultipartText.__dict__["__init__"], "original", None)
+    if slow_init is not None:
+        patch.setattr(richtext.BaseMultipartText, "__init__", slow_init)
+
+
+# OneLinkStyle with no shared templates: pybtex builds each entry's own, as it does on its own.
+def unshared_one_link_style():
+    class UnsharedOneLinkStyle(entries.OneLinkStyle):
+        def format_entry(self, label, entry, bib_data=None):
+            return entries.PlainStyle.format_entry(self, label, entry, bib_data)
+
+    return UnsharedOneLinkStyle
+
+
+# Each entry's reference as mkdocs-bibtex renders it, or the error formatting it raised.
+def references(format_entry, bib_entries) -> list[str]:
+    backend, texts = MarkdownBackend(), []
+    for entry in bib_entries:
+        try:
+            texts.append(format_entry("", entry).text.render(backend))
+        except Exception as error:  # noqa: BLE001 - the same error both ways counts as the same
+            texts.append(f"{type(error).__name__}: {error}")
+    return texts
+
+
+# One style for all the entries, so templates are shared between them; against pybtex alone:
+# OneLinkStyle's templates built for each entry, the original rich text and LaTeX decoding.
+def assert_formatted_as_pybtex_does(bib_entries: list, monkeypatch) -> None:
+    formatting.install_plain_latex_fast_path()
+    formatting.install_fast_rich_text()
+    memoised = entries.OneLinkStyle()
+    fast = references(memoised.format_entry, bib_entries)
+    with monkeypatch.context() as patch:
+        undo_fast_paths(patch)
+        slow = references(unshared_one_link_style()().format_entry, bib_entries)
+    assert fast == slow
+
+
+def test_shared_templates_and_fast_paths_format_every_bib_entry_as_pybtex(monkeypatch):
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "bib").glob("*.bib")) + sorted(FIXTURES.glob("*/bib/*.bib"))
+    bib_entries = [source.entry for path in files
+                   for source in bibfiles.parse_bib(path.read_bytes(), path.name).sources]
+    assert len(bib_entries) > 100
+    assert_formatted_as_pybtex_does(bib_entries, monkeypatch)
+
+
+# What the templates are built from, each way, in every type: one editor or several, and a URL
+# that repeats the arXiv link or not (entries that differ only there, formatted in turn).
+def test_shared_templates_tell_apart_what_templates_are_built_from(monkeypatch):
+    bib_entries = []
+    for kind in sorted(bibfiles.FORMATTABLE_TYPES):
+        for editors in (["Ada Lovelace"], ["Ada Lovelace", "Alan Turing"], ["Grace Hopper"]):
+            for url in ("https://arxiv.org/abs/2101.00001", "https://example.org/paper"):
+                fields = {name: "Some text" for name in sorted(REQUIRED_FIELDS)}
+                fields.update(eprint="2101.00001", url=url)
+                persons = {"author": [Person("Jo Author")], "editor": [Person(name) for name in editors]}
+                bib_entries.append(Entry(kind, fields=fields, persons=persons))
+    assert_formatted_as_pybtex_does(bib_entries, monkeypatch)
+
+
+FIELD_NAMES = ("title", "journal", "booktitle", "volume", "number", "pages", "year", "month", "publisher",
+               "address", "edition", "series", "chapter", "note", "howpublished", "organization", "school",
+               "institution", "type", "isbn", "url", "eprint", "doi", "pubmed", "urldate", "archiveprefix")
+REQUIRED_FIELDS = {"title", "journal", "booktitle", "year", "publisher", "school", "institution", "note"}
+# Pieces of field values: plain text, braces, LaTeX accents and commands, dashes, addresses.
+FIELD_TEXT = st.lists(st.sampled_from(list("aZ 9.,-:?'") + ["{B}", "--", r"\'e", r'{\"u}', r"\emph{x}", "~",
+                                                             "https://arxiv.org/abs/1", "10.1/x"]),
+                      max_size=6).map("".join)
+PEOPLE = st.lists(st.sampled_from(["Ada Lovelace", "van der Berg, Piet", "{OpenAI}", r'M{\"u}ller, J.',
+                                   "Alan Turing"]), max_size=3)
+
+
+# Entries that share a type and field names (so they share templates) but differ in values, in
+# their authors and editors (none, one, several) and in whether the URL repeats the arXiv link.
+@st.composite
+def entries_of_one_shape(draw) -> list[Entry]:
+    kind = draw(st.sampled_from(sorted(bibfiles.FORMATTABLE_TYPES)))
+    names = draw(st.sets(st.sampled_from(FIELD_NAMES), max_size=8))
+    if draw(st.booleans()):  # every field some template requires, so that formatting gets far
+        names |= REQUIRED_FIELDS
+    made = []
+    for _ in range(draw(st.integers(1, 6))):
+        fields = {name: draw(FIELD_TEXT) for name in sorted(names)}
+        if "eprint" in fields and "url" in fields and draw(st.booleans()):
+            fields["url"] = f"https://arxiv.org/abs/{fields['eprint'].strip()}"
+        persons = {role: [Person(name) for name in draw(PEOPLE)] for role in ("author", "editor")}
+        made.append(Entry(kind, fields=fields, persons={role: people for role, people in persons.items() if people}))
+    return made
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(entries_of_one_shape(), min_size=1, max_size=2))
+def test_shared_templates_and_fast_paths_format_random_entries_as_pybtex(monkeypatch, shapes):
+    assert_formatted_as_pybtex_does([entry for shape in shapes for entry in shape], monkeypatch)
+
+
+# Rich text built from `spec` (nested tuples) by the constructor installed now.
+def rich_text(spec):
+    if isinstance(spec, str):
+        return spec
+    kind, *children = spec
+    parts = [rich_text(child) for child in children]
+    if kind == "nbsp":
+        return richtext.nbsp
+    if kind == "String":
+        return richtext.String(*[part for part in parts if isinstance(part, str)])
+    if kind in ("em", "strong"):
+        return richtext.Tag(kind, *parts)
+    if kind == "href":
+        return richtext.HRef("https://x.org/", *parts)
+    return getattr(richtext, kind)(*parts)
+
+
+# A kind of rich text with up to four children drawn from `children`.
+def rich_node(children):
+    kinds = st.sampled_from(["Text", "Protected", "em", "strong", "href", "String", "nbsp"])
+    return st.tuples(kinds, st.lists(children, max_size=4)).map(lambda node: (node[0], *node[1]))
+
+
+RICH_SPEC = st.recursive(st.sampled_from(["", "a", "B c", " ", "."]), rich_node, max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(RICH_SPEC)
+def test_fast_rich_text_makes_the_parts_pybtex_makes(monkeypatch, spec):
+    formatting.install_fast_rich_text()
+    fast = rich_text(("Text", spec, spec))
+    with monkeypatch.context() as patch:
+        undo_fast_paths(patch)
+        slow = rich_text(("Text", spec, spec))
+    assert repr(fast) == repr(slow) and fast == slow and len(fast) == len(slow)
+    assert fast.render_as("html") == slow.render_as("html")
+
+
+def test_pybtex_rich_text_doctests_pass_with_the_fast_paths():
+    formatting.install_plain_latex_fast_path()
+    formatting.install_fast_rich_text()
+    assert doctest.testmod(richtext).failed == 0
+
+
+# Python-Markdown's HTML of one reference, without the paragraph (safe_reference_html's own way).
+def python_markdown_html(reference_markdown: str) -> str:
+    rendered = python_markdown.markdown(reference_markdown).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return rendered
+
+
+# Pieces of references: what pybtex's Markdown backend writes, and what would make Markdown read
+# the text otherwise (blocks, lone or doubled stars, raw HTML, bare "&", controls, odd spaces).
+REFERENCE_PIECES = list("ab Zé–:,'\"/%;?=~|") + [
+    "\\-", "\\.", "\\*", "\\_", "\\\\", "\\[", "\\(", "\\#", "\\!", "\\`", "\\{", "\\>", "\\a", "&ndash;",
+    "&amp;", "&#38;", "&#x26;", "&ndash", "*", "**", "*a*", "[", "]", "](https://arxiv.org/abs/1_2)",
+    "[t](https://doi.org/10.1/x_y)", "](http://a.b/c?d=1&e=2)", "[x]: ", "(", ")", "#", "+", "-", ".",
+    "1. ", "2", "- ", "+ ", "* ", "!", "_", "<", ">", "<em>", "&", "  ", "    ", "\t", "\n", "\x02",
+    "\u00a0", "`", "{", "}"]
+
+
+# The HTML written without Python-Markdown is Python-Markdown's, for any text it accepts.
+def test_simple_reference_html_is_what_python_markdown_makes():
+    rng = random.Random(5)
+    accepted = 0
+    for _ in range(15000):
+        text = "".join(rng.choice(REFERENCE_PIECES) for _ in range(rng.randint(1, 12)))
+        simple = entries.simple_reference_html(text)
+        if simple is not None:
+            accepted += 1
+            assert simple == python_markdown_html(text), repr(text)
+    assert accepted > 800
+
+
+# Every reference of bib/ and of the fixtures is simple, and rendered as Python-Markdown does.
+def test_simple_reference_html_takes_every_bib_reference(monkeypatch):
+    formatting.install_plain_latex_fast_path()
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "bib").glob("*.bib")) + sorted(FIXTURES.glob("*/bib/*.bib"))
+    registry = mkdocs_bibtex.registry.SimpleRegistry.__new__(mkdocs_bibtex.registry.SimpleRegistry)
+    registry.style, registry.backend = entries.OneLinkStyle(), MarkdownBackend()
+    texts = []
+    for source in [source for path in files for source in bibfiles.parse_bib(path.read_bytes(), path.name).sources]:
+        registry.bib_data = BibliographyData(entries={source.key: source.entry})
+        try:
+            texts.append(registry.reference_text(Citation(key=source.key)))
+        except Exception:  # noqa: BLE001 - the fixtures hold entries pybtex cannot format
+            continue
+    simple = [text for text in texts if entries.simple_reference_html(text) is not None]
+    assert len(texts) > 100 and len(simple) > 0.9 * len(texts)
+    assert all(entries.simple_reference_html(text) == python_markdown_html(text) for text in simple)
+
+
 # A copy of the look-alikes fixture (plus an entry full of LaTeX) that builds on its own.
 def fixture_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"
@@ -208,10 +410,11 @@ def test_cold_warm_and_unwrapped_builds_give_identical_pages(tmp_path, monkeypat
 
     # Unwrapped: no memo, no disk cache, no fast path: the plugin exactly as shipped.
     with monkeypatch.context() as patch:
-        slow = getattr(richtext.Text.__dict__["from_latex"].__func__, "original", None)
-        if slow is not None:
-            patch.setattr(richtext.Text, "from_latex", classmethod(slow))
+        undo_fast_paths(patch)
         patch.setattr(formatting, "install_plain_latex_fast_path", lambda: False)
+        patch.setattr(formatting, "install_fast_rich_text", lambda: False)
+        patch.setattr(entries, "OneLinkStyle", unshared_one_link_style())
+        patch.setattr(entries, "simple_reference_html", lambda text: None)
         patch.setattr(formatting, "cached", lambda reference_text, *args, **kwargs: reference_text)
         shutil.rmtree(cache_file.parent)
         plain, _ = build_counting(config, tmp_path / "plain", monkeypatch)

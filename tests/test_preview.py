@@ -17,6 +17,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
@@ -160,6 +162,22 @@ def test_the_ledger_text_is_the_indenting_encoders(ledger):
     expected = json.dumps(ledger, ensure_ascii=False, indent=1)
     assert claims.ledger_json(ledger, memo) == expected
     assert claims.ledger_json(ledger, memo) == expected
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    max_leaves=20)
+
+
+# The ledger's own indenting writer lays any JSON value out as the indenting encoder does.
+@settings(max_examples=100, deadline=None)
+@given(JSON_VALUES, st.integers(0, 3))
+def test_indented_json_is_the_indenting_encoders(value, depth):
+    from citelib import claims
+
+    expected = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+    assert claims.indented_json(value, depth) == expected
 
 
 # A .bib edit inside one entry is read again alone (bib.splice), and that reading is the whole

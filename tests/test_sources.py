@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_file
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
@@ -408,6 +410,17 @@ def test_uncited_listing_gives_path_and_line(tmp_path, capsys):
     (tmp_path / "claims.json").write_text(json.dumps(ledger), encoding="utf-8")
     assert module.main(["claims_summary.py", str(tmp_path / "claims.json"), str(tmp_path)]) == 0
     assert "docs/page.md:3: Here a stated fact without a source." in capsys.readouterr().out
+
+
+# The word before a full stop, read backwards from the end, is what the regular expression that
+# tries every position finds (its "$" also matches before a final line break).
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("ab.Z9_é\n -…!") + ["\u0301", "\u00a0"]), max_size=14))
+def test_word_at_end_is_what_the_anchored_search_finds(text):
+    from citelib import claims
+
+    found = re.search(r"([\w.]+)\.?$", text)
+    assert claims.word_at_end(text) == (found[1] if found else "")
 
 
 # Sentences, locators and asides, on a small page: an aside's marker claims the sources inside it.

@@ -17,6 +17,9 @@ CLAIMS_VERSION = 1
 
 # A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit.
 SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+# Characters of a word before a full stop, and a lone capital ("J. Smith": an initial).
+WORD_CHARACTERS = re.compile(r"[\w.]+")
+SINGLE_CAPITAL = re.compile(r"[A-Z]")
 # Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3").
 ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "no", "vol", "eq", "ed"}
 
@@ -75,9 +78,8 @@ def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
         # The word before the stop; a bounded window keeps this linear in long blocks.
-        word = re.search(r"([\w.]+)\.?$", text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
-        before = word[1].lower() if word else ""
-        if text[match.start()] == "." and (before in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[1] if word else "")):
+        word = word_at_end(text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
+        if text[match.start()] == "." and (word.lower() in ABBREVIATIONS or SINGLE_CAPITAL.fullmatch(word)):
             continue
         ends.add(match.end())
     for position in markers:
@@ -89,6 +91,16 @@ def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
     return spans
+
+
+# The run of word characters and dots that ends `text` ("" without one), what
+# re.search(r"([\w.]+)\.?$", text) finds, whose "$" also stands before a final line break: read
+# backwards from the end instead of tried at every position (most of sentence_spans' time).
+def word_at_end(text: str) -> str:
+    if text.endswith("\n"):
+        text = text[:-1]
+    found = WORD_CHARACTERS.match(text[::-1])
+    return found[0][::-1] if found else ""
 
 
 # Index of the sentence a marker at `position` belongs to: the one that ends where it stands.
@@ -130,23 +142,47 @@ def ledger_json(ledger: dict, memo: dict[str, str]) -> str:
     before = dict(memo)
     memo.clear()
 
-    def indented(value, depth: int) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
-
     def item(value) -> str:
-        compact = json.dumps(value, ensure_ascii=False)
-        text = before.get(compact) or indented(value, 2)
+        compact = _ENCODE(value)
+        text = before.get(compact) or indented_json(value, 2)
         memo[compact] = text
         return "  " + text
 
     parts = []
     for key, value in ledger.items():
-        name = json.dumps(key, ensure_ascii=False)
+        name = _ENCODE(key)
         if isinstance(value, list) and value:
             parts.append(f" {name}: [\n" + ",\n".join(item(v) for v in value) + "\n ]")
         else:
-            parts.append(f" {name}: {indented(value, 1)}")
+            parts.append(f" {name}: {indented_json(value, 1)}")
     return "{\n" + ",\n".join(parts) + "\n}" if parts else "{}"
+
+
+# The compact encoder (C) for what indenting leaves alone: strings, numbers, true, false, null.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_ENCODE_STRING = json.encoder.encode_basestring
+
+
+# `value` as json.dumps(value, ensure_ascii=False, indent=1) writes it, with every line after the
+# first indented `depth` spaces more: Python's indenting encoder is pure Python, a tenth of a
+# second for a large ledger, so lists and dicts are laid out here and the rest goes to _ENCODE.
+def indented_json(value, depth: int = 0) -> str:
+    if type(value) is str:  # most of a ledger: what JSONEncoder.encode returns for a string
+        return _ENCODE_STRING(value)
+    if isinstance(value, (list, tuple)) or (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+        if not value:
+            return "{}" if isinstance(value, dict) else "[]"
+        inner = ",\n" + " " * (depth + 1)
+        if isinstance(value, dict):
+            items = [f"{_ENCODE(key)}: {indented_json(item, depth + 1)}" for key, item in value.items()]
+            opening, closing = "{", "}"
+        else:
+            items = [indented_json(item, depth + 1) for item in value]
+            opening, closing = "[", "]"
+        return opening + inner[1:] + inner.join(items) + "\n" + " " * depth + closing
+    if value is None or isinstance(value, (str, int, float)):
+        return _ENCODE(value)
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
 
 
 # Items sorted by their page's place in the navigation; within a page, in document order.

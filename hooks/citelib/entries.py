@@ -11,6 +11,7 @@ import markdown as python_markdown
 import nh3
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.richtext import Text
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.template import optional, sentence
 
@@ -64,6 +65,24 @@ LINKS_WORDING = "one-link-per-identifier-2"
 # the very address of the entry's "arXiv:..." or "doi:..." link is not written again as "URL: ...".
 # (A URL that pins a version, .../2105.14111v1, is another address and stays.)
 class OneLinkStyle(PlainStyle):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._templates: dict[tuple, object] = {}
+
+    # pybtex builds the template of an entry type afresh for every entry (a third of the template
+    # nodes it makes); it is built once per template_key here and reused, which gives the same text
+    # (tests/test_plugin_contract.py compares the two over bib/ and generated entries).
+    def format_entry(self, label, entry, bib_data=None):
+        key = template_key(entry)
+        template = self._templates.get(key)
+        if template is None:
+            get_template = getattr(self, f"get_{entry.type}_template", None)
+            if get_template is None:  # a type pybtex formats by a method, or fails on
+                return super().format_entry(label, entry, bib_data)
+            template = self._templates[key] = get_template(entry)
+        context = {"entry": entry, "style": self, "bib_data": bib_data}
+        return FormattedEntry(entry.key, template.format_data(context), label)
+
     def format_web_refs(self, e):
         if not repeats_an_identifier(e):
             return super().format_web_refs(e)
@@ -72,6 +91,17 @@ class OneLinkStyle(PlainStyle):
             optional[self.format_pubmed(e)],
             optional[self.format_doi(e)],
         ]
+
+
+# Everything of an entry that the style's templates are built from: pybtex's plain style reads
+# its type and whether it has one editor or several; OneLinkStyle whether its URL repeats an
+# identifier. The names of its fields and person roles are part of the key as well, so that a
+# template that looks at which fields are present is never shared between different entries.
+def template_key(entry) -> tuple:
+    return (entry.type,
+            tuple(sorted(name.lower() for name in entry.fields)),
+            tuple(sorted((role.lower(), min(len(people), 2)) for role, people in entry.persons.items())),
+            repeats_an_identifier(entry))
 
 
 # Whether the entry's URL is the address its arXiv or DOI link already has (the links that
@@ -99,12 +129,54 @@ def _address(url: str) -> str:
 # script: rendered on its own, then through an allow-list sanitizer. The bib checks reject
 # hostile fields first; this is the second line.
 def safe_reference_html(reference_markdown: str) -> str:
-    _RENDERER.reset()
-    rendered = _RENDERER.convert(reference_markdown).strip()
-    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
-        rendered = rendered[3:-4]
+    rendered = simple_reference_html(reference_markdown)
+    if rendered is None:
+        _RENDERER.reset()
+        rendered = _RENDERER.convert(reference_markdown).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+            rendered = rendered[3:-4]
     return nh3.clean(rendered, tags=REFERENCE_TAGS, attributes=REFERENCE_ATTRIBUTES,
                      allowed_classes=REFERENCE_CLASSES, url_schemes=REFERENCE_SCHEMES, link_rel=None)
+
+
+# What pybtex's Markdown backend writes, as simple_reference_html reads it: escaped characters,
+# entities, other characters but Markdown's and white space, single spaces between them;
+# *emphasis* and [text](http address) around such pieces, an emphasis not next to another "*".
+_ESCAPED = r"\\[\\`*_{}\[\]()#+\-.!]"
+_SOLID = rf"(?:{_ESCAPED}|&(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]{{1,7}});|[^\\`*_{{}}\[\]<>&!\s\x00-\x1f\x7f-\x9f])"
+_WORDS = rf"{_SOLID}(?:(?:{_SOLID}| (?! ))*{_SOLID})?"
+_LINK = rf"\[({_WORDS})\]\((https?://[A-Za-z0-9._~:/?#@=%+,;-]+)\)"
+_EMPHASIS = rf"\*({_WORDS})\*(?!\*)"
+# A whole reference: one paragraph that starts no other block (heading, quote, list, rule, link
+# definition) and has no space at either end.
+SIMPLE_REFERENCE = re.compile(rf"(?![ #>=\[]|[-+*] |\d+\. )(?:{_LINK}|{_EMPHASIS}|{_SOLID}| (?=[^ ]))+")
+_LINK_OR_EMPHASIS = re.compile(rf"{_ESCAPED}|{_LINK}|{_EMPHASIS}")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+# The HTML Python-Markdown makes of a reference written only with what SIMPLE_REFERENCE allows
+# (about a tenth of its time), without the paragraph around it; None for anything else, which
+# Python-Markdown renders. tests/test_plugin_contract.py compares the two over random text.
+def simple_reference_html(reference_markdown: str) -> str | None:
+    if not SIMPLE_REFERENCE.fullmatch(reference_markdown):
+        return None
+    pieces, cursor = [], 0
+    for found in _LINK_OR_EMPHASIS.finditer(reference_markdown):
+        if found[1] is None and found[3] is None:  # an escaped character: text, read below
+            continue
+        pieces.append(_unescape(reference_markdown[cursor:found.start()]))
+        if found[1] is not None:
+            pieces.append(f'<a href="{found[2]}">{_unescape(found[1])}</a>')
+        else:
+            pieces.append(f"<em>{_unescape(found[3])}</em>")
+        cursor = found.end()
+    pieces.append(_unescape(reference_markdown[cursor:]))
+    return "".join(pieces)
+
+
+# Markdown's backslash escapes as the characters they stand for.
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(lambda escape: escape[1], text)
 
 
 # The group of the sources page an entry belongs to: papers, posts or books.
