@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,11 +18,20 @@ sys.path.insert(0, str(ROOT / "tools"))
 from sitebuild import build_site  # noqa: E402
 
 
-# The real site, built once in strict mode into a temporary folder.
+# The real site, built once in strict mode into a temporary folder. Under pytest-xdist the first
+# worker to ask builds it into the run's shared folder while the others wait (tests only read it).
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    build_site(ROOT / "mkdocs.yml", site_dir)
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return build_site(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        site_dir, done = shared / "site", shared / "site.built"
+        if not done.exists():
+            shutil.rmtree(site_dir, ignore_errors=True)  # a worker that failed half-way
+            build_site(ROOT / "mkdocs.yml", site_dir)
+            done.touch()
     return site_dir
 
 
