@@ -56,6 +56,7 @@ DRY_RUN = {
     "make build PYTHON=python3.12": "the same build as make build",
     "make test": "this suite itself",
     "make test PYTEST_PARALLEL=": "this suite itself, in one process",
+    "make test TEST_TMPDIR=": "this suite itself, its temporary folders on disk",
     "make test-quick": "this suite without its browser and fresh-clone tests",
     "make bench": "minutes of timed builds (bench/run.py)",
     "make bench-preview": "minutes of timed builds (bench/run.py --preview-only)",
@@ -227,3 +228,12 @@ def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
     assert re.search(r"^ERROR\s+-\s+\S", output, re.M), output
     assert not re.search(r"^(?:ERROR|WARNING)\s+-\s*$", output, re.M), output
     assert "Traceback" not in output
+
+
+# `make test` hands pytest the folder TEST_TMPDIR names (memory when /dev/shm has room), and
+# none when it is empty.
+def test_make_test_puts_temporary_folders_where_test_tmpdir_says(read_only_clone, tmp_path):
+    given = run(read_only_clone, f"make -n test-quick TEST_TMPDIR={tmp_path}")
+    assert f"TMPDIR={tmp_path} .venv/bin/python -m pytest" in given.stdout, given.stdout
+    assert "TMPDIR=" not in run(read_only_clone, "make -n test TEST_TMPDIR=").stdout
+    assert_unchanged(read_only_clone)
