@@ -25,7 +25,7 @@ from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
 from citelib import (archive, bib, entries, formatting, htmlcheck, markup, pagemeta, rendered, review,
-                     scancache, settings, templatecache, templates)
+                     scancache, settings, templatecache, templates, themefiles)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -51,6 +51,7 @@ def on_config(config):
     state.reset()
     readings.turn()
     formatting.remember_plugin_lookups()  # before mkdocs-bibtex's own on_config makes its style
+    themefiles.install()  # MkDocs lists the theme's files after on_config: not its hidden folders
     state.config_id = id(config)
     state.root = Path(config.config_file_path).resolve().parent
     state.config_path = os.path.relpath(config.config_file_path, state.root)

@@ -6,6 +6,7 @@ import fcntl
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -86,35 +87,46 @@ VIEWPORT = {"width": 1280, "height": 900}
 BLANK = "<!doctype html><title>blank</title>"
 
 
-# One browser context and page for the test process. Chromium spends about 0.95 CPU seconds on a
-# new context with a page and its first load, and 0.35 on a load in an open page (measured with
-# every Chromium process counted), so the tests share the page and `browser_page` resets it.
+# One browser context for the test process, and the page the tests share in it.
+@dataclass
+class SharedPage:
+    context: object
+    blank: Path
+    page: object = None
+
+    # The shared page, or a new one if a test closed it.
+    def get(self):
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.new_page()
+        return self.page
+
+
+# Chromium spends about 0.95 CPU seconds on a new context with a page and its first load, and
+# 0.35 on a load in an open page (measured with every Chromium process counted), so the tests
+# share one page and `browser_page` resets it.
 @pytest.fixture(scope="session")
 def shared_page(browser, tmp_path_factory):
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
     blank = tmp_path_factory.mktemp("blank") / "blank.html"
     blank.write_text(BLANK, encoding="utf-8")
-    page = context.new_page()
-    page.blank = blank
-    yield page
-    context.close()
+    shared = SharedPage(browser.new_context(viewport=VIEWPORT, color_scheme="light"), blank)
+    yield shared
+    shared.context.close()
 
 
 # The shared page in the state a new page of a new context starts in: no routes, the desktop
 # viewport, screen media in the light scheme, no stored data (file:// and web origins), no
-# granted permissions; the fixture fails if anything stored is left. A test that adds a listener
-# with page.on removes it (page.remove_listener); init scripts are not used, as a page cannot
-# drop them (a script goes in after the load, with page.evaluate).
-@pytest.fixture
-def browser_page(shared_page):
-    page, context = shared_page, shared_page.context
+# granted permissions; fails if anything stored is left. A test that adds a listener with
+# page.on removes it (page.remove_listener); init scripts are not used, as a page cannot drop
+# them (a script goes in after the load, with page.evaluate).
+def reset_shared_page(shared: SharedPage):
+    page, context = shared.get(), shared.context
     page.unroute_all(behavior="ignoreErrors")
     page.set_viewport_size(VIEWPORT)
     page.emulate_media(media="null", color_scheme="light")
     page.set_default_timeout(10_000)
     context.clear_permissions()
     context.clear_cookies()
-    page.goto(page.blank.as_uri())
+    page.goto(shared.blank.as_uri())
     page.evaluate("() => { localStorage.clear(); sessionStorage.clear() }")
     origins = context.storage_state()["origins"]
     if origins:
@@ -124,4 +136,10 @@ def browser_page(shared_page):
         cdp.detach()
     assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0, "file:// storage left"
     assert context.storage_state() == {"cookies": [], "origins": []}, "web storage left"
-    yield page
+    return page
+
+
+# A browser tab for one test: the shared page, reset.
+@pytest.fixture
+def browser_page(shared_page):
+    return reset_shared_page(shared_page)

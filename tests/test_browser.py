@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from conftest import VIEWPORT
+from conftest import VIEWPORT, reset_shared_page
 from sitebuild import redirect_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,26 @@ def tab(browser_page, built_site):
     yield tab
     page.remove_listener("console", console)
     page.remove_listener("pageerror", page_error)
+
+
+# What a test leaves in the shared page (the palette it chose, a granted permission, an
+# emulated phone in print) is gone for the next: the reset gives a new page's state.
+def test_the_shared_page_is_reset_to_a_new_pages_state(shared_page, built_site):
+    page = reset_shared_page(shared_page)
+    page.goto((built_site / HOME).as_uri())
+    page.locator('label[title="Switch to dark mode"]:visible').click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.context.grant_permissions(["clipboard-read"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(media="print")
+    assert page.evaluate("localStorage.length") > 0
+    page = reset_shared_page(shared_page)
+    page.goto((built_site / EXPLAINER).as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    assert page.viewport_size == VIEWPORT and page.evaluate("matchMedia('screen').matches")
+    state = page.evaluate("navigator.permissions.query({name: 'clipboard-read'}).then(p => p.state)")
+    assert state != "granted"
 
 
 # -----------------------------------------------------------------------------

@@ -482,3 +482,51 @@ def test_warning_while_formatting_fails_a_strict_build(tmp_path, monkeypatch):
     shutil.rmtree(config.parent / ".cache", ignore_errors=True)
     with pytest.raises(Abort, match="1 warning"):
         build_site(config, tmp_path / "site")
+
+
+# -----------------------------------------------------------------------------
+# MkDocs' listing of the theme's files (citelib/themefiles.py)
+# -----------------------------------------------------------------------------
+
+
+# What a build's files are, as MkDocs would copy them.
+def files_listed(files) -> list[tuple[str, str, str, str]]:
+    return [(file.src_uri, file.abs_src_path, file.dest_uri, file.url) for file in files]
+
+
+# The site's files with the theme's added, by MkDocs' own step or by the one without hidden folders.
+def with_theme_files(config, add) -> list[tuple[str, str, str, str]]:
+    from mkdocs.structure.files import get_files
+
+    files = get_files(config)
+    add(files, config.theme.get_env(), config)
+    return files_listed(files)
+
+
+# The real site, with a theme folder holding hidden folders and files and a page shadowing a
+# theme file: the listing that skips hidden parts adds exactly what MkDocs' own adds, in order.
+def test_theme_files_listed_without_hidden_folders_equal_mkdocs_own(tmp_path):
+    from mkdocs.config import load_config
+
+    from citelib import themefiles
+
+    project = tmp_path / "project"
+    for name in ("docs", "overrides", "bib", "hooks"):
+        shutil.copytree(HOOKS.parent / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(HOOKS.parent / "mkdocs.yml", project / "mkdocs.yml")
+    for hidden in (".icons/x/a.svg", "assets/.b.css", "assets/.c/d.js", ".e.css", "assets/f.css"):
+        (project / "overrides" / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (project / "overrides" / hidden).write_text("x", encoding="utf-8")
+    (project / "docs" / "assets" / "images").mkdir(parents=True, exist_ok=True)
+    (project / "docs" / "assets" / "images" / "favicon.png").write_bytes(b"a page, not the theme's")
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+
+    theirs = with_theme_files(config, themefiles.MKDOCS_ADD_FILES_FROM_THEME)
+    ours = with_theme_files(config, themefiles.add_files_from_theme)
+    assert ours == theirs
+    uris = [uri for uri, _, _, _ in ours]
+    assert "assets/f.css" in uris and not any(part.startswith(".") for uri in uris for part in uri.split("/"))
+    assert len(uris) > 40 and ("assets/images/favicon.png", str(project / "docs/assets/images/favicon.png")) in \
+        {(uri, path) for uri, path, _, _ in ours}
+    # What the equality rests on: MkDocs' filter drops every path with a part that starts with ".".
+    assert "'.*', '*/.*'" in inspect.getsource(themefiles.MKDOCS_ADD_FILES_FROM_THEME)

@@ -23,6 +23,9 @@ BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
 ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
 
+# One worker runs this file, so the schema checks run once, not once per worker.
+pytestmark = pytest.mark.xdist_group("workflow-schemas")
+
 # Severities that fail the audit; "Low" and "Informational" findings do not.
 FAILING_SEVERITIES = {"Medium", "High"}
 
@@ -84,28 +87,6 @@ def test_the_expected_files_exist():
     }
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_matches_schema(workflow):
-    result = check_schema("vendor.github-workflows", workflow)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_dependabot_matches_schema():
-    result = check_schema("vendor.dependabot", GITHUB / "dependabot.yml")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-@pytest.mark.parametrize("form", ISSUE_FORMS, ids=lambda p: p.name)
-def test_issue_form_matches_schema(form):
-    result = check_schema("vendor.github-issue-forms", form)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_issue_template_config_matches_schema():
-    result = check_schema("vendor.github-issue-config", GITHUB / "ISSUE_TEMPLATE" / "config.yml")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 BROKEN_WORKFLOW = """\
 name: Broken
 on:
@@ -119,22 +100,74 @@ jobs:
           foo: bar
 """
 
+# Files that break each schema, checked in the same run as the real files.
+BROKEN = {
+    "vendor.github-workflows": ("broken-workflow.yml", BROKEN_WORKFLOW),
+    "vendor.dependabot": ("broken-dependabot.yml", "updates:\n  - package-ecosystem: pip\n"),
+    "vendor.github-issue-forms": ("broken-form.yml", "name: No body\ndescription: An issue form needs a body.\n"),
+}
 
-def test_schema_check_rejects_a_broken_workflow(tmp_path):
-    path = tmp_path / "broken.yml"
-    path.write_text(BROKEN_WORKFLOW, encoding="utf-8")
-    result = check_schema("vendor.github-workflows", path)
-    assert result.returncode != 0
-    assert "runs-on" in result.stdout + result.stderr
+
+# Each file's schema errors ("" when it passes), from one check-jsonschema run per schema over
+# the real files and a planted broken one (a process each file cost a quarter of a second).
+@pytest.fixture(scope="module")
+def schema_errors(tmp_path_factory) -> dict[Path, str]:
+    planted = tmp_path_factory.mktemp("broken")
+    groups = {
+        "vendor.github-workflows": WORKFLOWS,
+        "vendor.dependabot": [GITHUB / "dependabot.yml"],
+        "vendor.github-issue-forms": ISSUE_FORMS,
+        "vendor.github-issue-config": [GITHUB / "ISSUE_TEMPLATE" / "config.yml"],
+    }
+    errors: dict[Path, str] = {}
+    for schema, files in groups.items():
+        files = list(files)
+        if schema in BROKEN:
+            name, text = BROKEN[schema]
+            (planted / name).write_text(text, encoding="utf-8")
+            files.append(planted / name)
+        result = check_schema(schema, "--verbose", "--output-format", "json", *files)
+        report = json.loads(result.stdout)
+        assert report.get("parse_errors", []) == [], report["parse_errors"]
+        for file in files:
+            errors[file] = "\n".join(f"{e['path']}: {e['message']}" + _best_match(e) for e in report["errors"]
+                                     if Path(e["filename"]) == file)
+        assert (result.returncode == 0) == (report["status"] == "ok") == (not any(errors[f] for f in files))
+    errors.update({name: errors[planted / file] for name, (file, _) in BROKEN.items()})
+    return errors
 
 
-def test_schema_check_rejects_broken_dependabot_and_issue_form(tmp_path):
-    dependabot = tmp_path / "dependabot.yml"
-    dependabot.write_text("updates:\n  - package-ecosystem: pip\n", encoding="utf-8")
-    assert check_schema("vendor.dependabot", dependabot).returncode != 0
-    form = tmp_path / "form.yml"
-    form.write_text("name: No body\ndescription: An issue form needs a body.\n", encoding="utf-8")
-    assert check_schema("vendor.github-issue-forms", form).returncode != 0
+# The sub-error check-jsonschema names as the likely cause, as its text report gives it.
+def _best_match(error: dict) -> str:
+    best = error.get("best_match")
+    return f" (best match: {best['path']}: {best['message']})" if best else ""
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_schema(workflow, schema_errors):
+    assert schema_errors[workflow] == ""
+
+
+def test_dependabot_matches_schema(schema_errors):
+    assert schema_errors[GITHUB / "dependabot.yml"] == ""
+
+
+@pytest.mark.parametrize("form", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_matches_schema(form, schema_errors):
+    assert schema_errors[form] == ""
+
+
+def test_issue_template_config_matches_schema(schema_errors):
+    assert schema_errors[GITHUB / "ISSUE_TEMPLATE" / "config.yml"] == ""
+
+
+def test_schema_check_rejects_a_broken_workflow(schema_errors):
+    assert "runs-on" in schema_errors["vendor.github-workflows"]
+
+
+def test_schema_check_rejects_broken_dependabot_and_issue_form(schema_errors):
+    assert schema_errors["vendor.dependabot"] != ""
+    assert schema_errors["vendor.github-issue-forms"] != ""
 
 
 # ---------------------------------------------------------------------------
