@@ -15,7 +15,8 @@ import os
 from jinja2 import Environment, FileSystemLoader
 from mkdocs.structure.files import Files
 
-MKDOCS_ADD_FILES_FROM_THEME = Files.add_files_from_theme
+# MkDocs' own step (also when this module is read again after install()).
+MKDOCS_ADD_FILES_FROM_THEME = getattr(Files.add_files_from_theme, "mkdocs_own", Files.add_files_from_theme)
 
 
 # Jinja's listing of a template folder (FileSystemLoader.list_templates), without hidden parts.
@@ -41,6 +42,9 @@ def add_files_from_theme(files: Files, env, config) -> None:
         return MKDOCS_ADD_FILES_FROM_THEME(files, env, config)
     listing = Environment(loader=VisibleFilesLoader(loader.searchpath, loader.encoding, loader.followlinks))
     return MKDOCS_ADD_FILES_FROM_THEME(files, listing, config)
+
+
+add_files_from_theme.mkdocs_own = MKDOCS_ADD_FILES_FROM_THEME
 
 
 # Installed once per process, for every build after it.
