@@ -202,11 +202,15 @@ def _free_port() -> int:
 
 
 # `make serve` serves, and a citation problem is logged without an empty `ERROR -` line.
-def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
+# Stopped with Ctrl-C, as a contributor stops it, it leaves no temporary site behind.
+def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone, tmp_path):
     page = clone / "docs" / "questions" / "rlhf.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA planted claim.[@nosuchkey2020]\n", encoding="utf-8")
     address = f"127.0.0.1:{_free_port()}"
-    process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone, env={**shell_env(), "SERVE_ADDR": address},
+    temporary = tmp_path / "serve-tmp"
+    temporary.mkdir()
+    process = subprocess.Popen(["bash", "-c", "make serve"], cwd=clone,
+                               env={**shell_env(), "SERVE_ADDR": address, "TMPDIR": str(temporary)},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     lines: list[str] = []
@@ -220,9 +224,14 @@ def test_make_serve_serves_and_logs_problems_without_an_empty_error_line(clone):
             if "Serving on" in line:
                 break
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
     output = "".join(lines)
+    assert list(temporary.iterdir()) == [], "make serve left its temporary site behind"
     assert f"Serving on http://{address}/alignment-basics/" in output, output
     assert "CIT001 unknown citation key 'nosuchkey2020'" in output
     assert re.search(r"^ERROR\s+-\s+\S", output, re.M), output
