@@ -30,7 +30,6 @@ pytestmark = pytest.mark.browser
 # Constants
 # -----------------------------------------------------------------------------
 
-
 HOME = "index.html"
 EXPLAINER = "questions/outer-and-inner-alignment.html"
 

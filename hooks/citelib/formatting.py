@@ -17,7 +17,6 @@ cold, warm and unwrapped, and compares every page.
 from __future__ import annotations
 
 import functools
-
 import hashlib
 import json
 import os
