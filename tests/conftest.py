@@ -127,15 +127,17 @@ def reset_shared_page(shared: SharedPage):
     context.clear_permissions()
     context.clear_cookies()
     page.goto(shared.blank.as_uri())
-    page.evaluate("() => { localStorage.clear(); sessionStorage.clear() }")
-    origins = context.storage_state()["origins"]
-    if origins:
+    left = page.evaluate("() => { localStorage.clear(); sessionStorage.clear();"
+                         " return localStorage.length + sessionStorage.length }")
+    assert left == 0, "file:// storage left"
+    stored = context.storage_state()
+    if stored["origins"]:
         cdp = context.new_cdp_session(page)
-        for origin in origins:
+        for origin in stored["origins"]:
             cdp.send("Storage.clearDataForOrigin", {"origin": origin["origin"], "storageTypes": "all"})
         cdp.detach()
-    assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0, "file:// storage left"
-    assert context.storage_state() == {"cookies": [], "origins": []}, "web storage left"
+        stored = context.storage_state()
+    assert stored == {"cookies": [], "origins": []}, "web storage left"
     return page
 
 
