@@ -258,7 +258,6 @@ def test_make_test_puts_temporary_folders_where_test_tmpdir_says(read_only_clone
     assert_unchanged(read_only_clone)
 
 
-
 # `make test` (--dist loadgroup) runs each xdist_group on one worker, so that the module fixtures
 # a group shares (the printed PDF, the hostile corpus, ...) are made once. pytest-xdist marks a
 # grouped test by its node id; pytest 9.2 ignores that mark and the groups silently split
