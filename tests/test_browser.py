@@ -378,6 +378,7 @@ def _axe_shard(site: Path, shard: int) -> list[Path]:
         min(shards, key=lambda pages: sum(weights[p] for p in pages)).append(page)
     return shards[shard]
 
+
 # Run axe on the page and hand back only what a report needs, and the rules that ran: the whole
 # result (every rule that passed, with its metadata) costs more to pass to Python than some rules
 # take to run. No preload: axe's own XHR for the stylesheets (for css-orientation-lock) is
