@@ -97,8 +97,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
             "glossary: %s:%d: the term %r is defined again; only its first definition is used. "
             "Keep one definition of each term.", path, line, term,
         )
+    # Through the citation hook's scan cache: a definition is rendered once, not once a build.
     for term, definition in terms.items():
-        title = plain_text(definition)
+        title = plain_text(definition, state.scan_cache.scan if state.scan_cache else scan)
         if not title:
             log.warning("glossary: the term %r has an empty definition", term)
             continue
@@ -232,9 +233,9 @@ def join_lines(text: str | None) -> str | None:
 
 
 # Turn a definition into one line of plain text: no citations, no Markdown, no line breaks.
-def plain_text(definition: str) -> str:
+def plain_text(definition: str, scanner=scan) -> str:
     # The citation checks' own scanner says where the citations are; the text between them stays.
-    citations = scan(definition).citations
+    citations = scanner(definition).citations
     ends = [0] + [citation.end for citation in citations]
     starts = [citation.start for citation in citations] + [len(definition)]
     text = "".join(definition[end:start] for end, start in zip(ends, starts))

@@ -19,6 +19,8 @@ import yaml
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from citelib import configyaml
+
 # A page path inside docs/: plain names joined by "/", ending in .md; no "..", no leading "/", so a
 # redirect page can only be written inside the site.
 PAGE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*\.md")
@@ -120,12 +122,11 @@ def _kind(value) -> str:
 # Line of `extra.redirects` (key None) and of each of its keys, from the composed YAML; MkDocs'
 # own tags (!ENV) are composed, not constructed, so any mkdocs.yml reads.
 def _lines_of(config_text: str) -> dict:
-    try:
-        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    root = configyaml.compose(config_text)
+    if root is None:
         return {}
     found: dict = {}
-    extra = _child(root, "extra")
+    extra = configyaml.child(root, "extra")
     if not isinstance(extra, yaml.MappingNode):
         return found
     for key, value in extra.value:
@@ -138,19 +139,12 @@ def _lines_of(config_text: str) -> dict:
 
 # (line, key) of each key of `extra.redirects` that a later key of the same table repeats.
 def _repeated_keys(config_text: str) -> list[tuple[int, str]]:
-    try:
-        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    root = configyaml.compose(config_text)
+    if root is None:
         return []
-    table = _child(_child(root, "extra"), "redirects")
+    table = configyaml.child(configyaml.child(root, "extra"), "redirects")
     if not isinstance(table, yaml.MappingNode):
         return []
     keys = [(key.start_mark.line + 1, str(key.value)) for key, _ in table.value if isinstance(key, yaml.ScalarNode)]
     return [(line, name) for index, (line, name) in enumerate(keys) if any(name == later for _, later in keys[index + 1:])]
 
-
-# The value under `name` in a mapping node, or None.
-def _child(node, name: str):
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((value for key, value in node.value if key.value == name), None)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from citelib import configyaml
+
 # Each setting: its type, its default, and what it is for (the message names it).
 SCHEMA = {
     "content": ("list", (),
@@ -109,13 +111,12 @@ def _kind(value) -> str:
 # Line of each node under extra.citations, by its path of keys (list items by index); MkDocs' own tags (!ENV,
 # !relative) are composed, not constructed, so any mkdocs.yml reads.
 def _lines_of(config_text: str) -> dict[tuple, int]:
-    try:
-        root = yaml.compose(config_text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    root = configyaml.compose(config_text)
+    if root is None:
         return {}
     found: dict[tuple[str, ...], int] = {}
-    extra = _child(root, "extra")
-    citations = _child(extra, "citations")
+    extra = configyaml.child(root, "extra")
+    citations = configyaml.child(extra, "citations")
     if citations is None:
         return found
     found[("citations",)] = _line_of_key(extra, "citations")
@@ -130,12 +131,6 @@ def _lines_of(config_text: str) -> dict[tuple, int]:
                     found[("citations", str(key.value), index)] = item.start_mark.line + 1
     return found
 
-
-# The value under `name` in a mapping node, or None.
-def _child(node, name: str):
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((value for key, value in node.value if key.value == name), None)
 
 
 # The line of key `name` in a mapping node.

@@ -1,0 +1,28 @@
+"""mkdocs.yml as YAML nodes, for the line numbers of settings: composed once per text.
+
+MkDocs' own tags (!ENV, !relative) are composed, not constructed, so any mkdocs.yml reads. The
+settings and the redirects both point at lines of the same file; composing it once for both
+saves two parses of it a build.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+
+# The document's root node, or None when the text is not YAML (MkDocs reports that itself).
+@lru_cache(maxsize=2)
+def compose(config_text: str):
+    try:
+        return yaml.compose(config_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+# The value under `name` in a mapping node, or None.
+def child(node, name: str):
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for key, value in node.value if key.value == name), None)
