@@ -291,6 +291,8 @@ def test_every_marker_and_tooltip_is_reachable_by_keyboard(tab):
 
 
 def test_references_link_back_to_every_marker(tab):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     tab.open(EXPLAINER)
     page = tab.page
     items = page.locator('.footnote li[id^="fn:"]')
@@ -310,10 +312,14 @@ def test_references_link_back_to_every_marker(tab):
         backrefs.first.click()
         page.wait_for_url(f"**#{targets[0]}")
         assert page.locator(f'sup[id="{targets[0]}"]').is_visible()
-        assert page.evaluate(
-            f"""() => {{ const r = document.getElementById({json.dumps(targets[0])}).getBoundingClientRect();
-                        return r.top >= 0 && r.bottom <= innerHeight }}"""
-        ), f"marker {targets[0]} not scrolled into view"
+        # Chromium scrolls to a fragment at its next rendering step, which may come after the URL
+        # changed: wait for it (a marker never scrolled into view fails on the timeout).
+        in_view = """id => { const r = document.getElementById(id).getBoundingClientRect();
+                             return r.top >= 0 && r.bottom <= innerHeight }"""
+        try:
+            page.wait_for_function(in_view, arg=targets[0], timeout=5000)
+        except PlaywrightTimeout:
+            pytest.fail(f"marker {targets[0]} not scrolled into view")
     tab.assert_offline_and_clean()
 
 
