@@ -12,6 +12,7 @@ Chromium (fails on CI); the session's Chromium is conftest.py's.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +185,31 @@ def test_whatever_could_run_in_chromium_was_reported_by_the_build(hostile_corpus
     # noscript-breakout, abrupt-comment, bang-comment-close, named-newline and leading-tab ran
     # here in Chromium (as `make serve` previews them); now nothing of the corpus runs.
     assert live == {}
+
+
+# -----------------------------------------------------------------------------
+# The site check and Chromium agree
+# -----------------------------------------------------------------------------
+
+
+# Pages whose markup mutates when serialized and parsed again, and one that runs as written: the
+# site check reports a script exactly on the pages where Chromium runs one (each alert names its
+# page's number).
+def test_the_site_check_reports_a_script_exactly_where_chromium_runs_one(tmp_path, tab):
+    import check_site
+    from test_site_check import FOOTNOTES, LIVE, MARKER, MUTATING, hand_made_site
+
+    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>"
+             for name, markup in {**MUTATING, "live": LIVE}.items()}
+    site, project = hand_made_site(tmp_path, pages)
+    reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics if d.code == "HTM006"}
+    ran = set()
+    for name in pages:
+        tab.dialogs.clear()
+        tab.goto((site / "claims" / f"{name}.html").as_uri())
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(150)  # broken images fire onerror right after load
+        if tab.dialogs:
+            ran.add(f"{name}.html")
+    assert ran == {"live.html"}
+    assert reported == ran

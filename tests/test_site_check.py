@@ -66,10 +66,16 @@ def test_a_zensical_build_fails_the_site_check(tmp_path):
     assert any("rlhf.html" in d.path and "christiano2017deep" in d.message for d in literal)
 
 
-# A hand-made site with one problem of each kind; each is found in the file that has it.
-def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
+MARKER = '<sup id="fnref:real2020"><a class="footnote-ref" href="#fn:real2020">1</a></sup>'
+FOOTNOTES = '<div class="footnote"><ol><li id="fn:real2020"><p>A. Author. T.</p></li></ol></div>'
+
+
+# A hand-made project (one source, real2020) and its "built" site: each of `pages` (name: article)
+# as claims/<name>.html, and a ledger that lists the marker fnref:real2020 of each page but those
+# in `unlisted`. Returns the site and the project.
+def hand_made_site(tmp_path: Path, pages: dict[str, str], unlisted: tuple[str, ...] = ()) -> tuple[Path, Path]:
     project = tmp_path / "project"
-    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "claims").mkdir(parents=True)
     (project / "bib").mkdir()
     (project / "bib" / "a.bib").write_text(
         "@misc{real2020,\n  author = {A. Author},\n  title = {T},\n  year = {2020},\n  url = {https://example.org}\n}\n")
@@ -78,24 +84,26 @@ def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config))
     site = tmp_path / "site"
     (site / "claims").mkdir(parents=True)
-    for name in ("literal", "unsafe", "dangling", "uncited", "fine"):
-        (project / "docs" / "claims").mkdir(exist_ok=True)
-        (project / "docs" / "claims" / f"{name}.md").write_text(f"# {name}\n")
-    marker = '<sup id="fnref:real2020"><a class="footnote-ref" href="#fn:real2020">1</a></sup>'
-    footnotes = '<div class="footnote"><ol><li id="fn:real2020"><p>A. Author. T.</p></li></ol></div>'
-    pages = {
-        "literal": f"<article><p>Said.{marker} Also [@real2020] and [^gone].</p>{footnotes}</article>",
-        "unsafe": f"<article><p>Said.{marker} <A HREF=' &#106;avascript:x'>y</A><img src=x onerror=z></p>{footnotes}</article>",
-        "dangling": f"<article><p>Said.{marker}<sup id=\"fnref:note\"><a class=\"footnote-ref\">2</a></sup></p>"
-                    f'<div class="footnote"><ol><li id="fn:note"><p>An aside with no source.</p></li></ol></div></article>',
-        "uncited": "<article><p>Said, with no source.</p></article>",
-        "fine": f"<article><p>Said.{marker}</p>{footnotes}</article>",
-    }
     for name, body in pages.items():
+        (project / "docs" / "claims" / f"{name}.md").write_text(f"# {name}\n")
         (site / "claims" / f"{name}.html").write_text(f"<html><body>{body}</body></html>")
     claims = [{"page": f"claims/{name}.html", "anchor": "fnref:real2020", "sources": ["real2020"]}
-              for name in pages if name != "uncited"]
+              for name in pages if name not in unlisted]
     (site / "claims.json").write_text(json.dumps({"format": "alignment-basics/claims", "version": 1, "claims": claims}))
+    return site, project
+
+
+# A hand-made site with one problem of each kind; each is found in the file that has it.
+def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
+    pages = {
+        "literal": f"<article><p>Said.{MARKER} Also [@real2020] and [^gone].</p>{FOOTNOTES}</article>",
+        "unsafe": f"<article><p>Said.{MARKER} <A HREF=' &#106;avascript:x'>y</A><img src=x onerror=z></p>{FOOTNOTES}</article>",
+        "dangling": f"<article><p>Said.{MARKER}<sup id=\"fnref:note\"><a class=\"footnote-ref\">2</a></sup></p>"
+                    f'<div class="footnote"><ol><li id="fn:note"><p>An aside with no source.</p></li></ol></div></article>',
+        "uncited": "<article><p>Said, with no source.</p></article>",
+        "fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>",
+    }
+    site, project = hand_made_site(tmp_path, pages, unlisted=("uncited",))
     found = {(Path(d.path).name, d.code) for d in check_site.check(site, project).diagnostics}
     assert found == {
         ("literal.html", "HTM001"),
@@ -103,6 +111,24 @@ def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
         ("dangling.html", "HTM002"), ("uncited.html", "PAG001"),
         ("claims.json", "SIT001"),  # the aside's marker fnref:note is not in the ledger
     }
+
+
+# Markup that a browser builds into a harmless tree, but whose serialization, parsed again, holds
+# a live <img onerror> (mutation XSS), and one <img onerror> that is live as written: the check
+# reads each article in the page's own tree, as the browser does, so it finds the live one only.
+MUTATING = {
+    "mglyph-in-table": "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "form-in-math": "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(2)>",
+}
+LIVE = '<svg></p><style><a id="</style><img src=1 onerror=alert(3)>">'
+
+
+def test_the_check_reads_each_article_in_the_tree_a_browser_builds(tmp_path):
+    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in MUTATING.items()}
+    pages["live"] = f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{LIVE}</article>"
+    site, project = hand_made_site(tmp_path, pages)
+    found = [(Path(d.path).name, d.code, d.message) for d in check_site.check(site, project).diagnostics]
+    assert found == [("live.html", "HTM006", "unsafe onerror attribute on <img>")], found
 
 
 def test_the_command_prints_problems_and_exits_one(tmp_path):

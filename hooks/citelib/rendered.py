@@ -148,23 +148,29 @@ class Reading:
 
 # Read `html_text`. `stamp` matches the guard's citation stamps (None: the page has none).
 def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
+    return read_element(LexborHTMLParser(html_text).root, stamp)
+
+
+# Read one element of a parsed page and all it holds (None: nothing). The site check reads a built
+# page's article where the page's own parse put it: serialized and parsed again, it could be
+# another tree than the one a browser builds (the way of mutation XSS).
+def read_element(element, stamp: re.Pattern | None = None) -> Reading:
     walker = _Walker(stamp)
-    tree = LexborHTMLParser(html_text)
-    if tree.root is not None:
-        walker.walk(tree.root)
+    if element is not None:
+        walker.walk(element)
     walker.flush()
     reading = walker.reading
     reading.visible = "".join(walker.visible)
     reading.code = "".join(walker.code)
-    reading.short_answer = _short_answer(tree, stamp)
+    reading.short_answer = _short_answer(element, stamp) if element is not None else ""
     return reading
 
 
 # The text of the page's short answer (the first `!!! abstract "Short answer"`), as readers read
 # it: no title, no citation markers, locators or stamps, whitespace collapsed; "" without one.
 # It takes nodes out of the tree, so it runs after the walk.
-def _short_answer(tree: LexborHTMLParser, stamp: re.Pattern | None) -> str:
-    for box in tree.css("div.admonition.abstract, details.abstract"):
+def _short_answer(element, stamp: re.Pattern | None) -> str:
+    for box in element.css("div.admonition.abstract, details.abstract"):
         title = box.css_first(".admonition-title, summary")
         if title is None or " ".join(title.text().split()).lower() != "short answer":
             continue

@@ -67,11 +67,11 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
                        "of extra.redirects: build with hooks/redirects.py in mkdocs.yml")
     for page in built_pages(site_dir, docs_dir):
         html_text = page.path.read_text(encoding="utf-8", errors="replace")
-        target = redirect_target(html_text)
+        tree = LexborHTMLParser(html_text)
+        target = redirect_target(tree)
         if target is not None:
             _check_redirect(site_dir, page, target, report, shown(page.path))
-        content = _content(html_text)
-        reading = rendered.read(content)
+        reading = rendered.read_element(_content(tree))
         where = shown(page.path)
         line_of = _line_finder(html_text)
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where, line_of)
@@ -81,8 +81,8 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
 
 # Where a redirect page sends the reader (its refresh URL; "" when it names none), or None for a page
 # that is no redirect.
-def redirect_target(html_text: str) -> str | None:
-    for meta in LexborHTMLParser(html_text).css("meta[http-equiv]"):
+def redirect_target(tree: LexborHTMLParser) -> str | None:
+    for meta in tree.css("meta[http-equiv]"):
         if (meta.attributes.get("http-equiv") or "").strip().lower() == "refresh":
             found = REFRESH_URL.match(meta.attributes.get("content") or "")
             return found["url"].strip() if found else ""
@@ -105,14 +105,13 @@ def _check_redirect(site_dir: Path, page: BuiltPage, target: str, report: Report
         report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}, which is no page of the site")
 
 
-# The page's content: the article Material renders, else the body.
-def _content(html_text: str) -> str:
-    tree = LexborHTMLParser(html_text)
+# The page's content, in the page's own tree: the article Material renders, else the body.
+def _content(tree: LexborHTMLParser):
     for selector in CONTENT_SELECTORS:
         node = tree.css_first(selector)
         if node is not None:
-            return node.html or ""
-    return tree.body.html if tree.body is not None else html_text
+            return node
+    return tree.body if tree.body is not None else tree.root
 
 
 # A function giving the line of the first occurrence of a text in the page's HTML (1 if none).
