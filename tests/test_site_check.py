@@ -113,6 +113,28 @@ def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
     }
 
 
+# Each problem is reported at the line and column where it stands in the built page, not where
+# the page first has a tag of that name or the same text (the title, the navigation).
+def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
+    site, project = hand_made_site(tmp_path, {"placed": ""})
+    lines = [
+        "<html><head><title>On [@real2020]</title></head><body>",  # 1: the same text, outside the content
+        '<nav><a href="a.html">A</a> <a href="b.html">[@real2020]</a> <img src="logo.png"></nav>',  # 2
+        f"<article><p>Said.{MARKER}</p>",  # 3
+        "<p>Fine <a href='https://example.org'>link</a>.</p>",  # 4
+        "<p>Then [@real2020] as text,",  # 5
+        '   and <a href="javascript:x">a script link</a>.</p>',  # 6
+        '<p><img src=x onerror=y> <img src=x onerror=y></p>',  # 7: two equal findings
+        '<p><sup id="fnref:gone"><a class="footnote-ref" href="#fn:gone">2</a></sup></p>',  # 8
+        f"{FOOTNOTES}</article></body></html>",
+    ]
+    (site / "claims" / "placed.html").write_text("\n".join(lines))
+    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("placed.html"))
+    assert found == [(5, 9, "HTM001"), (6, 8, "HTM003"), (7, 4, "HTM006"), (7, 26, "HTM006"),
+                     (8, 4, "HTM002")], found
+
+
 # Markup that a browser builds into a harmless tree, but whose serialization, parsed again, holds
 # a live <img onerror> (mutation XSS), and one <img onerror> that is live as written: the check
 # reads each article in the page's own tree, as the browser does, so it finds the live one only.
