@@ -200,8 +200,8 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
     for unsafe in reading.unsafe:
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
-        shows = lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth  # noqa: E731
-        report.add(where, *places.place(shows, tag=unsafe.tag), unsafe.code, f"unsafe {unsafe.describe()}")
+        report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
+                                        tag=unsafe.tag), unsafe.code, f"unsafe {unsafe.describe()}")
     if page.source is not None:
         src_uri = page.source.relative_to(docs_dir).as_posix()
         if src_uri in must_cite and not any(is_source(m.label) for m in reading.markers):
