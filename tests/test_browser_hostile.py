@@ -140,7 +140,8 @@ def test_the_hostile_title_shows_as_written_and_search_results_run_no_script(hos
 # -----------------------------------------------------------------------------
 
 # What in the article could run: on* handlers, URLs that resolve to a script scheme (every URL
-# attribute, srcset candidates included), and elements that run or load something.
+# attribute, srcset candidates included, and SVG links as animations set them), and elements that
+# run or load something.
 INSPECT_ARTICLE = """() => {
   const bad = new Set(['javascript:', 'data:', 'vbscript:']);
   const urls = new Set(['href', 'xlink:href', 'src', 'action', 'formaction', 'data', 'poster', 'ping', 'srcset']);
@@ -148,6 +149,12 @@ INSPECT_ARTICLE = """() => {
   const found = [];
   for (const e of document.querySelectorAll('article, article *')) {
     if (active.has(e.nodeName.toUpperCase())) found.push(e.nodeName);
+    // An SVG link's address as its animations have set it by now (they write it as the page runs).
+    if (e.href instanceof SVGAnimatedString) {
+      let protocol = null;
+      try { protocol = new URL(e.href.animVal, document.baseURI).protocol } catch (error) {}
+      if (bad.has(protocol)) found.push(`${e.nodeName} animated href=${e.href.animVal}`);
+    }
     for (const a of e.attributes) {
       const name = a.name.toLowerCase();
       if (name.startsWith('on') || name === 'srcdoc') found.push(`${e.nodeName} ${name}`);

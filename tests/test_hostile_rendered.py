@@ -156,6 +156,11 @@ REPORTED = [
              {link(5, 6, "javascript:alert(1)", "xlink:href")}),
     Reported("svg-href", '<svg><a href="javascript:alert(1)"><text>s</text></a></svg>\n',
              {link(5, 6, "javascript:alert(1)")}),
+    # An SVG animation writes the link as the page runs: no URL attribute of the page holds it.
+    Reported("svg-animate-href", '<svg><a><animate attributeName="href" values="javascript:alert(1)"></animate>'
+             '<text>s</text></a></svg>\n', {link(5, 9, "javascript:alert(1)", "values", "animate")}),
+    Reported("svg-set-href", '<svg><a><set attributeName="href" to="javascript:alert(1)"></set><text>s</text></a></svg>\n',
+             {link(5, 9, "javascript:alert(1)", "to", "set")}),
     Reported("formaction", '<form><button formaction="javascript:alert(1)">go</button></form>\n',
              {link(5, 7, "javascript:alert(1)", "formaction", "button")}),
     Reported("input-image", '<input type="image" src="javascript:alert(1)">\n',

@@ -38,6 +38,10 @@ ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# SVG animations that set another attribute (named by attributeName) to each of their values: set
+# on href, they write a link as the page runs, which no URL attribute of the page shows.
+ANIMATIONS = {"animate", "set", "animatemotion", "animatetransform", "animatecolor"}
+ANIMATED_VALUES = ("values", "from", "to", "by")
 # Python-Markdown autolinks only http(s) and e-mail: `<javascript:alert(1)>` stays raw HTML, an
 # element named after the URL. Its text is lost, and it shows an author writing a script link.
 SCRIPT_SCHEMES = {"javascript", "vbscript", "data"}
@@ -198,7 +202,7 @@ def defang(html_text: str) -> str:
         if not node.is_element_node or node.tag in ("html", "head", "body"):
             continue
         tag = node.tag.lower()
-        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template"):
+        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template") or _animates_unsafe_link(tag, node.attributes):
             node.decompose()
             continue
         for name, value in list(node.attributes.items()):
@@ -215,6 +219,20 @@ def safe_url(value: str) -> bool:
     cleaned = URL_NOISE.sub("", value.lstrip("".join(map(chr, range(0x21)))))
     match = SCHEME.match(cleaned)
     return match is None or match[1].lower() in SAFE_SCHEMES
+
+
+# The attributes of an SVG animation that would set a URL attribute (href, xlink:href...) of the
+# element it animates to an unsafe URL, in ANIMATED_VALUES order; `attributes` keyed in lower case.
+def _unsafe_animated_values(tag: str, attributes: dict[str, str]) -> list[str]:
+    if tag not in ANIMATIONS or attributes.get("attributename", "").strip().lower() not in URL_ATTRIBUTES:
+        return []
+    return [name for name in ANIMATED_VALUES
+            if attributes.get(name) and not all(safe_url(url) for url in attributes[name].split(";"))]
+
+
+# Whether an element is an SVG animation that writes an unsafe link (attributes as the parser has them).
+def _animates_unsafe_link(tag: str, attributes) -> bool:
+    return bool(_unsafe_animated_values(tag, {name.lower(): value or "" for name, value in attributes.items()}))
 
 
 # The URLs of a srcset: each candidate is a URL and an optional descriptor, separated by commas.
@@ -380,6 +398,8 @@ class _Walker:
                 urls = srcset_urls(value) if name == "srcset" else [value]
                 if not all(safe_url(url) for url in urls):
                     unsafe.append(Unsafe(tag, name, value, self.footnote_item))
+        for name in _unsafe_animated_values(tag, attributes):
+            unsafe.append(Unsafe(tag, name, attributes[name], self.footnote_item))
 
     # Append text, with runs of white space as one space.
     def add(self, data: str) -> None:
