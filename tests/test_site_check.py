@@ -135,6 +135,36 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
                      (8, 4, "HTM002")], found
 
 
+# Markup of a page's content can reach around it: the parser gives a <body onload> in the article
+# to the page's own <body>, and an end tag lets what follows stand after the article. The theme's
+# own scripts stand there too; what may not, as in the content, is an attribute that runs a script.
+AROUND = {
+    "body-onload": "<body onload=alert(4)>",
+    "html-handler": "<p>x</p>\n<html onmouseover=alert(5)>",
+    "after-article": "</article>\n<img src=x onerror=alert(6)>",
+    "empty-article": '<article class="md-content__inner"></article><svg onload=alert(7)>',
+}
+
+
+def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_path):
+    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in AROUND.items()}
+    site, project = hand_made_site(tmp_path, pages)
+    expected = set()
+    for name, markup in AROUND.items():
+        path = site / "claims" / f"{name}.html"
+        text = f'<html><head><script src="theme.js"></script></head>\n{path.read_text().removeprefix("<html>")}'
+        path.write_text(text)
+        tag = markup.rsplit("<", 1)[1].split()[0]  # the last tag of the markup is the one that runs
+        offset = text.rindex(f"<{tag}")
+        line = text.count("\n", 0, offset) + 1
+        expected.add((path.name, line, offset - (text.rfind("\n", 0, offset) + 1) + 1,
+                      f"HTM006 unsafe {markup.rsplit(' ', 1)[1].split('=')[0]} attribute on <{tag}>, "
+                      "outside the page's content"))
+    found = {(Path(d.path).name, d.line, d.col, f"{d.code} {d.message}")
+             for d in check_site.check(site, project).diagnostics if d.code.startswith("HTM")}
+    assert found == expected, (found, expected)
+
+
 # Markup that a browser builds into a harmless tree, but whose serialization, parsed again, holds
 # a live <img onerror> (mutation XSS), and one <img onerror> that is live as written: the check
 # reads each article in the page's own tree, as the browser does, so it finds the live one only.

@@ -191,6 +191,15 @@ def _short_answer(element, stamp: re.Pattern | None) -> str:
     return ""
 
 
+# What the tags of these elements (not what they hold) have that could run a script or load
+# something, by the rules the reading applies to a page's content.
+def unsafe_tags(elements) -> list[Unsafe]:
+    walker = _Walker(None)
+    for node in elements:
+        walker.check_element(node.tag.lower(), {name.lower(): value or "" for name, value in node.attributes.items()})
+    return walker.reading.unsafe
+
+
 # The page with everything that could run a script taken out: active elements removed, on* and
 # srcdoc attributes dropped, unsafe URLs dropped. Used only on a page the reading found unsafe
 # (the problems are reported; this keeps a `make serve` preview of hostile input from running it).

@@ -78,7 +78,9 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         selector = _content_selector(tree)
         reading = rendered.read_element(_content(tree, selector))
         where = shown(page.path)
-        _check_page(page, reading, is_source, must_cite, docs_dir, report, where, _Places(html_text, selector))
+        _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
+                    _Places(html_text, lambda tree: _read_content(tree, selector)))
+        _check_around_content(html_text, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
 
@@ -121,6 +123,43 @@ def _content(tree: LexborHTMLParser, selector: str | None):
     return tree.body if tree.body is not None else tree.root
 
 
+# The reading of the page's content (empty until the content has begun, in a start of the page).
+def _read_content(tree: LexborHTMLParser, selector: str | None) -> rendered.Reading:
+    content = _content(tree, selector)
+    return rendered.read_element(content) if content is not None else rendered.Reading()
+
+
+# The reading of the page around its content: the theme's own (its scripts, styles and links stand
+# there), and whatever the content's markup put there, such as a <body onload> whose attributes the
+# parser gives to the page's own <body>, or an element after a </article> in the text.
+def _read_around_content(tree: LexborHTMLParser, selector: str | None) -> rendered.Reading:
+    if tree.root is None:
+        return rendered.Reading()
+    # In a start of the page, the content may not have begun: then all of it is around.
+    content = tree.css_first(selector) if selector is not None else tree.body
+    if content is not None:
+        if content.mem_id == tree.root.mem_id:
+            return rendered.Reading()
+        content.decompose()
+    return rendered.Reading(unsafe=rendered.unsafe_tags(tree.root.traverse()))
+
+
+# Around the content, the theme's elements are its own, but no attribute may run a script or hold a
+# script's address, and no element be named after one: a theme writes none, so such a one came in
+# with a page's markup.
+def _check_around_content(html_text: str, selector: str | None, report: Report, where: str) -> None:
+    around = _read_around_content(LexborHTMLParser(html_text), selector)
+    places = _Places(html_text, lambda tree: _read_around_content(tree, selector))
+    seen: dict[tuple, int] = {}
+    for unsafe in around.unsafe:
+        if not unsafe.attribute:
+            continue
+        sign = (unsafe.tag, unsafe.attribute, unsafe.value)
+        nth = seen[sign] = seen.get(sign, 0) + 1
+        report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
+                                        tag=unsafe.tag), unsafe.code, f"unsafe {unsafe.describe()}, outside the page's content")
+
+
 # Where a problem stands in a page's HTML, found with the parser and the reading that found it.
 # A parser builds a page as it reads it: an element exists from the end of its start tag on, text
 # from its last character. So the problem stands where the shortest prefix of the page whose
@@ -128,18 +167,17 @@ def _content(tree: LexborHTMLParser, selector: str | None):
 # prove it: the prefix up to its end shows the problem, one character less does not); when none
 # is proved, bisection finds the prefix in about 17 parses of a 100 kB page.
 class _Places:
-    def __init__(self, html_text: str, selector: str | None) -> None:
+    # `read` gives the reading of a parsed page (or of a start of it) that found the problems.
+    def __init__(self, html_text: str, read) -> None:
         self.html_text = html_text
-        self.selector = selector
+        self.read = read
         self.readings: dict[int, rendered.Reading] = {}
 
-    # The reading of the first `length` characters' content (empty until the content has begun).
+    # The reading of the page's first `length` characters.
     def reading(self, length: int) -> rendered.Reading:
         found = self.readings.get(length)
         if found is None:
-            tree = LexborHTMLParser(self.html_text[:length])
-            content = _content(tree, self.selector)
-            found = self.readings[length] = rendered.read_element(content) if content is not None else rendered.Reading()
+            found = self.readings[length] = self.read(LexborHTMLParser(self.html_text[:length]))
         return found
 
     # Line and column where the reading first `shows` something: the text `needle`, or an element
