@@ -180,6 +180,11 @@ REPORTED = [
     Reported("embed", '<embed src="x.swf">\n', {element(5, 1, "embed")}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
+    # Markup that reaches around the article: the parser gives a <body onload> to the page's own
+    # <body>, and after a </article> what follows stands outside the article.
+    Reported("body-onload", "<body onload=alert(1)></body>\n", {handler(5, 1, "onload", "body")}),
+    Reported("html-handler", "<html onmouseover=alert(1)></html>\n", {handler(5, 1, "onmouseover", "html")}),
+    Reported("end-of-article", "</article></div><img src=x onerror=alert(1)>\n", {handler(5, 17, "onerror", "img")}),
     Reported("svg-onload", '<svg onload="alert(1)"></svg>\n', {handler(5, 1, "onload", "svg")}),
     Reported("details-ontoggle", '<details open ontoggle="alert(1)"><summary>s</summary>x</details>\n',
              {handler(5, 1, "ontoggle", "details")}),
