@@ -157,7 +157,9 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
         report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
-                                        tag=unsafe.tag), unsafe.code, f"unsafe {unsafe.describe()}, outside the page's content")
+                                        tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign
+                                                                            for u in r.unsafe)),
+                   unsafe.code, f"unsafe {unsafe.describe()}, outside the page's content")
 
 
 # Where a problem stands in a page's HTML, found with the parser and the reading that found it.
@@ -182,7 +184,9 @@ class _Places:
 
     # Line and column where the reading first `shows` something: the text `needle`, or an element
     # of the tag `tag`, or (neither given) the tag that ends there. (1, 1) when the page does not.
-    def place(self, shows, needle: str = "", tag: str = "") -> tuple[int, int]:
+    # `alone` tells whether a tag read on its own is the one found (an attribute's value may hold a
+    # "<" and a letter, which is no tag).
+    def place(self, shows, needle: str = "", tag: str = "", alone=None) -> tuple[int, int]:
         if needle:
             written = [(m.start(), m.end()) for m in re.finditer(re.escape(needle), self.html_text)]
         else:
@@ -203,7 +207,8 @@ class _Places:
         start = self.html_text.rfind(needle, 0, high) if needle else -1
         if start < 0:
             tags = [m.start() for m in TAG_START.finditer(self.html_text, 0, high)]
-            start = tags[-1] if tags else max(high - 1, 0)
+            found = [s for s in reversed(tags[-CANDIDATES:]) if alone and alone(rendered.read(self.html_text[s:high]))]
+            start = found[0] if found else tags[-1] if tags else max(high - 1, 0)
         return self._line_col(start)
 
     def _line_col(self, offset: int) -> tuple[int, int]:
@@ -239,7 +244,9 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
         report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
-                                        tag=unsafe.tag), unsafe.code, f"unsafe {unsafe.describe()}")
+                                        tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign
+                                                                            for u in r.unsafe)),
+                   unsafe.code, f"unsafe {unsafe.describe()}")
     if page.source is not None:
         src_uri = page.source.relative_to(docs_dir).as_posix()
         if src_uri in must_cite and not any(is_source(m.label) for m in reading.markers):
