@@ -220,3 +220,27 @@ def test_the_site_check_reports_a_script_exactly_where_chromium_runs_one(tmp_pat
             ran.add(f"{name}.html")
     assert ran == {f"{name}.html" for name in markups if name not in MUTATING}
     assert reported == ran
+
+
+# Every page Chromium does not read as UTF-8 is reported (SIT003): the page that switches itself to
+# ISO-2022-JP from inside an SVG's CDATA runs its script there, unseen by a UTF-8 reading.
+def test_the_site_check_reports_every_page_chromium_reads_in_another_encoding(tmp_path, tab):
+    import check_site
+    from test_site_check import FOOTNOTES, ISO_2022_JP, MARKER, hand_made_site
+
+    site, project = hand_made_site(tmp_path, {"switched": "", "utf8": ""})
+    article = f"<article><p>Said.{MARKER}</p>{FOOTNOTES}"
+    (site / "claims" / "switched.html").write_bytes(f"<html><body>{article}{ISO_2022_JP}</article></body></html>".encode())
+    reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics if d.code == "SIT003"}
+    other, ran = set(), set()
+    for name in ("switched", "utf8"):
+        tab.dialogs.clear()
+        tab.goto((site / "claims" / f"{name}.html").as_uri())
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(150)
+        if tab.evaluate("document.characterSet") != "UTF-8":
+            other.add(f"{name}.html")
+        if tab.dialogs:
+            ran.add(f"{name}.html")
+    assert other == ran == {"switched.html"}
+    assert reported == other

@@ -86,7 +86,7 @@ def hand_made_site(tmp_path: Path, pages: dict[str, str], unlisted: tuple[str, .
     (site / "claims").mkdir(parents=True)
     for name, body in pages.items():
         (project / "docs" / "claims" / f"{name}.md").write_text(f"# {name}\n")
-        (site / "claims" / f"{name}.html").write_text(f"<html><body>{body}</body></html>")
+        (site / "claims" / f"{name}.html").write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>')
     claims = [{"page": f"claims/{name}.html", "anchor": "fnref:real2020", "sources": ["real2020"]}
               for name in pages if name not in unlisted]
     (site / "claims.json").write_text(json.dumps({"format": "alignment-basics/claims", "version": 1, "claims": claims}))
@@ -118,7 +118,7 @@ def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
 def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
     site, project = hand_made_site(tmp_path, {"placed": ""})
     lines = [
-        "<html><head><title>On [@real2020]</title></head><body>",  # 1: the same text, outside the content
+        '<html><head><meta charset="utf-8"><title>On [@real2020]</title></head><body>',  # 1: the same text, outside
         '<nav><a href="a.html">A</a> <a href="b.html">[@real2020]</a> <img src="logo.png"></nav>',  # 2
         f"<article><p>Said.{MARKER}</p>",  # 3
         "<p>Fine <a href='https://example.org'>link</a>.</p>",  # 4
@@ -164,6 +164,33 @@ def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_pat
     found = {(Path(d.path).name, d.line, d.col, f"{d.code} {d.message}")
              for d in check_site.check(site, project).diagnostics if d.code.startswith("HTM")}
     assert found == expected, (found, expected)
+
+
+# A browser reads a page in the encoding its first 1024 bytes name, found by reading bytes: a
+# <meta charset> in an SVG's CDATA counts. The check reads UTF-8, so each page must say UTF-8 there
+# and nothing else.
+ISO_2022_JP = '<svg><![CDATA[><meta charset="iso-2022-jp">]]></svg><img alt="\x1b$B">\x1b(B<img alt=" src=x onerror=alert(8)//">'
+
+
+def test_a_page_must_say_utf8_in_its_first_bytes_and_nothing_else(tmp_path):
+    site, project = hand_made_site(tmp_path, {name: "" for name in ("none", "switched", "bom", "http-equiv")})
+    article = f"<article><p>Said.{MARKER}</p>{FOOTNOTES}"
+    files = {
+        "none": f"<html><body>{article}</article></body></html>".encode(),
+        "switched": f"<html><body>{article}{ISO_2022_JP}</article></body></html>".encode(),
+        "bom": f"\ufeff<html><body>{article}</article></body></html>".encode(),
+        "http-equiv": f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head>'
+                      f"<body>{article}</article></body></html>".encode(),
+    }
+    for name, data in files.items():
+        (site / "claims" / f"{name}.html").write_bytes(data)
+    found = {(Path(d.path).name, d.code, d.message) for d in check_site.check(site, project).diagnostics}
+    assert found == {
+        ("none.html", "SIT003", "the page names no encoding in its first 1024 bytes: a browser guesses one, "
+                                "the check reads UTF-8"),
+        ("switched.html", "SIT003", "the page's first 1024 bytes name the encoding 'iso-2022-jp': a browser "
+                                    "reads the page in it, the check in UTF-8"),
+    }, found
 
 
 # Markup that a browser builds into a harmless tree, but whose serialization, parsed again, holds

@@ -127,6 +127,9 @@ KINDS: dict[str, Kind] = {
         Kind("SIT002", "dangling-redirect",
              "Point the row of extra.redirects in mkdocs.yml at the page's new path, and build with "
              "hooks/redirects.py (after hooks/citations.py) in mkdocs.yml."),
+        Kind("SIT003", "page-encoding",
+             "Write <meta charset=\"utf-8\"> first in the page's <head> (the theme's template), and no "
+             "other encoding in the page's first 1024 bytes."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

@@ -27,6 +27,9 @@ from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 CLAIMS_FILE = "claims.json"
+# How far a browser looks for the page's encoding, and how it may be named there.
+PRESCAN_BYTES = 1024
+CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 # Where a tag may begin: "<" and a letter (an end tag, a comment or text never holds a problem).
 TAG_START = re.compile(r"<[A-Za-z]")
 # Places where a problem's text or tag is written that are tried before bisection.
@@ -70,7 +73,9 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
             report.add(shown(site_dir / places[0]), 1, 1, "SIT002", "no redirect page at this old address "
                        "of extra.redirects: build with hooks/redirects.py in mkdocs.yml")
     for page in built_pages(site_dir, docs_dir):
-        html_text = page.path.read_text(encoding="utf-8", errors="replace")
+        raw = page.path.read_bytes()
+        _check_encoding(raw, report, shown(page.path))
+        html_text = raw.decode("utf-8", errors="replace")
         tree = LexborHTMLParser(html_text)
         target = redirect_target(tree)
         if target is not None:
@@ -83,6 +88,25 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_around_content(html_text, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
+
+
+# A browser reads a page in the encoding it finds in the first 1024 bytes (a byte order mark, or a
+# <meta> that names one; its prescan reads bytes, not the tree, so a <meta> inside an SVG's CDATA
+# counts), and guesses without one. The check reads pages as UTF-8: each page must say UTF-8 there,
+# and nothing else. (A page that switched to ISO-2022-JP this way ran a script in Chromium that the
+# UTF-8 reading could not see.) Every charset= is counted, wherever it stands: more than the
+# prescan would find, never less.
+def _check_encoding(raw: bytes, report: Report, where: str) -> None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return
+    named = [m[1].decode("ascii").lower() for m in CHARSET.finditer(raw[:PRESCAN_BYTES])]
+    other = [name for name in named if name not in ("utf-8", "utf8")]
+    if other or raw.startswith((b"\xfe\xff", b"\xff\xfe")):
+        report.add(where, 1, 1, "SIT003", f"the page's first {PRESCAN_BYTES} bytes name the encoding "
+                   f"'{(other or ['utf-16'])[0]}': a browser reads the page in it, the check in UTF-8")
+    elif not named:
+        report.add(where, 1, 1, "SIT003", f"the page names no encoding in its first {PRESCAN_BYTES} bytes: "
+                   "a browser guesses one, the check reads UTF-8")
 
 
 # Where a redirect page sends the reader (its refresh URL; "" when it names none), or None for a page
