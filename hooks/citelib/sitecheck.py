@@ -173,17 +173,20 @@ def _read_around_content(tree: LexborHTMLParser, selector: str | None) -> render
 # with a page's markup.
 def _check_around_content(html_text: str, selector: str | None, report: Report, where: str) -> None:
     around = _read_around_content(LexborHTMLParser(html_text), selector)
-    places = _Places(html_text, lambda tree: _read_around_content(tree, selector))
+    _report_unsafe([unsafe for unsafe in around.unsafe if unsafe.attribute], report, where,
+                   _Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
+
+
+# Each unsafe finding of a reading where it stands: the n-th of several equal ones stands where the
+# reading first holds n of them, at the start of the tag that, read alone, is the finding.
+def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, places: _Places, suffix: str = "") -> None:
     seen: dict[tuple, int] = {}
-    for unsafe in around.unsafe:
-        if not unsafe.attribute:
-            continue
+    for unsafe in found:
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
-        report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
-                                        tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign
-                                                                            for u in r.unsafe)),
-                   unsafe.code, f"unsafe {unsafe.describe()}, outside the page's content")
+        line, col = places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
+                                 tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign for u in r.unsafe))
+        report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}{suffix}")
 
 
 # Where a problem stands in a page's HTML, found with the parser and the reading that found it.
@@ -262,15 +265,7 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
         if not is_source(label) and not any(is_source(ref) for ref in item.refs):
             report.add(where, *places.place(lambda r: label in r.footnotes), "HTM002",
                        f"footnote '{label}' resolves to no source in bib/")
-    # The n-th of several equal findings is the place where the reading first holds n of them.
-    seen: dict[tuple, int] = {}
-    for unsafe in reading.unsafe:
-        sign = (unsafe.tag, unsafe.attribute, unsafe.value)
-        nth = seen[sign] = seen.get(sign, 0) + 1
-        report.add(where, *places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
-                                        tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign
-                                                                            for u in r.unsafe)),
-                   unsafe.code, f"unsafe {unsafe.describe()}")
+    _report_unsafe(reading.unsafe, report, where, places)
     if page.source is not None:
         src_uri = page.source.relative_to(docs_dir).as_posix()
         if src_uri in must_cite and not any(is_source(m.label) for m in reading.markers):
