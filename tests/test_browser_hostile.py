@@ -31,7 +31,11 @@ PAGES = {
     + "\n\n".join(f"Claim {n}, with a [locator](https://example.org).[@{key}, p. <img src=x onerror=alert(9)>]"
                   for n, key in enumerate(HOSTILE_KEYS)) + "\n",
     "claims/hostile-title.md": "---\ntitle: " + json.dumps(HOSTILE_TITLE) + "\n"
-    + 'description: \'"><img src=x onerror=alert(10)>\'\n---\n' + HEAD,
+    + 'description: \'"><img src=x onerror=alert(10)>\'\n'
+    # Material writes the subtitle into every page's navigation; the hooks' own keys reach the page
+    # as they are (without git, the page dates leave revision_date_text to the front matter).
+    + "subtitle: '<img src=x onerror=alert(14)>'\n"
+    + "revision_date_text: '<img src=x onerror=alert(15)>'\n---\n" + HEAD,
     # Read once, by lexbor as by a browser, this is harmless; a sanitizer that re-serialized it
     # would make it live.
     "claims/parser-tricks.md": HEAD

@@ -510,6 +510,40 @@ def test_front_matter_the_theme_writes_raw_given_as_a_list_is_named_and_never_re
     assert "onerror" not in built and "<b>y" not in built
 
 
+# Front matter the site does not read is named at its line and never reaches the page: a key of
+# Material's the site does not use, and the hooks' own keys, which go into the page as they are
+# (without git, the page dates leave revision_date_text to the front matter).
+UNKNOWN_FRONT_MATTER = [
+    ("location", "location: '\"]);alert(1);//'"),
+    ("sources_jsonld", "sources_jsonld: '</script><script>alert(1)</script>'"),
+    ("revision_date_text", "revision_date_text: '<img src=x onerror=alert(1)>'"),
+    ("icon", "icon: material/alert"),
+]
+
+
+@pytest.mark.parametrize("key, line", UNKNOWN_FRONT_MATTER, ids=[key for key, _ in UNKNOWN_FRONT_MATTER])
+def test_front_matter_the_site_does_not_read_is_named_and_never_reaches_the_page(key, line, tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": f"---\ntemplate: main.html\n{line}\n---\n" + HEAD})
+    problems = problems_of(config, tmp_path / "site")
+    assert len(problems) == 1 and problems.pop().startswith(f"{PAGE}:3:1: PAG007 front matter '{key}' is not a key")
+    tree = built(tmp_path / "site")
+    assert_document_safe(tree)
+    assert "alert(1)" not in tree.html
+
+
+# Material writes a page's subtitle into the navigation as it is: it shows as written, as text.
+def test_front_matter_subtitle_shows_as_written_and_holds_no_markup(tmp_path):
+    subtitle = "<img src=x onerror=alert(1)> & more"
+    page = f"---\nsubtitle: {json.dumps(subtitle)}\n---\n" + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=full_config())
+    assert problems_of(config, tmp_path / "site") == set()
+    tree = built(tmp_path / "site")
+    assert_document_safe(tree)
+    assert tree.css("img[onerror]") == []
+    assert subtitle in [" ".join(node.text().split()) for node in tree.css(".md-nav__link .md-ellipsis")] or \
+        subtitle in tree.body.text()
+
+
 @pytest.mark.parametrize("case, line, message", TEMPLATES, ids=[case for case, _, _ in TEMPLATES])
 def test_template_the_theme_does_not_have_is_named_at_its_line_and_the_page_still_built(case, line, message,
                                                                                        tmp_path):

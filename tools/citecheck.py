@@ -121,6 +121,8 @@ def _check(root: Path, only: set[Path] | None = None) -> tuple[Report, int, int]
         page = check_page(str(path.relative_to(root)), path.relative_to(docs_dir).as_posix(), markdown,
                           offset, bibliography, found.content, page_report, settings["markdown"])
         _check_review(str(path.relative_to(root)), raw, front_matter, page_report)
+        for key, message in pagemeta.unknown_front_matter(dict(front_matter)):
+            page_report.add(str(path.relative_to(root)), front_matter_line(raw, key), 1, "PAG007", message)
         for key, message in pagemeta.non_text_theme_meta(dict(front_matter)):
             page_report.add(str(path.relative_to(root)), front_matter_line(raw, key), 1, "PAG006", message)
         cited |= {cite.key for citation in page.valid_citations for cite in citation.cites}

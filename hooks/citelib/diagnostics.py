@@ -57,8 +57,13 @@ KINDS: dict[str, Kind] = {
              "Write `reviewers:` as a list of names and `last_reviewed:` as a date (YYYY-MM-DD, not in the "
              "future), both or neither; name only people who did review the page."),
         Kind("PAG006", "front-matter-not-text",
-             "Write `title:`, `description:`, `author:` and `status:` as text on one line (in quotes if it "
-             "holds a colon), not as a list or mapping: the theme writes them into the page as they are."),
+             "Write `title:`, `subtitle:`, `description:`, `author:` and `status:` as text on one line (in "
+             "quotes if it holds a colon), not as a list or mapping: the theme writes them into the page as "
+             "they are."),
+        Kind("PAG007", "unknown-front-matter",
+             "Give the page only front matter the site reads (title, description, subtitle, author, status, "
+             "template, hide, search, reviewers, last_reviewed): delete the line, or ask for the key to be "
+             "added to pagemeta.PAGE_FRONT_MATTER with what makes it safe."),
         # Bibliography files
         Kind("BIB001", "bib-syntax",
              "Fix the BibTeX syntax at this line (an unbalanced brace or a missing comma is usual)."),
@@ -127,7 +132,7 @@ KINDS: dict[str, Kind] = {
         Kind("SIT002", "dangling-redirect",
              "Point the row of extra.redirects in mkdocs.yml at the page's new path, and build with "
              "hooks/redirects.py (after hooks/citations.py) in mkdocs.yml."),
-        Kind("SIT003", "page-encoding",
+        Kind("SIT003", "undeclared-encoding",
              "Write <meta charset=\"utf-8\"> first in the page's <head> (the theme's template), and no "
              "other encoding in the page's first 1024 bytes."),
         # Settings

@@ -28,8 +28,16 @@ SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 # Front matter that Material writes into every page as raw HTML (MkDocs' templates do not
 # escape): the title as text (<title>, header, navigation, footer), the others inside attributes
 # (<meta content="...">, a class name).
-THEME_TEXT_META = ("title",)
+THEME_TEXT_META = ("title", "subtitle")
 THEME_ATTRIBUTE_META = ("description", "author", "status")
+
+# The front matter a page may give, and who reads it: Material (the keys above, `template`, and
+# `hide` and `search`, which it only tests) and the review (citelib/review.py). Any other key is
+# reported and dropped before the theme or a hook sees it: MkDocs' templates write front matter
+# unescaped (Material's redirect.html puts `location` inside a <script>), and the hooks' own keys
+# (`sources_jsonld`, `revision_date`...) reach <head> as they are.
+PAGE_FRONT_MATTER = (*THEME_TEXT_META, *THEME_ATTRIBUTE_META, "template", "hide", "search",
+                     "reviewers", "last_reviewed")
 
 
 # Escape those values in place, so that they show as written and hold no markup. Only values
@@ -41,6 +49,17 @@ def escape_theme_meta(meta: dict) -> None:
     for name in THEME_ATTRIBUTE_META:
         if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
             meta[name] = html.escape(meta[name], quote=True)
+
+
+# The keys of the front matter `meta` that are not PAGE_FRONT_MATTER: each (key, message), and the
+# key removed.
+def unknown_front_matter(meta: dict) -> list[tuple[str, str]]:
+    found = []
+    for name in [name for name in meta if name not in PAGE_FRONT_MATTER]:
+        found.append((str(name), f"front matter '{name}' is not a key the site reads (it reads "
+                                 f"{', '.join(PAGE_FRONT_MATTER)}); it was left out of the page"))
+        del meta[name]
+    return found
 
 
 # The front matter the theme writes raw that is not text (a list, a mapping, a number): each
