@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,22 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
                    if d.path.endswith("placed.html"))
     assert found == [(5, 9, "HTM001"), (6, 8, "HTM003"), (7, 4, "HTM006"), (7, 26, "HTM006"),
                      (8, 4, "HTM002"), (9, 4, "HTM003")], found
+
+
+# A page with thousands of equal findings is checked in linear time (past a budget of parses, the
+# n-th finding goes where its tag is written for the n-th time): four times the tags, well under
+# ten times the time, and the last one still on its own line.
+def test_many_unsafe_tags_are_placed_in_linear_time(tmp_path):
+    timings = {}
+    for count in (500, 2000):
+        lines = "\n".join("<p>x <img src=x onerror=y></p>" for _ in range(count))
+        site, project = hand_made_site(tmp_path / str(count), {"many": f"<article>{lines}</article>"})
+        started = time.perf_counter()
+        found = [d for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+        timings[count] = time.perf_counter() - started
+        assert len(found) == count
+        assert (found[-1].line, found[-1].col) == (count, 6)
+    assert timings[2000] < 10 * timings[500], timings
 
 
 # Markup of a page's content can reach around it: the parser gives a <body onload> in the article

@@ -132,7 +132,6 @@ def _lines_of(config_text: str) -> dict[tuple, int]:
     return found
 
 
-
 # The line of key `name` in a mapping node.
 def _line_of_key(node, name: str) -> int:
     return next((key.start_mark.line + 1 for key, _ in node.value if key.value == name), 1)

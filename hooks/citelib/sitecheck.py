@@ -11,6 +11,7 @@ and every old address of the redirect table must have one.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 TAG_START = re.compile(r"<[A-Za-z]")
 # Places where a problem's text or tag is written that are tried before bisection.
 CANDIDATES = 8
+# Parses of a page's starts spent placing its problems. Past them (a page with hundreds of equal
+# findings), the n-th finding goes where its tag or text is written for the n-th time, unproved,
+# so that the check stays linear in the number of problems.
+PLACING_PARSES = 200
 # The URL in a refresh's content ("0; url=../new.html"), as the HTML standard reads it.
 REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*url\s*=\s*(?P<quote>['"]?)(?P<url>.*?)(?P=quote)\s*$""", re.I | re.S)
 
@@ -185,7 +190,8 @@ def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, pla
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
         line, col = places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
-                                 tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign for u in r.unsafe))
+                                 tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign for u in r.unsafe),
+                                 nth=nth)
         report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}{suffix}")
 
 
@@ -209,19 +215,30 @@ class _Places:
             found = self.readings[length] = self.read(LexborHTMLParser(self.html_text[:length]))
         return found
 
+    @property
+    def spent(self) -> bool:
+        return len(self.readings) >= PLACING_PARSES
+
     # Line and column where the reading first `shows` something: the text `needle`, or an element
     # of the tag `tag`, or (neither given) the tag that ends there. (1, 1) when the page does not.
     # `alone` tells whether a tag read on its own is the one found (an attribute's value may hold a
-    # "<" and a letter, which is no tag).
-    def place(self, shows, needle: str = "", tag: str = "", alone=None) -> tuple[int, int]:
+    # "<" and a letter, which is no tag). The `nth` of several equal findings is looked for from
+    # the nth place its tag is written on.
+    def place(self, shows, needle: str = "", tag: str = "", alone=None, nth: int = 1) -> tuple[int, int]:
         if needle:
-            written = [(m.start(), m.end()) for m in re.finditer(re.escape(needle), self.html_text)]
+            found = re.finditer(re.escape(needle), self.html_text)
+            written = [(m.start(), m.end()) for m in itertools.islice(found, nth - 1, nth - 1 + CANDIDATES)]
         else:
-            pattern = re.compile(f"<{re.escape(tag)}(?=[\\s/>])", re.I) if tag else TAG_START
-            written = [(m.start(), self.html_text.find(">", m.end()) + 1) for m in pattern.finditer(self.html_text)]
-        for start, end in written[:CANDIDATES]:
+            found = (re.compile(f"<{re.escape(tag)}(?=[\\s/>])", re.I) if tag else TAG_START).finditer(self.html_text)
+            written = [(m.start(), self.html_text.find(">", m.end()) + 1)
+                       for m in itertools.islice(found, nth - 1, nth - 1 + CANDIDATES)]
+        for start, end in written:
+            if self.spent:
+                break
             if end > 0 and shows(self.reading(end)) and not shows(self.reading(end - 1)):
                 return self._line_col(start)
+        if self.spent:
+            return self._line_col(written[0][0]) if written else (1, 1)
         low, high = 0, len(self.html_text)
         if not shows(self.reading(high)):
             return 1, 1
