@@ -36,6 +36,18 @@ def built_site(tmp_path_factory) -> Path:
     return site_dir
 
 
+# A fresh clone in which `make offline` ran as README gives it, and how it ran: the documented
+# command's test holds it to a clean success, and the PDF tests read the PDF it printed. Its tests
+# share the xdist group "pdf", so one worker makes it.
+@pytest.fixture(scope="session")
+def offline_clone(tmp_path_factory):
+    from freshclone import fresh_clone
+    from test_documented_commands import run
+
+    clone = fresh_clone(tmp_path_factory.mktemp("offline") / "questions")
+    return clone, run(clone, "make offline")
+
+
 # Every hostile case of test_hostile_rendered.py as a page of one site, built once per test process
 # (its own tests and the browser's run over the same pages).
 @pytest.fixture(scope="session")

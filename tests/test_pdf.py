@@ -1,6 +1,7 @@
-"""The whole series as one PDF (tools/make_pdf.py, `make pdf`), printed once per session from the
-one built site by the session's Chromium, then read back with pypdf: its length, its contents
-against the navigation, each page's references, page numbers, no navigation, links that resolve.
+"""The whole series as one PDF (tools/make_pdf.py, `make pdf`), as `make offline` prints it in a
+fresh clone once per session (conftest.py's offline_clone), then read back with pypdf: its length,
+its contents against the navigation, each page's references, page numbers, no navigation, links
+that resolve.
 
 The expected reading order is read here from mkdocs.yml on its own (nav and
 extra.citations.explainers), not from the tool.
@@ -120,13 +121,16 @@ class Printed(Sequence):
         return self._texts[index]
 
 
-# The series printed once for the session.
+# The series as `make offline` printed it in a fresh clone (conftest.py), once for the session.
 @pytest.fixture(scope="session")
-def series(browser, built_site, tmp_path_factory):
-    pdf_path = tmp_path_factory.mktemp("pdf") / "alignment-basics.pdf"
-    count = make_pdf.make_pdf(browser, built_site, pdf_path)
+def series(offline_clone):
+    clone, result = offline_clone
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf_path = clone / "dist" / "alignment-basics.pdf"
+    told = re.search(rf"^{re.escape(str(pdf_path.relative_to(clone)))}: (\d+) pages,", result.stdout, re.M)
+    assert told, result.stdout
     reader = PdfReader(pdf_path)
-    assert count == len(reader.pages)
+    assert int(told[1]) == len(reader.pages)
     return reader, Printed(reader)
 
 
