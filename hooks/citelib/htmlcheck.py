@@ -224,11 +224,13 @@ class Locator:
 # each Markdown link target by its decoded URL.
 def _index(text: str) -> dict[tuple, list[int]]:
     index: dict[tuple, list[int]] = {}
-    for offset, tag, attributes in _tags(text):
-        index.setdefault(("element", tag), []).append(offset)
-        for name, value in attributes.items():
-            index.setdefault(("exact", tag, name, value), []).append(offset)
-            index.setdefault(("loose", tag, name, _spaces(value)), []).append(offset)
+    for offset, written, attributes in _tags(text):
+        # A browser makes an <img> of an <image> tag outside SVG (rendered.images_respelled).
+        for tag in (written, "img") if written == "image" else (written,):
+            index.setdefault(("element", tag), []).append(offset)
+            for name, value in attributes.items():
+                index.setdefault(("exact", tag, name, value), []).append(offset)
+                index.setdefault(("loose", tag, name, _spaces(value)), []).append(offset)
     for match in MARKDOWN_TARGET.finditer(text):
         group = 1 if match[1] is not None else 2
         index.setdefault(("target", html.unescape(match[group])), []).append(match.start(group))

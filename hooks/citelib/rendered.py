@@ -10,6 +10,7 @@ text, citation stamps (see guard.py) and anything that could run a script.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
@@ -38,6 +39,8 @@ ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# A start tag named image (any case), which the HTML standard reads as <img> outside SVG.
+IMAGE_TAG = re.compile(r"<image(?=[\s/>])", re.I)
 # SVG animations that set another attribute (named by attributeName) to each of their values: set
 # on href, they write a link as the page runs, which no URL attribute of the page shows.
 ANIMATIONS = {"animate", "set", "animatemotion", "animatetransform", "animatecolor"}
@@ -111,6 +114,12 @@ class Unsafe:
     # The footnote item it stands in ("" outside the footnotes).
     in_footnote: str
 
+    # What it is, whichever reading found it: an SVG <image> and the <img> a second reading
+    # makes of the same tag are one finding.
+    @property
+    def kind(self) -> tuple[str, str, str, str]:
+        return "img" if self.tag == "image" else self.tag, self.attribute, self.value, self.in_footnote
+
     # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
     @property
     def code(self) -> str:
@@ -152,7 +161,35 @@ class Reading:
 
 # Read `html_text`. `stamp` matches the guard's citation stamps (None: the page has none).
 def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
-    return read_element(LexborHTMLParser(html_text).root, stamp)
+    reading = read_element(LexborHTMLParser(html_text).root, stamp)
+    respelled = images_respelled(html_text)
+    if respelled is not None:
+        reading.unsafe += more_unsafe(reading.unsafe, read_element(LexborHTMLParser(respelled).root, stamp).unsafe)
+    return reading
+
+
+# The page with each `<image` tag written `<img  `, for a second reading; None when it writes none.
+# Where HTML is parsed as HTML a browser makes `<image>` an <img> (the HTML standard's tree
+# construction: "Don't ask"), but lexbor drops it inside a table or a select, where Chromium still
+# makes the <img> and runs its onerror. The spelling keeps the page's length, so every place
+# stays. The first reading is still needed: inside an SVG `<image>` is SVG's own, and an <img>
+# there would end the SVG early.
+def images_respelled(html_text: str) -> str | None:
+    if IMAGE_TAG.search(html_text) is None:
+        return None
+    return IMAGE_TAG.sub("<img  ", html_text)
+
+
+# What a second reading finds unsafe beyond the first: of each kind, the ones it finds more often.
+def more_unsafe(first: list[Unsafe], second: list[Unsafe]) -> list[Unsafe]:
+    left = Counter(unsafe.kind for unsafe in first)
+    more = []
+    for unsafe in second:
+        if left[unsafe.kind] > 0:
+            left[unsafe.kind] -= 1
+        else:
+            more.append(unsafe)
+    return more
 
 
 # Read one element of a parsed page and all it holds (None: nothing). The site check reads a built

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -91,6 +92,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
                     _Places(html_text, lambda tree: _read_content(tree, selector)))
         _check_around_content(html_text, selector, report, where)
+        _check_images_respelled(html_text, reading, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
 
@@ -182,13 +184,36 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
                    _Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
 
 
+# A page that writes `<image` tags, read a second time with them written `<img` (as a browser reads
+# them outside SVG; see rendered.images_respelled): what that reading finds unsafe, in the content
+# or around it, beyond the first reading.
+def _check_images_respelled(html_text: str, reading: rendered.Reading, selector: str | None, report: Report,
+                            where: str) -> None:
+    respelled = rendered.images_respelled(html_text)
+    if respelled is None:
+        return
+    content = _read_content(LexborHTMLParser(respelled), selector)
+    _report_unsafe(content.unsafe, report, where, _Places(respelled, lambda tree: _read_content(tree, selector)),
+                   known=reading.unsafe)
+    first, second = (_read_around_content(LexborHTMLParser(text), selector).unsafe for text in (html_text, respelled))
+    _report_unsafe([unsafe for unsafe in second if unsafe.attribute], report, where,
+                   _Places(respelled, lambda tree: _read_around_content(tree, selector)), ", outside the page's content",
+                   known=[unsafe for unsafe in first if unsafe.attribute])
+
+
 # Each unsafe finding of a reading where it stands: the n-th of several equal ones stands where the
-# reading first holds n of them, at the start of the tag that, read alone, is the finding.
-def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, places: _Places, suffix: str = "") -> None:
+# reading first holds n of them, at the start of the tag that, read alone, is the finding. Those
+# `known` (found already by another reading of the page) are not reported again.
+def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, places: _Places, suffix: str = "",
+                   known: list[rendered.Unsafe] = ()) -> None:
     seen: dict[tuple, int] = {}
+    left = Counter(unsafe.kind for unsafe in known)
     for unsafe in found:
         sign = (unsafe.tag, unsafe.attribute, unsafe.value)
         nth = seen[sign] = seen.get(sign, 0) + 1
+        if left[unsafe.kind] > 0:
+            left[unsafe.kind] -= 1
+            continue
         line, col = places.place(lambda r: sum((u.tag, u.attribute, u.value) == sign for u in r.unsafe) >= nth,
                                  tag=unsafe.tag, alone=lambda r: any((u.tag, u.attribute, u.value) == sign for u in r.unsafe),
                                  nth=nth)
