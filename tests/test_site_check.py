@@ -250,6 +250,46 @@ def test_an_image_tag_is_read_as_the_img_a_browser_makes_of_it(tmp_path):
     assert found == expected
 
 
+# Whatever the folder holds, the check reports it and never stops with a traceback: a ledger of
+# the wrong shape, a page it cannot read, a refresh to no address (each was a traceback).
+@pytest.mark.parametrize("claims", [5, [{"a": 1}], [["x"]], {"page": []}, True, [None],
+                                    [{"page": [], "anchor": {}, "sources": []}],
+                                    [{"page": "claims/fine.html", "anchor": "fnref:real2020", "sources": 5}],
+                                    [{"page": "claims/fine.html", "anchor": "fnref:real2020", "sources": [{"a": 1}]}]])
+def test_a_ledger_of_the_wrong_shape_is_reported(tmp_path, claims):
+    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    (site / "claims.json").write_text(json.dumps({"format": "alignment-basics/claims", "version": 1, "claims": claims}))
+    assert "SIT001" in codes(check_site.check(site, project))
+
+
+def test_a_ledger_nested_too_deep_or_of_version_true_is_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    ledger = json.loads((site / "claims.json").read_text())
+    (site / "claims.json").write_text(json.dumps({**ledger, "version": True}))
+    assert "SIT001" in codes(check_site.check(site, project))
+    (site / "claims.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert "SIT001" in codes(check_site.check(site, project))
+
+
+def test_a_page_that_cannot_be_read_is_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    (site / "claims" / "folder.html").mkdir()
+    (site / "claims" / "gone.html").symlink_to(site / "claims" / "nothing-here.html")
+    (site / "claims" / "loop.html").symlink_to(site / "claims" / "loop.html")
+    found = {(Path(d.path).name, d.code) for d in check_site.check(site, project).diagnostics}
+    assert found == {("folder.html", "SIT004"), ("gone.html", "SIT004"), ("loop.html", "SIT004")}
+
+
+@pytest.mark.parametrize("target", ["http://[x/", "//[::1", "a" * 5000, "/".join(["b" * 250] * 30)],
+                         ids=["broken-ipv6", "broken-ipv6-host", "long-name", "long-path"])
+def test_a_refresh_to_no_address_is_reported(tmp_path, target):
+    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    (site / "moved.html").write_text(f'<html><head><meta charset="utf-8"><meta http-equiv="refresh" '
+                                     f'content="0; url={target}"></head><body></body></html>')
+    found = {(Path(d.path).name, d.code) for d in check_site.check(site, project).diagnostics}
+    assert ("moved.html", "SIT002") in found
+
+
 def test_the_command_prints_problems_and_exits_one(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "check_site.py"), str(tmp_path / "nothing")],
                             capture_output=True, text=True)

@@ -9,6 +9,7 @@ Prints every problem, ruff-style, and exits 1 when there is one.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -47,12 +48,11 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
     return report
 
 
-# A path as the contributor sees it: relative to the current folder when possible.
+# A path as the contributor sees it: relative to the current folder when possible. Links are not
+# followed: a page that is a broken link is named, not where it points.
 def _shown(path: Path, site_dir: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    absolute, here = os.path.abspath(path), os.getcwd()
+    return os.path.relpath(absolute, here) if absolute.startswith(here + os.sep) else str(path)
 
 
 def main(argv: list[str]) -> int:

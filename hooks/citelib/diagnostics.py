@@ -135,6 +135,9 @@ KINDS: dict[str, Kind] = {
         Kind("SIT003", "undeclared-encoding",
              "Write <meta charset=\"utf-8\"> first in the page's <head> (the theme's template), and no "
              "other encoding in the page's first 1024 bytes."),
+        Kind("SIT004", "unreadable-page",
+             "Build the site again into an empty folder: a built page must be a file the check can read, "
+             "not a broken link, a loop of links or a folder named like a page."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

@@ -79,7 +79,11 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
             report.add(shown(site_dir / places[0]), 1, 1, "SIT002", "no redirect page at this old address "
                        "of extra.redirects: build with hooks/redirects.py in mkdocs.yml")
     for page in built_pages(site_dir, docs_dir):
-        raw = page.path.read_bytes()
+        try:
+            raw = page.path.read_bytes()
+        except OSError as error:
+            report.add(shown(page.path), 1, 1, "SIT004", f"the page cannot be read ({error.strerror or type(error).__name__})")
+            continue
         _check_encoding(raw, report, shown(page.path))
         html_text = raw.decode("utf-8", errors="replace")
         tree = LexborHTMLParser(html_text)
@@ -129,16 +133,23 @@ def redirect_target(tree: LexborHTMLParser) -> str | None:
 # A redirect leads, by a relative link, to a file of the site: from disk an absolute or a
 # root-relative link leads nowhere, and a link out of the site is no redirect of its own.
 def _check_redirect(site_dir: Path, page: BuiltPage, target: str, report: Report, where: str) -> None:
-    parts = urlsplit(target)
-    if not target or parts.scheme or parts.netloc or target.startswith("/"):
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # such as "//[x": no address at all
+        parts = None
+    if not target or parts is None or parts.scheme or parts.netloc or target.startswith("/"):
         report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}: it needs a link relative to "
                    "this page, which works online and from disk")
         return
     path = urljoin(page.url, parts.path) or page.url
     if path.endswith("/"):
         path += "index.html"
-    resolved = (site_dir / path).resolve()
-    if site_dir.resolve() not in resolved.parents or not resolved.is_file():
+    try:
+        resolved = (site_dir / path).resolve()
+        leads_to_page = site_dir.resolve() in resolved.parents and resolved.is_file()
+    except (OSError, RuntimeError):  # a name too long for the file system, a loop of links
+        leads_to_page = False
+    if not leads_to_page:
         report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}, which is no page of the site")
 
 
@@ -319,25 +330,37 @@ def _check_ledger(path: Path, markers_seen: set[tuple[str, str]], is_source, rep
     where = shown(path)
     try:
         ledger = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         report.add(where, 1, 1, "SIT001", f"no readable claims ledger ({type(error).__name__})")
         return
-    if not isinstance(ledger, dict) or ledger.get("format") != CLAIMS_FORMAT or ledger.get("version") != CLAIMS_VERSION:
+    if not isinstance(ledger, dict) or ledger.get("format") != CLAIMS_FORMAT \
+            or type(ledger.get("version")) is not int or ledger.get("version") != CLAIMS_VERSION:
         report.add(where, 1, 1, "SIT001", f"the claims ledger is not {CLAIMS_FORMAT} version {CLAIMS_VERSION}")
         return
     claims = ledger.get("claims") if isinstance(ledger.get("claims"), list) else []
-    listed = {(c.get("page"), c.get("anchor")) for c in claims if isinstance(c, dict)}
+    for number, claim in enumerate(claims, 1):
+        if not _well_formed_claim(claim):
+            report.add(where, 1, 1, "SIT001", f"claim {number} of the claims ledger is not an object with a "
+                       "text page, a text anchor and a list of text sources")
+    claims = [claim for claim in claims if _well_formed_claim(claim)]
+    listed = {(c.get("page"), c.get("anchor")) for c in claims}
     for page_url, anchor in sorted(markers_seen - listed):
         report.add(where, 1, 1, "SIT001", f"marker {page_url}#{anchor} is missing from the claims ledger")
     for page_url, anchor in sorted(listed - markers_seen, key=str):
         report.add(where, 1, 1, "SIT001", f"the claims ledger lists {page_url}#{anchor}, which no page shows")
     for claim in claims:
-        if isinstance(claim, dict) and not claim.get("sources"):
+        if not claim["sources"]:
             report.add(where, 1, 1, "SIT001", f"claim {claim.get('page')}#{claim.get('anchor')} has no source")
-        for key in claim.get("sources", []) if isinstance(claim, dict) else []:
+        for key in claim["sources"]:
             if not is_source(key):
                 report.add(where, 1, 1, "SIT001", f"claim {claim.get('page')}#{claim.get('anchor')} cites "
                            f"'{key}', which is not in bib/")
+
+
+# A claim as the ledger writes it: its page and anchor as text, its sources as a list of text.
+def _well_formed_claim(claim) -> bool:
+    return (isinstance(claim, dict) and isinstance(claim.get("page"), str) and isinstance(claim.get("anchor"), str)
+            and isinstance(claim.get("sources"), list) and all(isinstance(key, str) for key in claim["sources"]))
 
 
 # A page's Markdown ("" when there is none or it cannot be read).
