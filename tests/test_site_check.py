@@ -290,6 +290,44 @@ def test_a_refresh_to_no_address_is_reported(tmp_path, target):
     assert ("moved.html", "SIT002") in found
 
 
+# Every file a browser opens as a page is read: other HTML extensions, the 404 page, pages among the
+# theme's files, and SVG and XHTML documents (by an XML parser, as a browser opening one at its
+# own address reads it). Each of these ran a script in Chromium, unseen by the check.
+OTHER_DOCUMENTS = {
+    "claims/x.htm": ("<html><body><script>alert(1)</script></body></html>", {("HTM006", 1, 48)}),
+    "claims/x.HTML": ("<html><body>\n<img src=x onerror=alert(1)></body></html>", {("HTM006", 2, 1)}),
+    "claims/x.shtml": ("<html><body><svg onload=alert(1)></svg></body></html>", {("HTM006", 1, 48)}),
+    "404.html": ("<html><body><p>Not here.</p><img src=x onerror=alert(404)></body></html>", {("HTM006", 1, 64)}),
+    "assets/x/index.html": ("<html><body><iframe src=javascript:alert(1)></iframe></body></html>",
+                            {("HTM003", 1, 48), ("HTM006", 1, 48)}),
+    "assets/diagram.svg": ('<svg xmlns="http://www.w3.org/2000/svg">\n  <script>alert(1)</script></svg>',
+                           {("HTM006", 2, 3)}),
+    "assets/handler.svg": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', {("HTM006", 1, 1)}),
+    "assets/link.SVG": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                        '<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', {("HTM003", 1, 84)}),
+    # A browser runs what stands before the error.
+    "assets/broken.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><g></svg>',
+                          {("HTM006", 1, 41), ("SIT004", 1, 71)}),
+    "assets/entity.svg": ('<!DOCTYPE svg [<!ENTITY x "y">]>\n<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+                          {("SIT004", 1, 15)}),
+    "claims/x.xhtml": ('<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>',
+                       {("HTM006", 1, 50)}),
+    "assets/fine.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><a href="https://example.org"><text>x</text></a></svg>',
+                        set()),
+}
+
+
+def test_every_file_a_browser_opens_as_a_page_is_read(tmp_path):
+    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    for name, (text, _) in OTHER_DOCUMENTS.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        html = Path(name).suffix.lower() in (".htm", ".html", ".shtml")
+        (site / name).write_text(text.replace("<html>", '<html><head><meta charset="utf-8"></head>', 1) if html else text)
+    found = {(Path(d.path).relative_to(site).as_posix(), d.code, d.line, d.col)
+             for d in check_site.check(site, project).diagnostics}
+    assert found == {(name, *problem) for name, (_, problems) in OTHER_DOCUMENTS.items() for problem in problems}
+
+
 def test_the_command_prints_problems_and_exits_one(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "check_site.py"), str(tmp_path / "nothing")],
                             capture_output=True, text=True)

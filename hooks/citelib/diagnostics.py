@@ -137,7 +137,8 @@ KINDS: dict[str, Kind] = {
              "other encoding in the page's first 1024 bytes."),
         Kind("SIT004", "unreadable-page",
              "Build the site again into an empty folder: a built page must be a file the check can read, "
-             "not a broken link, a loop of links or a folder named like a page."),
+             "not a broken link, a loop of links or a folder named like a page; an SVG must be well-formed "
+             "XML with no entities of its own."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

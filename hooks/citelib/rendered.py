@@ -237,6 +237,13 @@ def unsafe_tags(elements) -> list[Unsafe]:
     return walker.reading.unsafe
 
 
+# The same for one tag given by its name and attributes (names in lower case).
+def unsafe_tag(tag: str, attributes: dict[str, str]) -> list[Unsafe]:
+    walker = _Walker(None)
+    walker.check_element(tag, attributes)
+    return walker.reading.unsafe
+
+
 # The page with everything that could run a script taken out: active elements removed, on* and
 # srcdoc attributes dropped, unsafe URLs dropped. Used only on a page the reading found unsafe
 # (the problems are reported; this keeps a `make serve` preview of hostile input from running it).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import xml.parsers.expat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,12 @@ from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 CLAIMS_FILE = "claims.json"
+# What a browser opens, by a file's extension in any case: as an HTML page, or as an XML document
+# that can run scripts (an SVG drawing opened at its own address, an XHTML page).
+HTML_SUFFIXES = {".html", ".htm", ".shtml"}
+XML_SUFFIXES = {".svg", ".xhtml", ".xht"}
+# Namespaced attribute names of SVG and XHTML as the reading names them.
+XML_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml"}
 # How far a browser looks for the page's encoding, and how it may be named there.
 PRESCAN_BYTES = 1024
 CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
@@ -52,13 +59,14 @@ class BuiltPage:
     source: Path | None
 
 
-# Every HTML page of `site_dir` with its source under `docs_dir`, whichever URL style was used.
+# Every HTML page of `site_dir` (every file a browser opens as one, the theme's and the 404 page
+# too) with its source under `docs_dir`, whichever URL style was used.
 def built_pages(site_dir: Path, docs_dir: Path) -> list[BuiltPage]:
     pages = []
-    for path in sorted(site_dir.rglob("*.html")):
-        relative = path.relative_to(site_dir)
-        if relative.parts[0] in ("assets", "search") or relative.name == "404.html":
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix.lower() not in HTML_SUFFIXES:
             continue
+        relative = path.relative_to(site_dir)
         url = relative.as_posix()
         stem = relative.parent if relative.name == "index.html" else relative.with_suffix("")
         candidates = [docs_dir / f"{stem.as_posix()}.md", docs_dir / stem / "index.md", docs_dir / stem / "README.md"]
@@ -98,7 +106,49 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix.lower() in XML_SUFFIXES:
+            _check_xml_document(path, report, shown(path))
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
+
+
+# An XML document of the site (an SVG drawing, an XHTML page), read as a browser that opens it at
+# its own address reads it, by an XML parser: no element or attribute may run a script or hold a
+# script's address. A document that is not well-formed is reported (a browser runs what stands
+# before the error), and so is one whose document type declares entities, which can write markup.
+def _check_xml_document(path: Path, report: Report, where: str) -> None:
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    found: list[tuple[int, int, rendered.Unsafe]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        tag = name.rsplit(" ", 1)[-1].lower()
+        named = {_xml_name(attribute): value for attribute, value in attributes.items()}
+        found.extend((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, unsafe)
+                     for unsafe in rendered.unsafe_tag(tag, named))
+
+    def doctype(name, system_id, public_id, has_internal_subset) -> None:
+        if has_internal_subset:
+            report.add(where, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, "SIT004",
+                       "the document type declares entities, which can write markup this check does not read")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(path.read_bytes(), True)
+    except OSError as error:
+        report.add(where, 1, 1, "SIT004", f"the document cannot be read ({error.strerror or type(error).__name__})")
+    except xml.parsers.expat.ExpatError as error:
+        report.add(where, error.lineno, error.offset + 1, "SIT004",
+                   f"the document is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})")
+    for line, col, unsafe in found:
+        report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}")
+
+
+# An attribute's name as expat gives it ("namespace name") as the reading names it (xlink:href).
+def _xml_name(name: str) -> str:
+    namespace, _, local = name.rpartition(" ")
+    prefix = XML_PREFIXES.get(namespace)
+    return (f"{prefix}:{local}" if prefix else local).lower()
 
 
 # A browser reads a page in the encoding it finds in the first 1024 bytes (a byte order mark, or a
