@@ -249,3 +249,27 @@ def test_the_site_check_reports_every_page_chromium_reads_in_another_encoding(tm
             ran.add(f"{name}.html")
     assert other == ran == {"switched.html"}
     assert reported == other
+
+
+# Where the encoding is declared only by what the prescan reads as bytes (a "charset=" in a title,
+# a <meta> after the first 1024 bytes, an XML declaration), the check reports exactly the pages
+# Chromium does not read as UTF-8. Chromium reads those with a declaration of ISO-2022-JP in it,
+# and guesses it for those with none (the page holds its escape sequences): the script runs.
+def test_the_site_check_finds_the_encoding_chromium_finds(tmp_path, tab):
+    import check_site
+    from test_site_check import encoding_site
+
+    site, project = encoding_site(tmp_path)
+    reported = {Path(d.path).stem for d in check_site.check(site, project).diagnostics if d.code == "SIT003"}
+    other, ran = set(), set()
+    for page in sorted((site / "claims").glob("*.html")):
+        tab.dialogs.clear()
+        tab.goto(page.as_uri())
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(150)
+        if tab.evaluate("document.characterSet") != "UTF-8":
+            other.add(page.stem)
+        if tab.dialogs:
+            ran.add(page.stem)
+    assert reported == other == ran
+    assert ran >= {"title-then-late-meta", "xml-declaration", "comment-only"}

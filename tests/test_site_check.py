@@ -205,9 +205,41 @@ def test_a_page_must_say_utf8_in_its_first_bytes_and_nothing_else(tmp_path):
     assert found == {
         ("none.html", "SIT003", "the page names no encoding in its first 1024 bytes: a browser guesses one, "
                                 "the check reads UTF-8"),
-        ("switched.html", "SIT003", "the page's first 1024 bytes name the encoding 'iso-2022-jp': a browser "
-                                    "reads the page in it, the check in UTF-8"),
+        ("switched.html", "SIT003", "the page names the encoding 'iso-2022-jp' first: a browser reads the page "
+                                    "in it, the check in UTF-8"),
     }, found
+
+
+# Pages whose encoding only the prescan's own reading of bytes finds (each with the ISO-2022-JP
+# script above): "charset=" written where no declaration stands, a real <meta> after the first
+# 1024 bytes, an XML declaration. Each passed the check when it counted every "charset=" in the
+# first 1024 bytes; each is reported now, and the false alarms of that rule are gone.
+ENCODINGS = {
+    "title-then-late-meta": (f'<html><head><title>charset=utf-8</title><!-- {"x" * 1100} -->'
+                             f'<meta charset="iso-2022-jp"></head><body>', True),
+    "comment-only": ('<html><head><!-- charset=utf-8 --><link title="charset=utf-8"></head><body>', True),
+    "xml-declaration": ('<?xml version="1.0" encoding="iso-2022-jp"?><html><head><!-- charset=utf-8 --></head><body>',
+                        True),
+    "content-without-http-equiv": ('<html><head><meta content="text/html; charset=utf-8"></head><body>', True),
+    "utf16-label": ('<html><head><meta charset="utf-16"></head><body>', False),
+    "utf8-alias": ('<html><head><meta charset="unicode-1-1-utf-8"></head><body>', False),
+    "utf8-then-other": ('<html><head><meta charset="utf-8"><meta charset="iso-2022-jp"></head><body>', False),
+}
+
+
+# The ENCODINGS pages, each with the ISO-2022-JP script, in a hand-made site.
+def encoding_site(tmp_path: Path) -> tuple[Path, Path]:
+    site, project = hand_made_site(tmp_path, {name: "" for name in ENCODINGS})
+    for name, (head, _) in ENCODINGS.items():
+        (site / "claims" / f"{name}.html").write_bytes(
+            f"{head}<article><p>Said.{MARKER}</p>{FOOTNOTES}{ISO_2022_JP}</article></body></html>".encode())
+    return site, project
+
+
+def test_the_encoding_is_the_one_the_prescan_finds(tmp_path):
+    site, project = encoding_site(tmp_path)
+    found = {Path(d.path).stem for d in check_site.check(site, project).diagnostics if d.code == "SIT003"}
+    assert found == {name for name, (_, reported) in ENCODINGS.items() if reported}
 
 
 # Markup that a browser builds into a harmless tree, but whose serialization, parsed again, holds

@@ -133,8 +133,8 @@ KINDS: dict[str, Kind] = {
              "Point the row of extra.redirects in mkdocs.yml at the page's new path, and build with "
              "hooks/redirects.py (after hooks/citations.py) in mkdocs.yml."),
         Kind("SIT003", "undeclared-encoding",
-             "Write <meta charset=\"utf-8\"> first in the page's <head> (the theme's template), and no "
-             "other encoding in the page's first 1024 bytes."),
+             "Write <meta charset=\"utf-8\"> first in the page's <head> (the theme's template), with no "
+             "other encoding declared before it."),
         Kind("SIT004", "unreadable-page",
              "Build the site again into an empty folder: a built page must be a file the check can read, "
              "not a broken link, a loop of links or a folder named like a page; an SVG must be well-formed "

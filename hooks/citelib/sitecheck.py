@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from citelib import rendered
+from citelib import prescan, rendered
 from citelib.claims import CLAIMS_FORMAT, CLAIMS_VERSION
 from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
@@ -38,7 +38,6 @@ XML_SUFFIXES = {".svg", ".xhtml", ".xht"}
 XML_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml"}
 # How far a browser looks for the page's encoding, and how it may be named there.
 PRESCAN_BYTES = 1024
-CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 # Where a tag may begin: "<" and a letter (an end tag, a comment or text never holds a problem).
 TAG_START = re.compile(r"<[A-Za-z]")
 # Places where a problem's text or tag is written that are tried before bisection.
@@ -151,21 +150,21 @@ def _xml_name(name: str) -> str:
     return (f"{prefix}:{local}" if prefix else local).lower()
 
 
-# A browser reads a page in the encoding it finds in the first 1024 bytes (a byte order mark, or a
-# <meta> that names one; its prescan reads bytes, not the tree, so a <meta> inside an SVG's CDATA
-# counts), and guesses without one. The check reads pages as UTF-8: each page must say UTF-8 there,
-# and nothing else. (A page that switched to ISO-2022-JP this way ran a script in Chromium that the
-# UTF-8 reading could not see.) Every charset= is counted, wherever it stands: more than the
-# prescan would find, never less.
+# A browser reads a page in the encoding its first bytes give: a byte order mark, or the first
+# declaration its prescan finds by reading bytes, not the tree (prescan.py: a <meta> inside an
+# SVG's CDATA counts, a "charset=" in a title or a comment does not); it guesses without one. The
+# check reads pages as UTF-8: each page's first declaration must name UTF-8, within the first 1024
+# bytes (past them a browser may have guessed already). A page that switched itself to ISO-2022-JP
+# ran a script in Chromium that the UTF-8 reading could not see.
 def _check_encoding(raw: bytes, report: Report, where: str) -> None:
     if raw.startswith(b"\xef\xbb\xbf"):
         return
-    named = [m[1].decode("ascii").lower() for m in CHARSET.finditer(raw[:PRESCAN_BYTES])]
-    other = [name for name in named if name not in ("utf-8", "utf8")]
-    if other or raw.startswith((b"\xfe\xff", b"\xff\xfe")):
-        report.add(where, 1, 1, "SIT003", f"the page's first {PRESCAN_BYTES} bytes name the encoding "
-                   f"'{(other or ['utf-16'])[0]}': a browser reads the page in it, the check in UTF-8")
-    elif not named:
+    declared = prescan.first_declaration(raw)
+    if raw.startswith((b"\xfe\xff", b"\xff\xfe")) or (declared and declared[0] not in prescan.UTF8_LABELS):
+        name = declared[0] if declared and not raw.startswith((b"\xfe\xff", b"\xff\xfe")) else "utf-16"
+        report.add(where, 1, 1, "SIT003", f"the page names the encoding '{name}' first: a browser reads the "
+                   "page in it, the check in UTF-8")
+    elif declared is None or declared[1] >= PRESCAN_BYTES:
         report.add(where, 1, 1, "SIT003", f"the page names no encoding in its first {PRESCAN_BYTES} bytes: "
                    "a browser guesses one, the check reads UTF-8")
 
