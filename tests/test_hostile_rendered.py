@@ -190,6 +190,9 @@ REPORTED = [
     # build passed a page on which Chromium ran the onerror.
     Reported("table-image", "<table><image src=x onerror=alert(1)></table>\n", {handler(5, 8, "onerror", "img")}),
     Reported("select-image", "<select><IMAGE/src=x onerror=alert(1)></select>\n", {handler(5, 9, "onerror", "img")}),
+    # A marker drawn in raw HTML without its id: readers see a citation that leads nowhere.
+    Reported("drawn-marker", 'Said <sup><a class="footnote-ref" href="#fn:ghost">3</a></sup>.\n',
+             {f"{PAGE}:5:11: HTM002 footnote link '#fn:ghost' leads to no footnote"}),
     Reported("svg-image", '<svg><image href="x" onerror="alert(1)"></image></svg>\n', {handler(5, 6, "onerror", "image")}),
     Reported("details-ontoggle", '<details open ontoggle="alert(1)"><summary>s</summary>x</details>\n',
              {handler(5, 1, "ontoggle", "details")}),

@@ -128,13 +128,14 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
         '<p><img src=x onerror=y> <img src=x onerror=y></p>',  # 7: two equal findings
         '<p><sup id="fnref:gone"><a class="footnote-ref" href="#fn:gone">2</a></sup></p>',  # 8
         '<p><a title="<b> and <i>" href="javascript:x">y</a></p>',  # 9: "<" and a letter in a value
+        '<p>Drawn <sup><a class="footnote-ref" href="#fn:ghost">3</a></sup>.</p>',  # 10: a marker without its id
         f"{FOOTNOTES}</article></body></html>",
     ]
     (site / "claims" / "placed.html").write_text("\n".join(lines))
     found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
                    if d.path.endswith("placed.html"))
     assert found == [(5, 9, "HTM001"), (6, 8, "HTM003"), (7, 4, "HTM006"), (7, 26, "HTM006"),
-                     (8, 4, "HTM002"), (9, 4, "HTM003")], found
+                     (8, 4, "HTM002"), (9, 4, "HTM003"), (10, 15, "HTM002")], found
 
 
 # A page with thousands of equal findings is checked in linear time (past a budget of parses, the

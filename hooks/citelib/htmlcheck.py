@@ -95,6 +95,13 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
             offset = stamped[marker.stamp] if marker.stamp is not None and marker.stamp < len(stamped) \
                 else refs.get(marker.label)
             problems.append(Problem("HTM002", f"footnote marker '{marker.label}' points at no footnote", offset))
+    # A link drawn as a marker (raw HTML can write one without the marker's id) leads readers to a
+    # footnote: there must be one. A marker's own link is the marker's problem, reported above.
+    for label in dict.fromkeys(reading.footnote_links):
+        if label not in reading.footnotes and all(marker.label != label for marker in reading.markers):
+            written = Locator(page_scan.text).locate(Unsafe("a", "href", f"#fn:{label}", ""))
+            problems.append(Problem("HTM002", f"footnote link '#fn:{label}' leads to no footnote",
+                                    written if written is not None else refs.get(label)))
     for label, item in reading.footnotes.items():
         if is_source(label) or any(is_source(ref) for ref in item.refs):
             continue

@@ -363,6 +363,10 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
             anchor = marker.anchor
             report.add(where, *places.place(lambda r: any(m.anchor == anchor for m in r.markers)), "HTM002",
                        f"footnote marker '{marker.label}' points at no footnote")
+    for label in dict.fromkeys(reading.footnote_links):
+        if label not in reading.footnotes and all(marker.label != label for marker in reading.markers):
+            report.add(where, *places.place(lambda r: label in r.footnote_links, tag="a"), "HTM002",
+                       f"footnote link '#fn:{label}' leads to no footnote")
     for label, item in reading.footnotes.items():
         if not is_source(label) and not any(is_source(ref) for ref in item.refs):
             report.add(where, *places.place(lambda r: label in r.footnotes), "HTM002",
