@@ -138,6 +138,17 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
                      (8, 4, "HTM002"), (9, 4, "HTM003"), (10, 15, "HTM002")], found
 
 
+# Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
+@pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
+def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):
+    site, project = hand_made_site(tmp_path, {"placed": ""})
+    lines = [f'{start}<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>',
+             "<p>Then <img src=x onerror=y>.</p>", f"{FOOTNOTES}</article></body></html>"]
+    (site / "claims" / "placed.html").write_bytes(newline.join(lines).encode())
+    found = [(d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics]
+    assert found == [(2, 9, "HTM006")], found
+
+
 # A page with thousands of equal findings is checked in linear time (past a budget of parses, the
 # n-th finding goes where its tag is written for the n-th time): four times the tags, well under
 # ten times the time, and the last one still on its own line.

@@ -11,6 +11,7 @@ and every old address of the redirect table must have one.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -38,6 +39,7 @@ XML_SUFFIXES = {".svg", ".xhtml", ".xht"}
 XML_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml"}
 # How far a browser looks for the page's encoding, and how it may be named there.
 PRESCAN_BYTES = 1024
+LINE_BREAK = re.compile(r"\r\n?|\n")
 # Where a tag may begin: "<" and a letter (an end tag, a comment or text never holds a problem).
 TAG_START = re.compile(r"<[A-Za-z]")
 # Places where a problem's text or tag is written that are tried before bisection.
@@ -92,7 +94,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
             report.add(shown(page.path), 1, 1, "SIT004", f"the page cannot be read ({error.strerror or type(error).__name__})")
             continue
         _check_encoding(raw, report, shown(page.path))
-        html_text = raw.decode("utf-8", errors="replace")
+        html_text = raw.decode("utf-8-sig", errors="replace")  # a byte order mark is no column
         tree = LexborHTMLParser(html_text)
         target = redirect_target(tree)
         if target is not None:
@@ -292,6 +294,7 @@ class _Places:
         self.html_text = html_text
         self.read = read
         self.readings: dict[int, rendered.Reading] = {}
+        self.line_starts: list[int] | None = None
 
     # The reading of the page's first `length` characters.
     def reading(self, length: int) -> rendered.Reading:
@@ -340,9 +343,12 @@ class _Places:
             start = found[0] if found else tags[-1] if tags else max(high - 1, 0)
         return self._line_col(start)
 
+    # Lines end as the HTML standard ends them (CR LF, CR alone, LF), as an editor shows them.
     def _line_col(self, offset: int) -> tuple[int, int]:
-        line_start = self.html_text.rfind("\n", 0, offset) + 1
-        return self.html_text.count("\n", 0, offset) + 1, offset - line_start + 1
+        if self.line_starts is None:
+            self.line_starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.html_text))]
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
 
 
 def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite, docs_dir: Path,
