@@ -94,6 +94,11 @@ def hand_made_site(tmp_path: Path, pages: dict[str, str], unlisted: tuple[str, .
     return site, project
 
 
+# Line and column (from 1) of an offset in a text with "\n" line ends.
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 # A hand-made site with one problem of each kind; each is found in the file that has it.
 def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
     pages = {
@@ -185,9 +190,7 @@ def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_pat
         text = f'<html><head><script src="theme.js"></script></head>\n{path.read_text().removeprefix("<html>")}'
         path.write_text(text)
         tag = markup.rsplit("<", 1)[1].split()[0]  # the last tag of the markup is the one that runs
-        offset = text.rindex(f"<{tag}")
-        line = text.count("\n", 0, offset) + 1
-        expected.add((path.name, line, offset - (text.rfind("\n", 0, offset) + 1) + 1,
+        expected.add((path.name, *line_col(text, text.rindex(f"<{tag}")),
                       f"HTM006 unsafe {markup.rsplit(' ', 1)[1].split('=')[0]} attribute on <{tag}>, "
                       "outside the page's content"))
     found = {(Path(d.path).name, d.line, d.col, f"{d.code} {d.message}")
@@ -287,8 +290,7 @@ def test_an_image_tag_is_read_as_the_img_a_browser_makes_of_it(tmp_path):
     expected = set()
     for name in IMAGES:
         text = (site / "claims" / f"{name}.html").read_text()
-        offset = max(text.rfind("<image"), text.rfind("<IMAGE"), text.rfind("<img"))
-        expected.add((f"{name}.html", text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1))
+        expected.add((f"{name}.html", *line_col(text, max(text.rfind("<image"), text.rfind("<IMAGE"), text.rfind("<img")))))
     found = {(Path(d.path).name, d.line, d.col) for d in check_site.check(site, project).diagnostics
              if d.code == "HTM006" and "onerror attribute on <img>" in d.message}
     assert found == expected
