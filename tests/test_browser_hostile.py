@@ -208,11 +208,11 @@ def test_whatever_could_run_in_chromium_was_reported_by_the_build(hostile_corpus
 # Chromium runs one at load (the <html onmouseover> page waits for a mouse, so it is left out).
 def test_the_site_check_reports_a_script_exactly_where_chromium_runs_one(tmp_path, tab):
     import check_site
-    from test_site_check import AROUND, FOOTNOTES, IMAGES, LIVE, MARKER, MUTATING, hand_made_site
+    from test_site_check import AROUND, IMAGES, LIVE, MUTATING, articles, hand_made_site
 
     markups = {**MUTATING, "live": LIVE, **IMAGES,
                **{name: markup for name, markup in AROUND.items() if name != "html-handler"}}
-    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in markups.items()}
+    pages = articles(markups)
     site, project = hand_made_site(tmp_path, pages)
     reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics if d.code == "HTM006"}
     ran = set()

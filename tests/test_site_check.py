@@ -99,6 +99,11 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+# Pages whose article holds a cited sentence, its footnotes and then the given markup.
+def articles(markups: dict[str, str]) -> dict[str, str]:
+    return {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in markups.items()}
+
+
 # A hand-made site with one problem of each kind; each is found in the file that has it.
 def test_planted_problems_are_found_in_the_page_that_has_them(tmp_path):
     pages = {
@@ -182,7 +187,7 @@ AROUND = {
 
 
 def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_path):
-    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in AROUND.items()}
+    pages = articles(AROUND)
     site, project = hand_made_site(tmp_path, pages)
     expected = set()
     for name, markup in AROUND.items():
@@ -268,8 +273,8 @@ LIVE = '<svg></p><style><a id="</style><img src=1 onerror=alert(3)>">'
 
 
 def test_the_check_reads_each_article_in_the_tree_a_browser_builds(tmp_path):
-    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in MUTATING.items()}
-    pages["live"] = f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{LIVE}</article>"
+    pages = articles(MUTATING)
+    pages.update(articles({"live": LIVE}))
     site, project = hand_made_site(tmp_path, pages)
     found = [(Path(d.path).name, d.code, d.message) for d in check_site.check(site, project).diagnostics]
     assert found == [("live.html", "HTM006", "unsafe onerror attribute on <img>")], found
@@ -285,7 +290,7 @@ IMAGES = {
 
 
 def test_an_image_tag_is_read_as_the_img_a_browser_makes_of_it(tmp_path):
-    pages = {name: f"<article><p>Said.{MARKER}</p>{FOOTNOTES}{markup}</article>" for name, markup in IMAGES.items()}
+    pages = articles(IMAGES)
     site, project = hand_made_site(tmp_path, pages)
     expected = set()
     for name in IMAGES:
@@ -303,13 +308,13 @@ def test_an_image_tag_is_read_as_the_img_a_browser_makes_of_it(tmp_path):
                                     [{"page": "claims/fine.html", "anchor": "fnref:real2020", "sources": 5}],
                                     [{"page": "claims/fine.html", "anchor": "fnref:real2020", "sources": [{"a": 1}]}]])
 def test_a_ledger_of_the_wrong_shape_is_reported(tmp_path, claims):
-    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
     (site / "claims.json").write_text(json.dumps({"format": "alignment-basics/claims", "version": 1, "claims": claims}))
     assert "SIT001" in codes(check_site.check(site, project))
 
 
 def test_a_ledger_nested_too_deep_or_of_version_true_is_reported(tmp_path):
-    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
     ledger = json.loads((site / "claims.json").read_text())
     (site / "claims.json").write_text(json.dumps({**ledger, "version": True}))
     assert "SIT001" in codes(check_site.check(site, project))
@@ -318,7 +323,7 @@ def test_a_ledger_nested_too_deep_or_of_version_true_is_reported(tmp_path):
 
 
 def test_a_page_that_cannot_be_read_is_reported(tmp_path):
-    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
     (site / "claims" / "folder.html").mkdir()
     (site / "claims" / "gone.html").symlink_to(site / "claims" / "nothing-here.html")
     (site / "claims" / "loop.html").symlink_to(site / "claims" / "loop.html")
@@ -329,7 +334,7 @@ def test_a_page_that_cannot_be_read_is_reported(tmp_path):
 @pytest.mark.parametrize("target", ["http://[x/", "//[::1", "a" * 5000, "/".join(["b" * 250] * 30)],
                          ids=["broken-ipv6", "broken-ipv6-host", "long-name", "long-path"])
 def test_a_refresh_to_no_address_is_reported(tmp_path, target):
-    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
     (site / "moved.html").write_text(f'<html><head><meta charset="utf-8"><meta http-equiv="refresh" '
                                      f'content="0; url={target}"></head><body></body></html>')
     found = {(Path(d.path).name, d.code) for d in check_site.check(site, project).diagnostics}
@@ -364,7 +369,7 @@ OTHER_DOCUMENTS = {
 
 
 def test_every_file_a_browser_opens_as_a_page_is_read(tmp_path):
-    site, project = hand_made_site(tmp_path, {"fine": f"<article><p>Said.{MARKER}</p>{FOOTNOTES}</article>"})
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
     for name, (text, _) in OTHER_DOCUMENTS.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         html = Path(name).suffix.lower() in (".htm", ".html", ".shtml")
