@@ -209,6 +209,15 @@ CASES = [
      {"bib/a.bib:6:3: BIB014"}, set(), {"pmbad"}),
     ("a PubMed value in other digits", {"a.bib": entry("pmarabic", pubmed="{\u0661\u0662\u0663}")},
      {"bib/a.bib:6:3: BIB014"}, set(), {"pmarabic"}),
+    # --- A second entry under a key already taken, which is itself quarantined ------------------
+    # The good entry stays citable and the copy is a duplicate (before: no BIB002, and the broken
+    # copy turned every citation of the key into literal text on every page).
+    ("a hostile copy of a good entry's key, in a later file",
+     {"a.bib": entry("shared"), "zz.bib": entry("shared", title="{<b>x</b>}")},
+     {"bib/zz.bib:1:1: BIB002", "bib/zz.bib:3:3: BIB013"}, {"shared"}, set()),
+    ("a broken copy of a good entry's key, in an earlier file",
+     {"a.bib": entry("shared", url="{javascript:alert(1)}"), "b.bib": entry("shared")},
+     {"bib/a.bib:1:1: BIB002", "bib/a.bib:5:3: BIB004"}, {"shared"}, set()),
     # --- Symbolic links ------------------------------------------------------------------------
     ("a symlinked .bib file is refused and not read",
      {"real.txt": entry("target"), "linked.bib": ("symlink", "real.txt")},
@@ -224,6 +233,7 @@ def test_hostile_bib_gives_exactly_its_problems(tmp_path, name, files, expected,
         assert source.text.startswith("@") and source.text.rstrip().endswith(("}", ")")), source.text
     assert loaded <= set(bibliography.sources), "an entry was lost"
     assert quarantined <= bibliography.broken
+    assert not loaded & bibliography.broken, "a good entry's key is taken for a broken one"
     rendered = {key for data in bibliography.files.values() for key in data.entries}
     assert not rendered & quarantined, "a quarantined entry reaches the plugin"
     assert rendered == set(bibliography.sources)

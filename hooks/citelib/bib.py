@@ -129,6 +129,8 @@ class ParsedFile:
     sources: list[Source] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     problems: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # Where each quarantined key's entry starts (line, col).
+    quarantined_at: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 # -----------------------------------------------------------------------------
@@ -151,14 +153,25 @@ def file_id(path) -> str:
 # Parse every .bib file below `bib_dir` once; problems go to `report`.
 def load(bib_dir: Path, report: Report, root: Path) -> Bibliography:
     bibliography = Bibliography()
+    quarantined: dict[str, tuple[str, int, int]] = {}
     for path in bib_paths(bib_dir):
         shown = _shown_path(path, root)
-        bibliography.files[file_id(path)] = _load_file(path, shown, bibliography, report)
+        bibliography.files[file_id(path)] = _load_file(path, shown, bibliography, report, quarantined)
+    # A quarantined entry whose key a good entry also has is a duplicate: the good one stays citable
+    # (before, the broken copy made every citation of the key literal text on every page).
+    for key, (shown, line, col) in quarantined.items():
+        taken = bibliography.folded.get(key.lower())
+        if taken is None:
+            bibliography.broken.add(key)
+        else:
+            existing = bibliography.sources[taken]
+            report.add(shown, line, col, "BIB002", f"key '{key}' is also defined at {existing.path}:{existing.line}")
     return bibliography
 
 
 # Read one file (or take the reading of its unchanged bytes), add its sources, report its problems.
-def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Report) -> BibliographyData:
+def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Report,
+               quarantined: dict[str, tuple[str, int, int]]) -> BibliographyData:
     data = BibliographyData()
     if Path(path).is_symlink():
         report.add(shown, 1, 1, "BIB016", "is a symbolic link: a .bib file is read only where it stands, "
@@ -177,7 +190,8 @@ def _load_file(path: Path, shown: str, bibliography: Bibliography, report: Repor
     parsed = cached[2]
     for line, col, code, message in parsed.problems:
         report.add(shown, line, col, code, message)
-    bibliography.broken.update(parsed.quarantined)
+    for key in parsed.quarantined:
+        quarantined.setdefault(key, (shown, *parsed.quarantined_at.get(key, (1, 1))))
     for source in parsed.sources:
         _add(source, bibliography, data, report)
     return data
@@ -273,17 +287,17 @@ def _parse_bib(raw: bytes, shown: str) -> ParsedFile:
                 " (an '@' in text outside entries starts an entry in BibTeX: write 'at' there)"
             parsed.problems.append((line, col, "BIB017",
                                     f"'@{command}' is not an entry type the site can format{stray}"))
-            parsed.quarantined.append(key or "")
-            continue
-        if start in broken_starts:
-            parsed.quarantined.append(key or "")
-            continue
-        source = _make_source(entry_parser, command, key, fields, shown, text[start:end], (line, col),
-                              {name.lower(): lines.place(offset) for name, offset in field_starts}, used, parsed)
-        if source is None or _quarantine(source, parsed.problems):
-            parsed.quarantined.append(key)
+        elif start in broken_starts:
+            pass
         else:
-            parsed.sources.append(source)
+            source = _make_source(entry_parser, command, key, fields, shown, text[start:end], (line, col),
+                                  {name.lower(): lines.place(offset) for name, offset in field_starts}, used, parsed)
+            if source is not None and not _quarantine(source, parsed.problems):
+                parsed.sources.append(source)
+                continue
+        parsed.quarantined.append(key or "")
+        if key:
+            parsed.quarantined_at.setdefault(key, (line, col))
     parsed.problems.sort()
     parsed.quarantined = [key for key in parsed.quarantined if key]
     return parsed
@@ -337,7 +351,7 @@ def splice(old_raw: bytes, old: ParsedFile, raw: bytes, shown: str) -> ParsedFil
     new.places = {name: moved(place) for name, place in new.places.items()}
     sources = list(old.sources)
     sources[index] = new
-    return ParsedFile(sources, list(old.quarantined), list(old.problems))
+    return ParsedFile(sources, list(old.quarantined), list(old.problems), dict(old.quarantined_at))
 
 
 # Length of the common start of two strings (slices compared in C, halving the range).
