@@ -218,6 +218,13 @@ CASES = [
     ("a broken copy of a good entry's key, in an earlier file",
      {"a.bib": entry("shared", url="{javascript:alert(1)}"), "b.bib": entry("shared")},
      {"bib/a.bib:1:1: BIB002", "bib/a.bib:5:3: BIB004"}, {"shared"}, set()),
+    # --- A per cent sign: LaTeX reads the rest of the value as a comment -------------------------
+    ("a per cent sign in a title", {"a.bib": entry("pc", title="{Over 90% of models fail}")},
+     {"bib/a.bib:3:3: BIB018"}, set(), {"pc"}),
+    ("a per cent sign in a note", {"a.bib": entry("pcnote", note="{Accuracy 95% on the test set}")},
+     {"bib/a.bib:6:3: BIB018"}, set(), {"pcnote"}),
+    ("an escaped per cent sign", {"a.bib": entry("pcok", title="{Over 90\\% of models fail}")},
+     set(), {"pcok"}, set()),
     # --- Symbolic links ------------------------------------------------------------------------
     ("a symlinked .bib file is refused and not read",
      {"real.txt": entry("target"), "linked.bib": ("symlink", "real.txt")},

@@ -48,6 +48,9 @@ CITABLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 # Fields pybtex's plain style writes raw into a Markdown link target `[text](value)`.
 LINK_FIELDS = ("url", "doi", "eprint", "pubmed")
+# A '%' that no backslash escapes: LaTeX (and pybtex's decoding) reads the rest of the line as a
+# comment, so "Over 90% of models fail" reached readers as "Over 90".
+LATEX_COMMENT = re.compile(r"(?<!\\)(?:\\\\)*%")
 
 # A DOI by its registered syntax: "10.", a registrant code of four or more digits with optional
 # subdivisions, "/", a suffix. The suffix may not hold what would end a link or start markup.
@@ -617,6 +620,10 @@ def _quarantine(source: Source, problems: list) -> bool:
         if reason:
             marked.add(lower)
             add(name, "BIB013", f"has {name} {_show(value)}, which holds {reason}")
+        elif LATEX_COMMENT.search(value):
+            marked.add(lower)
+            add(name, "BIB018", f"has {name} {_show(value)}, where a '%' starts a LaTeX comment that hides "
+                "the rest of the value from readers (write '\\%' for a per cent sign)")
         elif lower not in source.entry.persons and not _decodes(value):
             add(name, "BIB018", f"has {name} {_show(value)}, which pybtex cannot decode as LaTeX"
                 + (" (it ends in '\\')" if value.endswith("\\") else ""))

@@ -109,7 +109,7 @@ KINDS: dict[str, Kind] = {
              "'@' in text between entries starts an entry: write 'at' there instead."),
         Kind("BIB018", "undecodable-field",
              "Fix the LaTeX in the value: a value may not end in a lone backslash (write \\textbackslash{} "
-             "for one), and every command needs its name."),
+             "for one), every command needs its name, and a per cent sign is written \\%."),
         # Rendered pages
         Kind("HTM001", "unresolved-marker",
              "A citation or footnote reached the page as literal text: check the lines above it."),
