@@ -225,6 +225,8 @@ CASES = [
      {"bib/a.bib:6:3: BIB018"}, set(), {"pcnote"}),
     ("an escaped per cent sign", {"a.bib": entry("pcok", title="{Over 90\\% of models fail}")},
      set(), {"pcok"}, set()),
+    ("a title that shows nothing", {"a.bib": entry("empty", title="{{}}")}, {"bib/a.bib:3:3: BIB003"}, {"empty"},
+     set()),
     # --- Symbolic links ------------------------------------------------------------------------
     ("a symlinked .bib file is refused and not read",
      {"real.txt": entry("target"), "linked.bib": ("symlink", "real.txt")},

@@ -717,6 +717,16 @@ def _decodes(value: str) -> bool:
     return True
 
 
+# The text a value shows readers once its LaTeX is decoded (braces, comments and spacing dropped).
+def _shown_text(value: str) -> str:
+    if PLAIN_LATEX.fullmatch(value):  # text the decoding returns unchanged
+        return value.strip()
+    try:
+        return str(Text.from_latex(value)).strip()
+    except Exception:  # undecodable: BIB018 says so
+        return value.strip()
+
+
 # A value quoted for a message: at most 60 characters, control characters shown as escapes.
 def _show(value: str) -> str:
     shown = value if len(value) <= 60 else value[:57] + "..."
@@ -742,6 +752,9 @@ def check_source(source: Source, report: Report) -> None:
     for name in ("title", "year"):
         if not entry.fields.get(name, "").strip():
             add(*where, "BIB003", f"entry '{source.key}' has no {name}")
+        elif not _shown_text(entry.fields[name]):
+            add(source.path, *source.place(name), "BIB003",
+                f"entry '{source.key}' has a {name} that shows nothing ({_show(entry.fields[name])})")
     if not entry.persons.get("author"):
         add(*where, "BIB003",
             f"entry '{source.key}' has no author (an organisation is written author = {{{{Name}}}})")
