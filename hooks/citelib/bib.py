@@ -719,7 +719,7 @@ def _decodes(value: str) -> bool:
 
 # The text a value shows readers once its LaTeX is decoded (braces, comments and spacing dropped).
 def _shown_text(value: str) -> str:
-    if PLAIN_LATEX.fullmatch(value):  # text the decoding returns unchanged
+    if PLAIN_LATEX.fullmatch(value) and "{" not in value:  # text the decoding returns unchanged
         return value.strip()
     try:
         return str(Text.from_latex(value)).strip()
