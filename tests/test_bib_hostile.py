@@ -225,6 +225,11 @@ CASES = [
      {"bib/a.bib:6:3: BIB018"}, set(), {"pcnote"}),
     ("an escaped per cent sign", {"a.bib": entry("pcok", title="{Over 90\\% of models fail}")},
      set(), {"pcok"}, set()),
+    # Addresses the page's sanitizer drops: the reference showed the text with no link.
+    ("a port above 65535", {"a.bib": entry("port", url="{https://x.example:99999/}")},
+     {"bib/a.bib:5:3: BIB004"}, set(), {"port"}),
+    ("a host that is no name", {"a.bib": entry("idn", url="{https://x%20y.example/}")},
+     {"bib/a.bib:5:3: BIB004"}, set(), {"idn"}),
     ("a title that shows nothing", {"a.bib": entry("empty", title="{{}}")}, {"bib/a.bib:3:3: BIB003"}, {"empty"},
      set()),
     # --- Symbolic links ------------------------------------------------------------------------

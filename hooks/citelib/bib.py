@@ -33,6 +33,7 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
+from citelib import entries
 from citelib.diagnostics import Report
 from citelib.formatting import PLAIN_LATEX
 
@@ -677,6 +678,9 @@ def url_problem(url: str) -> str:
             return f"holds {char!r} (it would end the link: percent-encode it as %{ord(char):02X})"
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             return f"holds the invisible character U+{ord(char):04X}"
+    if not entries.sanitizer_keeps(url):
+        return "is no address a browser can open (a port above 65535, a host that is no name): the page " \
+               "would show it without its link"
     return ""
 
 

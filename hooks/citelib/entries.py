@@ -3,6 +3,7 @@ and its formatted reference as safe HTML."""
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from urllib.parse import quote
@@ -128,6 +129,14 @@ def _address(url: str) -> str:
 # A formatted reference (the Markdown pybtex and the plugin write) as HTML that can hold no
 # script: rendered on its own, then through an allow-list sanitizer. The bib checks reject
 # hostile fields first; this is the second line.
+# Whether the references' sanitizer keeps `url` as a link's address: it drops one it cannot parse
+# (a port above 65535, a host that is no valid name), and the reader would get the text unlinked.
+def sanitizer_keeps(url: str) -> bool:
+    link = nh3.clean(f'<a href="{html.escape(url)}">x</a>', tags=REFERENCE_TAGS, attributes=REFERENCE_ATTRIBUTES,
+                     allowed_classes=REFERENCE_CLASSES, url_schemes=REFERENCE_SCHEMES, link_rel=None)
+    return "href=" in link
+
+
 def safe_reference_html(reference_markdown: str) -> str:
     rendered = simple_reference_html(reference_markdown)
     if rendered is None:
