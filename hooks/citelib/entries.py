@@ -126,9 +126,6 @@ def _address(url: str) -> str:
     return re.sub(r"^http://", "https://", url).rstrip("/")
 
 
-# A formatted reference (the Markdown pybtex and the plugin write) as HTML that can hold no
-# script: rendered on its own, then through an allow-list sanitizer. The bib checks reject
-# hostile fields first; this is the second line.
 # Whether the references' sanitizer keeps `url` as a link's address: it drops one it cannot parse
 # (a port above 65535, a host that is no valid name), and the reader would get the text unlinked.
 def sanitizer_keeps(url: str) -> bool:
@@ -137,6 +134,9 @@ def sanitizer_keeps(url: str) -> bool:
     return "href=" in link
 
 
+# A formatted reference (the Markdown pybtex and the plugin write) as HTML that can hold no
+# script: rendered on its own, then through an allow-list sanitizer. The bib checks reject
+# hostile fields first; this is the second line.
 def safe_reference_html(reference_markdown: str) -> str:
     rendered = simple_reference_html(reference_markdown)
     if rendered is None:

@@ -60,11 +60,11 @@ class BuiltPage:
     source: Path | None
 
 
-# Every HTML page of `site_dir` (every file a browser opens as one, the theme's and the 404 page
-# too) with its source under `docs_dir`, whichever URL style was used.
-def built_pages(site_dir: Path, docs_dir: Path) -> list[BuiltPage]:
+# Every HTML page among the `files` of `site_dir` (every file a browser opens as one, the theme's
+# and the 404 page too) with its source under `docs_dir`, whichever URL style was used.
+def built_pages(site_dir: Path, docs_dir: Path, files: list[Path]) -> list[BuiltPage]:
     pages = []
-    for path in sorted(site_dir.rglob("*")):
+    for path in files:
         if path.suffix.lower() not in HTML_SUFFIXES:
             continue
         relative = path.relative_to(site_dir)
@@ -87,7 +87,8 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         if not any((site_dir / place).is_file() for place in places):
             report.add(shown(site_dir / places[0]), 1, 1, "SIT002", "no redirect page at this old address "
                        "of extra.redirects: build with hooks/redirects.py in mkdocs.yml")
-    for page in built_pages(site_dir, docs_dir):
+    files = sorted(site_dir.rglob("*"))
+    for page in built_pages(site_dir, docs_dir, files):
         try:
             raw = page.path.read_bytes()
         except OSError as error:
@@ -107,7 +108,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
-    for path in sorted(site_dir.rglob("*")):
+    for path in files:
         if path.suffix.lower() in XML_SUFFIXES:
             _check_xml_document(path, report, shown(path))
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
@@ -161,10 +162,11 @@ def _xml_name(name: str) -> str:
 def _check_encoding(raw: bytes, report: Report, where: str) -> None:
     if raw.startswith(b"\xef\xbb\xbf"):
         return
+    utf16 = raw.startswith((b"\xfe\xff", b"\xff\xfe"))
     declared = prescan.first_declaration(raw)
-    if raw.startswith((b"\xfe\xff", b"\xff\xfe")) or (declared and declared[0] not in prescan.UTF8_LABELS):
-        name = declared[0] if declared and not raw.startswith((b"\xfe\xff", b"\xff\xfe")) else "utf-16"
-        report.add(where, 1, 1, "SIT003", f"the page names the encoding '{name}' first: a browser reads the "
+    named = "utf-16" if utf16 else declared[0] if declared else None
+    if utf16 or (named is not None and named not in prescan.UTF8_LABELS):
+        report.add(where, 1, 1, "SIT003", f"the page names the encoding '{named}' first: a browser reads the "
                    "page in it, the check in UTF-8")
     elif declared is None or declared[1] >= PRESCAN_BYTES:
         report.add(where, 1, 1, "SIT003", f"the page names no encoding in its first {PRESCAN_BYTES} bytes: "
