@@ -20,14 +20,15 @@ CONTENT_CHARSET = re.compile(r"""charset[\t\n\x0c\r ]*=[\t\n\x0c\r ]*(?:"([^"]*)
                              re.I)
 
 
-# The first encoding the page declares, as (label in lower case, offset of what declares it), or
-# None. An XML declaration at the very start counts first, as browsers read it in HTML too.
-def first_declaration(data: bytes) -> tuple[str, int] | None:
+# The first encoding the page declares in what starts before `limit`, as (label in lower case,
+# offset of what declares it), or None. An XML declaration at the very start counts first, as
+# browsers read it in HTML too.
+def first_declaration(data: bytes, limit: int | None = None) -> tuple[str, int] | None:
     xml = XML_ENCODING.match(data)
     if xml:
         return xml[1].decode("latin-1").strip().lower(), 0
-    position = 0
-    while position < len(data):
+    position, end = 0, len(data) if limit is None else min(limit, len(data))
+    while position < end:
         if data.startswith(b"<!--", position):
             close = data.find(b"-->", position + 2)
             position = close + 3 if close >= 0 else len(data)

@@ -163,12 +163,12 @@ def _check_encoding(raw: bytes, report: Report, where: str) -> None:
     if raw.startswith(b"\xef\xbb\xbf"):
         return
     utf16 = raw.startswith((b"\xfe\xff", b"\xff\xfe"))
-    declared = prescan.first_declaration(raw)
+    declared = prescan.first_declaration(raw, PRESCAN_BYTES)
     named = "utf-16" if utf16 else declared[0] if declared else None
     if utf16 or (named is not None and named not in prescan.UTF8_LABELS):
         report.add(where, 1, 1, "SIT003", f"the page names the encoding '{named}' first: a browser reads the "
                    "page in it, the check in UTF-8")
-    elif declared is None or declared[1] >= PRESCAN_BYTES:
+    elif declared is None:
         report.add(where, 1, 1, "SIT003", f"the page names no encoding in its first {PRESCAN_BYTES} bytes: "
                    "a browser guesses one, the check reads UTF-8")
 
