@@ -203,6 +203,54 @@ def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_pat
     assert found == expected, (found, expected)
 
 
+# Markup that closes the page's content early and puts what runs after it, where the theme's own
+# scripts stand: the check tells them apart by the theme's other pages, which hold the theme's.
+ESCAPES = {
+    "closes-article": "</article>\n<script>alert(9)</script>",
+    "closes-ancestors": "</article></div></main>\n<script>alert(10)</script><main><article>",
+    "copies-theme-script": '</article>\n<script src="../theme.js"></script>',
+}
+# The theme's own: a script at the end of every page's body, and an inline one that names the way
+# to the site's root, which changes with the page's folder.
+THEME_SCRIPTS = {"claims": '<script>var root = "..";</script><script src="../theme.js"></script>',
+                 "": '<script>var root = ".";</script><script src="theme.js"></script>'}
+
+
+def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tmp_path):
+    moves_base = '</article>\n<base href="https://example.invalid/">'
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "moves-base": moves_base, **ESCAPES}))
+    (site / "index.html").write_text(f'<html><head><meta charset="utf-8"></head><body><article><p>Home.</p></article>'
+                                     f'{THEME_SCRIPTS[""]}</body></html>')
+    expected = set()
+    for path in (site / "claims").glob("*.html"):
+        text = path.read_text().replace("</body>", THEME_SCRIPTS["claims"] + "</body>")
+        path.write_text(text)
+        if path.stem in ESCAPES:
+            markup = ESCAPES[path.stem]
+            expected.add((path.name, *line_col(text, text.index("<script", text.index(markup)))))
+        elif path.stem == "moves-base":  # the <base>, and the theme's script it sends elsewhere
+            expected |= {(path.name, *line_col(text, text.index(tag))) for tag in ("<base", '<script src="../theme.js"')}
+    found = {(Path(d.path).name, d.line, d.col) for d in check_site.check(site, project).diagnostics
+             if d.code == "HTM006"}
+    assert found == expected
+
+
+# Themes without an <article> or <main> of their own (MkDocs' own two) are read by the element the
+# page's markup writes: what runs after it is no more the theme's than what runs after an early end.
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_a_page_that_writes_the_content_element_of_a_theme_without_one_is_still_read(tmp_path, theme):
+    site, project = hand_made_site(tmp_path, {})
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "theme": theme, "plugins": []}))
+    (project / "docs" / "claims" / "plain.md").write_text("# Plain\n\nSaid.\n")
+    (project / "docs" / "claims" / "main.md").write_text("# Main\n\n<main>Said.</main>\n\n<script>alert(11)</script>\n")
+    built = build_site(project / "mkdocs.yml", tmp_path / "built", strict=False)
+    text = (built / "claims" / "main" / "index.html").read_text()
+    found = {(d.line, d.col) for d in check_site.check(built, project).diagnostics
+             if d.code == "HTM006" and Path(d.path).parent.name == "main"}
+    assert found == {line_col(text, text.index("<script>alert(11)"))}
+
+
 # A browser reads a page in the encoding its first 1024 bytes name, found by reading bytes: a
 # <meta charset> in an SVG's CDATA counts. The check reads UTF-8, so each page must say UTF-8 there
 # and nothing else.

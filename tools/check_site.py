@@ -44,7 +44,7 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
         return report
     sitecheck.check_site(site_dir, root / config.get("docs_dir", "docs"), bibliography.__contains__,
                          found.content, report, shown=lambda path: _shown(path, site_dir),
-                         redirects=old_addresses)
+                         redirects=old_addresses, site_url=config.get("site_url") or sitecheck.SITE_ADDRESS)
     return report
 
 
