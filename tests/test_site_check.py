@@ -209,11 +209,16 @@ ESCAPES = {
     "closes-article": "</article>\n<script>alert(9)</script>",
     "closes-ancestors": "</article></div></main>\n<script>alert(10)</script><main><article>",
     "copies-theme-script": '</article>\n<script src="../theme.js"></script>',
+    "second-configuration": '</article>\n<script id="config" type="application/json">{"run": "x"}</script>',
 }
-# The theme's own: a script at the end of every page's body, and an inline one that names the way
-# to the site's root, which changes with the page's folder.
-THEME_SCRIPTS = {"claims": '<script>var root = "..";</script><script src="../theme.js"></script>',
-                 "": '<script>var root = ".";</script><script src="theme.js"></script>'}
+# The theme's own: a script at the end of every page's body, an inline one that names the way to
+# the site's root, which changes with the page's folder, and a configuration its script reads by id.
+THEME_SCRIPTS = {
+    "claims": '<script>var root = "..";</script><script id="config" type="application/json">{"base": ".."}</script>'
+              '<script src="../theme.js"></script>',
+    "": '<script>var root = ".";</script><script id="config" type="application/json">{"base": "."}</script>'
+        '<script src="theme.js"></script>',
+}
 
 
 def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tmp_path):

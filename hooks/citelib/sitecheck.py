@@ -53,7 +53,8 @@ PLACING_PARSES = 200
 # theme's own: one that most of the theme's other pages hold too (page markup cannot reach <head>).
 RUNNING_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base"}
 # The <script> types a browser runs (the HTML standard's JavaScript MIME types, and the types that
-# change what runs: modules, import maps, speculation rules); any other type is a data block.
+# change what runs: modules, import maps, speculation rules); any other type is a data block, which
+# counts here when it has an id, by which a theme's script may read it.
 SCRIPT_TYPES = {"", "module", "importmap", "speculationrules", "application/ecmascript", "application/javascript",
                 "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript",
                 "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
@@ -345,11 +346,14 @@ def _running_elements(tree: LexborHTMLParser, selector: str | None, address: str
         if tag not in RUNNING_ELEMENTS or _within(node, content):
             continue
         attributes = {name.lower(): (value or "") for name, value in node.attributes.items()}
-        if tag == "script" and attributes.get("type", "").strip().lower() not in SCRIPT_TYPES:
-            continue  # a data block
+        runs = tag != "script" or attributes.get("type", "").strip().lower() in SCRIPT_TYPES
+        if not runs and "id" not in attributes:
+            continue  # a data block (JSON-LD) that no script looks up by its id
         resolved = tuple(sorted((name, rooted(urljoin(base, value.strip())) if name in rendered.URL_ATTRIBUTES
                                  else value) for name, value in attributes.items()))
-        text = SCRIPT_STRING.sub(masked, node.text(deep=True)) if tag == "script" else ""
+        # A data block found by its id (Material's configuration, __config) is the theme's by its
+        # name alone: a second one before it would be the one a script reads.
+        text = SCRIPT_STRING.sub(masked, node.text(deep=True)) if tag == "script" and runs else ""
         found.append(((tag, resolved, text), after))
     return found
 
@@ -418,7 +422,7 @@ def _report_running(page: _RunningAround, extra: dict[tuple, int], report: Repor
 def _describe_running(signature: tuple) -> str:
     tag, attributes, text = signature
     named = dict(attributes)
-    for name in ("src", "data", "href", "srcdoc"):
+    for name in ("src", "data", "href", "srcdoc", "id"):
         if named.get(name):
             return f"<{tag} {name}={named[name].replace(chr(0) + 'root/', '')!r}>"
     words = " ".join(text.replace("\0root", "").split())
