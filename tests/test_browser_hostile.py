@@ -213,7 +213,7 @@ def test_the_site_check_reports_a_script_exactly_where_chromium_runs_one(tmp_pat
 
     markups = {**MUTATING, "live": LIVE, **IMAGES,
                **{name: markup for name, markup in AROUND.items() if name != "html-handler"},
-               **{name: markup for name, markup in ESCAPES.items() if "alert" in markup}}
+               **{name: markup for name, (markup, _) in ESCAPES.items() if "alert" in markup}}
     pages = articles(markups)
     site, project = hand_made_site(tmp_path, pages)
     reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics if d.code == "HTM006"}

@@ -205,11 +205,16 @@ def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_pat
 
 # Markup that closes the page's content early and puts what runs after it, where the theme's own
 # scripts stand: the check tells them apart by the theme's other pages, which hold the theme's.
-ESCAPES = {
-    "closes-article": "</article>\n<script>alert(9)</script>",
-    "closes-ancestors": "</article></div></main>\n<script>alert(10)</script><main><article>",
-    "copies-theme-script": '</article>\n<script src="../theme.js"></script>',
-    "second-configuration": '</article>\n<script id="config" type="application/json">{"run": "x"}</script>',
+ESCAPES = {  # name: (markup, the tag reported)
+    "closes-article": ("</article>\n<script>alert(9)</script>", "script"),
+    "closes-ancestors": ("</article></div></main>\n<script>alert(10)</script><main><article>", "script"),
+    "copies-theme-script": ('</article>\n<script src="../theme.js"></script>', "script"),
+    "second-configuration": ('</article>\n<script id="config" type="application/json">{"run": "x"}</script>', "script"),
+    # A browser that runs scripts reads a <noscript> as text: the title's "</noscript>" ends it.
+    "noscript-title": ('</article>\n<noscript><p title="</noscript><script>alert(13)</script>"></p></noscript>',
+                       "noscript"),
+    "shadow-root": ('</article>\n<div><template shadowrootmode="open"><script>alert(14)</script></template></div>',
+                    "template"),
 }
 # The theme's own: a script at the end of every page's body, an inline one that names the way to
 # the site's root, which changes with the page's folder, and a configuration its script reads by id.
@@ -223,7 +228,8 @@ THEME_SCRIPTS = {
 
 def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tmp_path):
     moves_base = '</article>\n<base href="https://example.invalid/">'
-    site, project = hand_made_site(tmp_path, articles({"plain": "", "moves-base": moves_base, **ESCAPES}))
+    escapes = {name: markup for name, (markup, _) in ESCAPES.items()}
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "moves-base": moves_base, **escapes}))
     (site / "index.html").write_text(f'<html><head><meta charset="utf-8"></head><body><article><p>Home.</p></article>'
                                      f'{THEME_SCRIPTS[""]}</body></html>')
     expected = set()
@@ -231,8 +237,8 @@ def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tm
         text = path.read_text().replace("</body>", THEME_SCRIPTS["claims"] + "</body>")
         path.write_text(text)
         if path.stem in ESCAPES:
-            markup = ESCAPES[path.stem]
-            expected.add((path.name, *line_col(text, text.index("<script", text.index(markup)))))
+            markup, tag = ESCAPES[path.stem]
+            expected.add((path.name, *line_col(text, text.index(f"<{tag}", text.index(markup)))))
         elif path.stem == "moves-base":  # the <base>, and the theme's script it sends elsewhere
             expected |= {(path.name, *line_col(text, text.index(tag))) for tag in ("<base", '<script src="../theme.js"')}
     found = {(Path(d.path).name, d.line, d.col) for d in check_site.check(site, project).diagnostics

@@ -48,10 +48,14 @@ CANDIDATES = 8
 # findings), the n-th finding goes where its tag or text is written for the n-th time, unproved,
 # so that the check stays linear in the number of problems.
 PLACING_PARSES = 200
-# Elements of a page's body that run a script or load a document that may run one, and the <base>
-# that decides where the theme's later scripts load from. Around the content, each must be the
-# theme's own: one that most of the theme's other pages hold too (page markup cannot reach <head>).
-RUNNING_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base"}
+# Elements of a page's body that run a script or load a document that may run one, the <base>
+# that decides where the theme's later scripts load from, and the two whose markup this reading
+# does not see as a browser does: a <noscript> (raw text to a browser that runs scripts, so a tag in
+# an attribute inside it comes alive) and a <template> (a declarative shadow root runs what it
+# holds). Around the content, each must be the theme's own: one that most of the theme's other
+# pages hold too (page markup cannot reach <head>).
+RUNNING_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base",
+                    "noscript", "template"}
 # The <script> types a browser runs (the HTML standard's JavaScript MIME types, and the types that
 # change what runs: modules, import maps, speculation rules); any other type is a data block, which
 # counts here when it has an id, by which a theme's script may read it.
