@@ -198,11 +198,19 @@ def on_env(env, config, files):
     return env
 
 
-# Serving: the page's own problems in a banner at the top of its content (none: the slot goes).
+# The whole page, the theme's template around the content: its content may not take an id of the
+# theme's elements. Serving: the page's own problems in a banner at the top of its content (none:
+# the slot goes).
 def on_post_page(output: str, page, config) -> str:
+    seen = state.pages.get(page.file.src_uri)
+    if seen is not None:
+        problems, defanged = htmlcheck.taken_id_problems(output, seen.scan)
+        starts = line_starts(seen.scan.text) if problems else []
+        for problem in problems:
+            _report(problem, seen, starts)
+        output = defanged if defanged is not None else output
     if state.command != "serve" or SERVE_SLOT not in output:
         return output
-    seen = state.pages.get(page.file.src_uri)
     problems = state.report.of_path(seen.shown_path) if seen is not None else []
     banner = ""
     if problems:

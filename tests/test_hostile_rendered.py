@@ -178,6 +178,12 @@ REPORTED = [
     Reported("object", '<p>x</p><object data="javascript:alert(1)"></object>\n',
              {element(5, 9, "object"), link(5, 9, "javascript:alert(1)", "data", "object")}),
     Reported("embed", '<embed src="x.swf">\n', {element(5, 1, "embed")}),
+    # Material reads its configuration from the first #__config of the page, and from file:// runs
+    # the search worker it names in an iframe of the page: this one ran alert(1) there.
+    Reported("theme-configuration-id", '<div id="__config" hidden>{"base": "..", "features": [], "search": '
+             '"data:text/javascript,alert(1)//", "tags": null, "translations": {}, "version": null}</div>\n',
+             {f"{PAGE}:5:10: HTM006 the id '__config' is the theme's, on an element around the page's content: "
+              "its script would find this one"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own

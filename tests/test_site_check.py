@@ -246,6 +246,20 @@ def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tm
     assert found == expected
 
 
+# The theme finds its own elements by id, and the first of the page is found: an element of the
+# content with the id of the theme's configuration takes it over.
+def test_an_element_of_the_content_with_an_id_of_the_theme_is_reported_where_it_stands(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "takes-id": '<p>x</p><div id="config">{}</div>'}))
+    for path in (site / "claims").glob("*.html"):
+        path.write_text(path.read_text().replace("</body>", THEME_SCRIPTS["claims"] + "</body>"))
+    text = (site / "claims" / "takes-id.html").read_text()
+    found = [(Path(d.path).name, d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics
+             if d.code == "HTM006"]
+    assert found == [("takes-id.html", *line_col(text, text.index('<div id="config">')),
+                      "the id 'config' is the theme's, on an element around the page's content: its script would "
+                      "find this one")]
+
+
 # Themes without an <article> or <main> of their own (MkDocs' own two) are read by the element the
 # page's markup writes: what runs after it is no more the theme's than what runs after an early end.
 @pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])

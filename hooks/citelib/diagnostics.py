@@ -124,7 +124,8 @@ KINDS: dict[str, Kind] = {
              "Move the citation out of the attribute, alt text or raw HTML into the sentence."),
         Kind("HTM006", "active-content",
              "Pages may not run scripts: remove the <script>, <iframe>, <object> or <embed> element, or the "
-             "on* or srcdoc attribute; a reference that shows one has a hostile field in bib/."),
+             "on* or srcdoc attribute, or give the element an id the theme does not use; a reference that shows "
+             "one has a hostile field in bib/."),
         # The built site
         Kind("SIT001", "claims-ledger",
              "The build must write site/claims.json listing every marker: build with hooks/claims_ledger.py "

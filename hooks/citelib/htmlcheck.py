@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from selectolax.lexbor import LexborHTMLParser
+
+from citelib import rendered
 from citelib.rendered import Reading, Unsafe
 from citelib.scan import Scan
 
@@ -47,6 +50,23 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
     problems += _footnote_problems(reading, page_scan, is_source, stamped)
     problems += _literal_problems(reading, page_scan, is_source)
     return problems
+
+
+# The whole built page (the theme's template around the content): each element of the content that
+# takes an id of the theme's (rendered.ids_taken), at the first place the page's source writes that
+# id, and the page with those ids taken out, so that a preview does not hand the theme's element
+# over either (None: nothing taken).
+def taken_id_problems(page_html: str, page_scan: Scan) -> tuple[list[Problem], str | None]:
+    tree = LexborHTMLParser(page_html)
+    selector = rendered.content_selector(tree)
+    taken = rendered.ids_taken(tree, tree.css_first(selector)) if selector is not None else []
+    problems = []
+    for node in taken:
+        value = node.attributes["id"]
+        offset = page_scan.text.find(value)
+        problems.append(Problem("HTM006", rendered.taken_id_message(value), offset if offset >= 0 else None))
+        del node.attrs["id"]
+    return problems, (tree.html if taken else None)
 
 
 # Anything that could run a script: at its place in the page, else (in a source's footnote) at

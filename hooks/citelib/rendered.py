@@ -56,6 +56,10 @@ WHITESPACE = re.compile(r"\s+")
 # Control characters, shown escaped in messages.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
+# Where a built page's content is: Material's article, else the first <article> or <main> (MkDocs'
+# own themes have neither: then the body is the content).
+CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
+
 MARKER_ID = re.compile(r"fnref\d*:(.+)", re.S)
 
 
@@ -226,6 +230,27 @@ def _short_answer(element, stamp: re.Pattern | None) -> str:
         # A marker glued to its full stop leaves a space before it ("holds ." from "holds [@key].").
         return re.sub(r" ([.,;:!?])", r"\1", text)
     return ""
+
+
+# Which of CONTENT_SELECTORS finds a built page's content (None: the body is the content).
+def content_selector(tree: LexborHTMLParser) -> str | None:
+    return next((selector for selector in CONTENT_SELECTORS if tree.css_first(selector) is not None), None)
+
+
+# The elements of a built page's `content` whose id an element around it has too, in document
+# order: a theme finds its own elements by id (Material reads its configuration from #__config),
+# and the first element of the page with that id is the one found, so content that takes the id
+# takes the element (a configuration whose search worker is a script of the page's choosing).
+def ids_taken(tree: LexborHTMLParser, content) -> list:
+    inside = [node for node in content.css("[id]") if node.attributes.get("id")]
+    own = {node.mem_id for node in inside} | {content.mem_id}
+    around = {node.attributes.get("id") for node in tree.css("[id]") if node.mem_id not in own}
+    return [node for node in inside if node.attributes.get("id") in around]
+
+
+# The problem of an element of the content with the id of one of the theme's elements.
+def taken_id_message(value: str) -> str:
+    return f"the id {value!r} is the theme's, on an element around the page's content: its script would find this one"
 
 
 # What the tags of these elements (not what they hold) have that could run a script or load

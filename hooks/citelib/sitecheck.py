@@ -29,7 +29,6 @@ from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
-CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 CLAIMS_FILE = "claims.json"
 # What a browser opens, by a file's extension in any case: as an HTML page, or as an XML document
 # that can run scripts (an SVG drawing opened at its own address, an XHTML page).
@@ -123,13 +122,14 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         target = redirect_target(tree)
         if target is not None:
             _check_redirect(site_dir, page, target, report, shown(page.path))
-        selector = _content_selector(tree)
+        selector = rendered.content_selector(tree)
         reading = rendered.read_element(_content(tree, selector))
         where = shown(page.path)
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
                     _Places(html_text, lambda tree: _read_content(tree, selector)))
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where)
+        _check_ids_taken(html_text, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
         address = urljoin(_site_root(site_url), page.url)
         running.append(_RunningAround(page.path, where, selector, address,
@@ -233,11 +233,6 @@ def _check_redirect(site_dir: Path, page: BuiltPage, target: str, report: Report
         report.add(where, 1, 1, "SIT002", f"the redirect leads to {target!r}, which is no page of the site")
 
 
-# Which of CONTENT_SELECTORS finds the page's content (None: the body is the content).
-def _content_selector(tree: LexborHTMLParser) -> str | None:
-    return next((selector for selector in CONTENT_SELECTORS if tree.css_first(selector) is not None), None)
-
-
 # The page's content, in the page's own tree: the article Material renders, else the body.
 def _content(tree: LexborHTMLParser, selector: str | None):
     if selector is not None:
@@ -290,6 +285,29 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
     _report_unsafe([unsafe for unsafe in second if unsafe.attribute], report, where,
                    _Places(respelled, lambda tree: _read_around_content(tree, selector)), ", outside the page's content",
                    known=[unsafe for unsafe in first if unsafe.attribute])
+
+
+# Each element of the content that takes the id of one of the theme's elements around it (see
+# rendered.ids_taken), where its start tag stands.
+def _check_ids_taken(html_text: str, selector: str | None, report: Report, where: str) -> None:
+    if selector is None:
+        return
+
+    tree = LexborHTMLParser(html_text)
+    found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, tree.css_first(selector))]
+    if not found:
+        return
+
+    # Placed where the content's element stands (the theme's may come later in the page).
+    def content_ids(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+        content = tree.css_first(selector)
+        return [] if content is None else [(node.attributes.get("id"), node.tag) for node in content.css("[id]")]
+
+    places = _Places(html_text, content_ids)
+    for index, (value, tag) in enumerate(found):
+        nth = found[:index + 1].count((value, tag))
+        line, col = places.place(lambda ids: ids.count((value, tag)) >= nth, tag=tag, nth=nth)
+        report.add(where, line, col, "HTM006", rendered.taken_id_message(value))
 
 
 # What runs in a page's body around its content (the whole body when no content element is found),
