@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import bib, redirects, settings, sitecheck  # noqa: E402
+from citelib import around, bib, redirects, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
@@ -44,7 +44,7 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
         return report
     sitecheck.check_site(site_dir, root / config.get("docs_dir", "docs"), bibliography.__contains__,
                          found.content, report, shown=lambda path: _shown(path, site_dir),
-                         redirects=old_addresses, site_url=config.get("site_url") or sitecheck.SITE_ADDRESS)
+                         redirects=old_addresses, site_url=config.get("site_url") or around.SITE_ADDRESS)
     return report
 
 

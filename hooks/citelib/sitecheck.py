@@ -11,8 +11,6 @@ and every old address of the redirect table must have one.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import re
 import xml.parsers.expat
@@ -23,10 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from citelib import prescan, rendered
+from citelib import around, prescan, rendered
 from citelib.claims import CLAIMS_FORMAT, CLAIMS_VERSION
 from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
+from citelib.places import Places
 
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CLAIMS_FILE = "claims.json"
@@ -38,36 +37,6 @@ XML_SUFFIXES = {".svg", ".xhtml", ".xht"}
 XML_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml"}
 # How far a browser looks for the page's encoding, and how it may be named there.
 PRESCAN_BYTES = 1024
-LINE_BREAK = re.compile(r"\r\n?|\n")
-# Where a tag may begin: "<" and a letter (an end tag, a comment or text never holds a problem).
-TAG_START = re.compile(r"<[A-Za-z]")
-# Places where a problem's text or tag is written that are tried before bisection.
-CANDIDATES = 8
-# Parses of a page's starts spent placing its problems. Past them (a page with hundreds of equal
-# findings), the n-th finding goes where its tag or text is written for the n-th time, unproved,
-# so that the check stays linear in the number of problems.
-PLACING_PARSES = 200
-# Elements of a page's body that run a script or load a document that may run one, the <base>
-# that decides where the theme's later scripts load from, and the two whose markup this reading
-# does not see as a browser does: a <noscript> (raw text to a browser that runs scripts, so a tag in
-# an attribute inside it comes alive) and a <template> (a declarative shadow root runs what it
-# holds). Around the content, each must be the theme's own: one that most of the theme's other
-# pages hold too (page markup cannot reach <head>).
-RUNNING_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base",
-                    "noscript", "template"}
-# The <script> types a browser runs (the HTML standard's JavaScript MIME types, and the types that
-# change what runs: modules, import maps, speculation rules); any other type is a data block, which
-# counts here when it has an id, by which a theme's script may read it.
-SCRIPT_TYPES = {"", "module", "importmap", "speculationrules", "application/ecmascript", "application/javascript",
-                "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/javascript",
-                "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
-                "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript",
-                "text/x-javascript"}
-# A string literal in an inline script: MkDocs themes write the page's way to the site's root there
-# ("..", ".", or the site's path), the one thing in a theme's script that changes from page to page.
-SCRIPT_STRING = re.compile(r"""(["'])([^"'\\\n]*)\1""")
-# The site's address when mkdocs.yml names none: only its path matters here.
-SITE_ADDRESS = "https://site.invalid/"
 # The URL in a refresh's content ("0; url=../new.html"), as the HTML standard reads it.
 REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*url\s*=\s*(?P<quote>['"]?)(?P<url>.*?)(?P=quote)\s*$""", re.I | re.S)
 
@@ -102,9 +71,9 @@ def built_pages(site_dir: Path, docs_dir: Path, files: list[Path]) -> list[Built
 # have (one per URL style); one of them must be there.
 # `site_url`: mkdocs.yml's, whose path a <base> of the theme may name (Material's 404 page).
 def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Report, shown=str,
-               redirects: tuple[tuple[str, ...], ...] = (), site_url: str = SITE_ADDRESS) -> None:
+               redirects: tuple[tuple[str, ...], ...] = (), site_url: str = around.SITE_ADDRESS) -> None:
     markers_seen: set[tuple[str, str]] = set()
-    running: list[_RunningAround] = []
+    running: list[around.RunningAround] = []
     for places in redirects:
         if not any((site_dir / place).is_file() for place in places):
             report.add(shown(site_dir / places[0]), 1, 1, "SIT002", "no redirect page at this old address "
@@ -126,15 +95,15 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         reading = rendered.read_element(_content(tree, selector))
         where = shown(page.path)
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
-                    _Places(html_text, lambda tree: _read_content(tree, selector)))
+                    Places(html_text, lambda tree: _read_content(tree, selector)))
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where)
         _check_ids_taken(html_text, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
-        address = urljoin(_site_root(site_url), page.url)
-        running.append(_RunningAround(page.path, where, selector, address,
-                                      _running_elements(LexborHTMLParser(html_text), selector, address, site_url)))
-    _check_running_elements(running, report, site_url)
+        address = urljoin(around.site_root(site_url), page.url)
+        running.append(around.RunningAround(page.path, where, selector, address, around.running_elements(
+            LexborHTMLParser(html_text), selector, address, site_url)))
+    around.check(running, report, site_url)
     for path in files:
         if path.suffix.lower() in XML_SUFFIXES:
             _check_xml_document(path, report, shown(path))
@@ -267,7 +236,7 @@ def _read_around_content(tree: LexborHTMLParser, selector: str | None) -> render
 def _check_around_content(html_text: str, selector: str | None, report: Report, where: str) -> None:
     around = _read_around_content(LexborHTMLParser(html_text), selector)
     _report_unsafe([unsafe for unsafe in around.unsafe if unsafe.attribute], report, where,
-                   _Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
+                   Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
 
 
 # A page that writes `<image` tags, read a second time with them written `<img` (as a browser reads
@@ -279,11 +248,11 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
     if respelled is None:
         return
     content = _read_content(LexborHTMLParser(respelled), selector)
-    _report_unsafe(content.unsafe, report, where, _Places(respelled, lambda tree: _read_content(tree, selector)),
+    _report_unsafe(content.unsafe, report, where, Places(respelled, lambda tree: _read_content(tree, selector)),
                    known=reading.unsafe)
     first, second = (_read_around_content(LexborHTMLParser(text), selector).unsafe for text in (html_text, respelled))
     _report_unsafe([unsafe for unsafe in second if unsafe.attribute], report, where,
-                   _Places(respelled, lambda tree: _read_around_content(tree, selector)), ", outside the page's content",
+                   Places(respelled, lambda tree: _read_around_content(tree, selector)), ", outside the page's content",
                    known=[unsafe for unsafe in first if unsafe.attribute])
 
 
@@ -292,7 +261,6 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
 def _check_ids_taken(html_text: str, selector: str | None, report: Report, where: str) -> None:
     if selector is None:
         return
-
     tree = LexborHTMLParser(html_text)
     found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, tree.css_first(selector))]
     if not found:
@@ -303,158 +271,17 @@ def _check_ids_taken(html_text: str, selector: str | None, report: Report, where
         content = tree.css_first(selector)
         return [] if content is None else [(node.attributes.get("id"), node.tag) for node in content.css("[id]")]
 
-    places = _Places(html_text, content_ids)
+    places = Places(html_text, content_ids)
     for index, (value, tag) in enumerate(found):
         nth = found[:index + 1].count((value, tag))
         line, col = places.place(lambda ids: ids.count((value, tag)) >= nth, tag=tag, nth=nth)
         report.add(where, line, col, "HTM006", rendered.taken_id_message(value))
 
 
-# What runs in a page's body around its content (the whole body when no content element is found),
-# as one signature per element (see RUNNING_ELEMENTS).
-@dataclass
-class _RunningAround:
-    path: Path
-    where: str
-    selector: str | None
-    address: str
-    running: list[tuple[tuple, bool]]
-
-    @property
-    def signatures(self) -> list[tuple]:
-        return [signature for signature, _ in self.running]
-
-
-# The site's root address, from its configured address (a path alone counts as on no host).
-def _site_root(site_url: str) -> str:
-    root = urljoin(SITE_ADDRESS, urlsplit(site_url).path if isinstance(site_url, str) else "/")
-    return root if root.endswith("/") else root + "/"
-
-
-# The elements of the body around the content that run a script or load a document, in document
-# order, each as a signature that is the same for the theme's element on every page: its name, its
-# attributes with every address resolved (against the page's <base>, as the browser resolves it),
-# and its text with each string naming the site's root masked. With each, whether it comes after
-# the content began.
-def _running_elements(tree: LexborHTMLParser, selector: str | None, address: str,
-                      site_url: str) -> list[tuple[tuple, bool]]:
-    if tree.body is None:
-        return []
-    content = tree.css_first(selector) if selector is not None else None
-    if selector is not None and content is None:
-        return []  # in a start of the page, before the content
-    root = _site_root(site_url)
-    declared = next((node for node in tree.css("base[href]") if not _within(node, content)), None)
-    base = urljoin(address, (declared.attributes.get("href") or "").strip()) if declared is not None else address
-    # A theme's <base> in <head> names the site's root (Material's 404 page), whatever mkdocs.yml says.
-    roots = sorted({root, base}, key=len, reverse=True) if declared is not None and _within(declared, tree.head) \
-        else [root]
-
-    # An address, and a string of an inline script, as the same on every page when they name the root.
-    def rooted(url: str) -> str:
-        start = next((start for start in roots if url.startswith(start)), None)
-        return url if start is None else "\0root/" + url[len(start):]
-
-    def masked(match: re.Match) -> str:
-        value = match.group(2)
-        named = {urljoin(address, value), urljoin(base, value)}
-        return "\0root" if value and any(start in named for start in roots) else match.group(0)
-
-    found, after = [], False
-    for node in tree.body.traverse():
-        tag = node.tag.lower()
-        if content is not None and node.mem_id == content.mem_id:
-            after = True
-        if tag not in RUNNING_ELEMENTS or _within(node, content):
-            continue
-        attributes = {name.lower(): (value or "") for name, value in node.attributes.items()}
-        runs = tag != "script" or attributes.get("type", "").strip().lower() in SCRIPT_TYPES
-        if not runs and "id" not in attributes:
-            continue  # a data block (JSON-LD) that no script looks up by its id
-        resolved = tuple(sorted((name, rooted(urljoin(base, value.strip())) if name in rendered.URL_ATTRIBUTES
-                                 else value) for name, value in attributes.items()))
-        # A data block found by its id (Material's configuration, __config) is the theme's by its
-        # name alone: a second one before it would be the one a script reads.
-        text = SCRIPT_STRING.sub(masked, node.text(deep=True)) if tag == "script" and runs else ""
-        found.append(((tag, resolved, text), after))
-    return found
-
-
-# Whether `node` stands inside `content` (None: nothing is).
-def _within(node, content) -> bool:
-    if content is None:
-        return False
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id == content.mem_id:
-            return True
-        parent = parent.parent
-    return False
-
-
-# Around a page's content, what runs must be the theme's: a page may hold as many of an element as
-# most other pages of the theme hold (each page whose content element is found, and each other page
-# whose body runs anything; a redirect page runs nothing). The rest came in with the page's markup,
-# which closed the content early, or chose the content itself by writing the element that a theme
-# without one is read by (<main>, <article>): a browser runs it. Most pages, not every page: one
-# page whose markup moved the theme's own scripts (a <base> sends them elsewhere) must not make
-# them suspect on the others. A site of one page has no other page to tell the two apart.
-def _check_running_elements(pages: list[_RunningAround], report: Report, site_url: str) -> None:
-    themed = [page for page in pages if page.selector is not None or page.signatures]
-    if len(themed) < 2:
-        return
-    counts = [Counter(page.signatures) for page in themed]
-    held = {signature: sorted(count[signature] for count in counts) for signature in set().union(*counts)}
-    middle = (len(themed) - 2) // 2  # the lower middle of the other pages' counts
-    for page, count in zip(themed, counts):
-        if page.selector is None:
-            continue  # read whole as content: everything that runs in it is reported already
-        extra = {}
-        for signature, many in count.items():
-            others = held[signature]
-            # Without this page's own count (its first place in the sorted counts), the middle moves on.
-            usual = others[middle] if bisect.bisect_left(others, many) > middle else others[middle + 1]
-            if many > usual:
-                extra[signature] = many - usual
-        if extra:
-            _report_running(page, extra, report, site_url)
-
-
-# Each element of `extra` (how many of each are too many) where it stands. Of several equal ones,
-# the page's markup wrote the first ones after the content began: the theme writes its own before
-# the content, or after the whole page's markup.
-def _report_running(page: _RunningAround, extra: dict[tuple, int], report: Report, site_url: str) -> None:
-    try:
-        html_text = page.path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
-        html_text = ""
-    places = _Places(html_text, lambda tree: [signature for signature, _ in
-                                              _running_elements(tree, page.selector, page.address, site_url)])
-    for signature, many in extra.items():
-        copies = [after for found, after in page.running if found == signature]
-        ranked = sorted(range(len(copies)), key=lambda index: (not copies[index], index if copies[index] else -index))
-        for index in sorted(ranked[:many]):
-            nth = index + 1
-            line, col = places.place(lambda found: found.count(signature) >= nth, tag=signature[0], nth=nth)
-            report.add(page.where, line, col, "HTM006", f"{_describe_running(signature)} outside the page's "
-                       "content, which most of the theme's other pages do not hold: the page's markup put it there")
-
-
-# An element of _running_elements as the report names it: its tag with its address, or its text's start.
-def _describe_running(signature: tuple) -> str:
-    tag, attributes, text = signature
-    named = dict(attributes)
-    for name in ("src", "data", "href", "srcdoc", "id"):
-        if named.get(name):
-            return f"<{tag} {name}={named[name].replace(chr(0) + 'root/', '')!r}>"
-    words = " ".join(text.replace("\0root", "").split())
-    return f"<{tag}> running {words[:40] + ('…' if len(words) > 40 else '')!r}" if words else f"<{tag}>"
-
-
 # Each unsafe finding of a reading where it stands: the n-th of several equal ones stands where the
 # reading first holds n of them, at the start of the tag that, read alone, is the finding. Those
 # `known` (found already by another reading of the page) are not reported again.
-def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, places: _Places, suffix: str = "",
+def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, places: Places, suffix: str = "",
                    known: list[rendered.Unsafe] = ()) -> None:
     seen: dict[tuple, int] = {}
     left = Counter(unsafe.kind for unsafe in known)
@@ -470,77 +297,8 @@ def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, pla
         report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}{suffix}")
 
 
-# Where a problem stands in a page's HTML, found with the parser and the reading that found it.
-# A parser builds a page as it reads it: an element exists from the end of its start tag on, text
-# from its last character. So the problem stands where the shortest prefix of the page whose
-# reading shows it ends. Each place where the text or tag is written is tried first (two parses
-# prove it: the prefix up to its end shows the problem, one character less does not); when none
-# is proved, bisection finds the prefix in about 17 parses of a 100 kB page.
-class _Places:
-    # `read` gives the reading of a parsed page (or of a start of it) that found the problems.
-    def __init__(self, html_text: str, read) -> None:
-        self.html_text = html_text
-        self.read = read
-        self.readings: dict[int, rendered.Reading] = {}
-        self.line_starts: list[int] | None = None
-
-    # The reading of the page's first `length` characters.
-    def reading(self, length: int) -> rendered.Reading:
-        found = self.readings.get(length)
-        if found is None:
-            found = self.readings[length] = self.read(LexborHTMLParser(self.html_text[:length]))
-        return found
-
-    @property
-    def spent(self) -> bool:
-        return len(self.readings) >= PLACING_PARSES
-
-    # Line and column where the reading first `shows` something: the text `needle`, or an element
-    # of the tag `tag`, or (neither given) the tag that ends there. (1, 1) when the page does not.
-    # `alone` tells whether a tag read on its own is the one found (an attribute's value may hold a
-    # "<" and a letter, which is no tag). The `nth` of several equal findings is looked for from
-    # the nth place its tag is written on.
-    def place(self, shows, needle: str = "", tag: str = "", alone=None, nth: int = 1) -> tuple[int, int]:
-        if needle:
-            found = re.finditer(re.escape(needle), self.html_text)
-            written = [(m.start(), m.end()) for m in itertools.islice(found, nth - 1, nth - 1 + CANDIDATES)]
-        else:
-            found = (re.compile(f"<{re.escape(tag)}(?=[\\s/>])", re.I) if tag else TAG_START).finditer(self.html_text)
-            written = [(m.start(), self.html_text.find(">", m.end()) + 1)
-                       for m in itertools.islice(found, nth - 1, nth - 1 + CANDIDATES)]
-        for start, end in written:
-            if self.spent:
-                break
-            if end > 0 and shows(self.reading(end)) and not shows(self.reading(end - 1)):
-                return self._line_col(start)
-        if self.spent:
-            return self._line_col(written[0][0]) if written else (1, 1)
-        low, high = 0, len(self.html_text)
-        if not shows(self.reading(high)):
-            return 1, 1
-        while low < high:
-            middle = (low + high) // 2
-            if shows(self.reading(middle)):
-                high = middle
-            else:
-                low = middle + 1
-        start = self.html_text.rfind(needle, 0, high) if needle else -1
-        if start < 0:
-            tags = [m.start() for m in TAG_START.finditer(self.html_text, 0, high)]
-            found = [s for s in reversed(tags[-CANDIDATES:]) if alone and alone(rendered.read(self.html_text[s:high]))]
-            start = found[0] if found else tags[-1] if tags else max(high - 1, 0)
-        return self._line_col(start)
-
-    # Lines end as the HTML standard ends them (CR LF, CR alone, LF), as an editor shows them.
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        if self.line_starts is None:
-            self.line_starts = [0, *(match.end() for match in LINE_BREAK.finditer(self.html_text))]
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-
 def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite, docs_dir: Path,
-                report: Report, where: str, places: _Places) -> None:
+                report: Report, where: str, places: Places) -> None:
     source_text = _read(page.source)
     escaped = ESCAPED_CITATION.findall(source_text)
     for key in dict.fromkeys(LITERAL_CITATION.findall(reading.visible)):
