@@ -17,6 +17,7 @@ still gets its definition.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import xml.etree.ElementTree as etree
@@ -103,9 +104,10 @@ def on_pre_build(config: MkDocsConfig) -> None:
         if not title:
             log.warning("glossary: the term %r has an empty definition", term)
             continue
+        shown = tooltip_title(title)
         for variant in variants(term):
-            abbreviations.append(f"*[{variant}]: {title}")
-            titles[variant] = title
+            abbreviations.append(f"*[{variant}]: {shown}")
+            titles[variant] = shown
     state.glossary_titles = dict(titles)
     log.debug("glossary: %d terms, %d abbreviations", len(terms), len(abbreviations))
 
@@ -245,6 +247,14 @@ def plain_text(definition: str, scanner=scan) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     # A citation directly after a full stop leaves no space to clean up; one before it would.
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+# A definition's text as an abbreviation's title. Material's tooltip shows a title as HTML, and
+# Python-Markdown writes the title into the attribute keeping the character references in it: so
+# the text the glossary page shows is escaped twice, and the tooltip shows it as written, with no
+# markup it quotes coming alive ("&lt;img onerror=...&gt;" ran there as an <img>).
+def tooltip_title(text: str) -> str:
+    return html.escape(html.escape(html.unescape(text), quote=False), quote=False)
 
 
 # The spellings of a term that carry its definition: as written, lower case, and plural.

@@ -8,6 +8,7 @@ overrides/partials/citations/.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -107,13 +108,15 @@ def _reference_html(registry, key: str) -> str:
     return state.guard.finish_references(registry.reference_text(Citation(key)))
 
 
-# Pages citing a source, each with a link to every marker there and the sentence as its hint.
+# Pages citing a source, each with a link to every marker there and the sentence as its tooltip.
+# Material's tooltip (content.tooltips) shows a title as HTML: the sentence goes there escaped, so
+# that it shows as written and no markup it quotes comes alive.
 def _citing_pages(found: list, sources_url: str) -> list[dict]:
     pages: dict[str, dict] = {}
     for seen, marker in found:
         listed = pages.setdefault(seen.url, {"title": seen.title, "links": []})
         listed["links"].append({"href": f"{get_relative_url(seen.url, sources_url)}#{marker.anchor}",
-                                "hint": _shorten(marker.text)})
+                                "tooltip": html.escape(_shorten(marker.text), quote=False)})
     return list(pages.values())
 
 

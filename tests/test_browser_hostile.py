@@ -41,6 +41,14 @@ PAGES = {
     "claims/parser-tricks.md": HEAD
     + "<math><mtext><table><mglyph><style><img src=x onerror=alert(11)></style></mglyph></table></mtext></math>\n\n"
     + "<!-- <script>alert(12)</script> -->\n\nA [link](https://example.org \"<img src=x onerror=alert(13)>\").\n",
+    # Material's tooltips show a title as HTML (and a focused link's on load): each of these ran.
+    "claims/titles.md": HEAD
+    + 'A [link](https://example.org "<img src=x onerror=alert(16)>") here.\n\n'
+    + 'A [focused link](https://example.org "<img src=x onerror=alert(17)>"){autofocus} here.\n\n'
+    + 'A paragraph with a title.\n{title="<img src=x onerror=alert(18)>"}\n\n'
+    + "*[RM]: <img src=x onerror=alert(19)>\n\nAn RM learns from comparisons.\n\n"
+    # The sources page's "Cited by" link has this sentence as its tooltip.
+    + "A claim that quotes &lt;img src=x onerror=alert(20)&gt; as text.[@hubinger2019risks]\n",
     "sources.md": SOURCES_PAGE,
 }
 
@@ -72,6 +80,8 @@ def hostile_site(tmp_path_factory):
     # worker through the local iframe-worker shim.
     config["plugins"][:0] = ["search", "offline"]
     config["extra"]["polyfills"] = [SHIM]
+    config["theme"]["features"] = ["content.tooltips"]
+    config["markdown_extensions"] = [*config["markdown_extensions"], "abbr"]
     write_site(root, {**PAGES, SHIM: (ROOT / "docs" / SHIM).read_bytes()}, bib=HOSTILE_BIB + SOURCES, config=config)
     build_site(root / "mkdocs.yml", root / "site", command="serve", strict=False)
     return root / "site"
@@ -117,7 +127,29 @@ def test_every_page_built_from_hostile_input_runs_no_script_in_chromium(hostile_
         assert found["scripts"] == 0, where
         assert set(found["jsonld"]) <= {"ok"}, (where, found["jsonld"])
         explainers += bool(found["jsonld"])
-    assert explainers == 3, "every claims/ page is an explainer with JSON-LD"
+    assert explainers == 4, "every claims/ page is an explainer with JSON-LD"
+    assert tab.dialogs == []
+
+
+# Hovering whatever had a title (links, abbreviations, paragraphs) and the sources page's "Cited by"
+# links runs nothing: the build took out each title that read as markup running a script, and the
+# sources page writes a sentence as its tooltip's text.
+def test_hovering_what_had_a_title_runs_no_script_and_a_quoted_tag_shows_as_text(hostile_site, tab):
+    tab.goto((hostile_site / "claims" / "titles.html").as_uri())
+    tab.wait_for_timeout(300)  # the focused link's tooltip opens by itself
+    for element in tab.locator("article a[href^='https']:visible, article abbr:visible, article p:visible").all():
+        element.hover()
+        tab.wait_for_timeout(100)
+    assert tab.dialogs == []
+    tab.goto((hostile_site / "sources.html").as_uri())
+    shown = []
+    for link in tab.locator(".cited-by a[href*='titles']").all():
+        link.hover()
+        tooltip = tab.locator(f'[id="{link.get_attribute("aria-describedby")}"]')
+        tooltip.wait_for(state="visible")
+        shown.append(tooltip.inner_text())
+    assert any("quotes <img src=x onerror=alert(20)> as text" in text for text in shown), shown
+    tab.wait_for_timeout(100)
     assert tab.dialogs == []
 
 

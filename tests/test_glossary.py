@@ -237,3 +237,17 @@ def test_plain_text_and_variants():
     assert glossary.variants("Circuits") == ["Circuits", "circuits"]
     escaped = html.escape(glossary.plain_text(glossary_terms()["Goodhart's law"]), quote=True)
     assert "[@" not in escaped
+
+
+# Material's tooltip shows an abbreviation's title as HTML (innerHTML): a definition that quotes a
+# tag shows it there as text, as the glossary page does, and nothing in it comes alive.
+def test_a_definition_that_quotes_a_tag_shows_it_as_text_in_the_tooltip():
+    from selectolax.lexbor import LexborHTMLParser
+
+    definition = "The cost &lt;img src=x onerror=alert(1)&gt; &amp; more, in R&D."
+    title = glossary.tooltip_title(glossary.plain_text(definition))
+    out = markdown.markdown(f"*[X]: {title}\n\nX is costly.", extensions=["abbr"])
+    in_the_page = LexborHTMLParser(out).css_first("abbr").attributes["title"]
+    tooltip = LexborHTMLParser(f"<div>{in_the_page}</div>").css_first("div")
+    assert [node.tag for node in tooltip.css("*")] == ["div"]  # the tooltip alone: no element came alive
+    assert tooltip.text() == "The cost <img src=x onerror=alert(1)> & more, in R&D."

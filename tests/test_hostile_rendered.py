@@ -43,6 +43,10 @@ def element(line: int, col: int, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe <{tag}> element"
 
 
+def title(line: int, col: int, value: str, tag: str) -> str:
+    return f"{PAGE}:{line}:{col}: HTM006 unsafe title '{value}' on <{tag}>, which the theme's tooltip shows as HTML: it runs a script"
+
+
 def handler(line: int, col: int, attribute: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe {attribute} attribute on <{tag}>"
 
@@ -178,6 +182,14 @@ REPORTED = [
     Reported("object", '<p>x</p><object data="javascript:alert(1)"></object>\n',
              {element(5, 9, "object"), link(5, 9, "javascript:alert(1)", "data", "object")}),
     Reported("embed", '<embed src="x.swf">\n', {element(5, 1, "embed")}),
+    # Material's tooltips (content.tooltips) show a title as HTML: a title that reads as markup that
+    # runs a script ran it on hover, from a link's title, attr_list or a raw tag (entities decoded).
+    Reported("link-title-markup", '[x](https://example.org "<img src=x onerror=alert(1)>")\n',
+             {title(5, 26, "<img src=x onerror=alert(1)>", "a")}),
+    Reported("attr-list-title-markup", 'A paragraph.\n{title="<img src=x onerror=alert(1)>"}\n',
+             {title(6, 9, "<img src=x onerror=alert(1)>", "p")}),
+    Reported("entity-title-markup", '<span title="&lt;img src=x onerror=alert(1)&gt;">x</span>\n',
+             {title(5, 1, "<img src=x onerror=alert(1)>", "span")}),
     # Material reads its configuration from the first #__config of the page, and from file:// runs
     # the search worker it names in an iframe of the page: this one ran alert(1) there.
     Reported("theme-configuration-id", '<div id="__config" hidden>{"base": "..", "features": [], "search": '
@@ -206,7 +218,7 @@ REPORTED = [
     # the "attribute" below closes it and the <img> runs.
     Reported("template", "<template><img src=x onerror=alert(1)></template>\n", {element(5, 1, "template")}),
     Reported("noscript-breakout", '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>\n',
-             {element(5, 1, "noscript")}),
+             {element(5, 1, "noscript"), title(5, 11, "</noscript><img src=x onerror=alert(1)>", "p")}),
     # "<!-->" is a whole comment to a browser; "--!>" closes one.
     Reported("abrupt-comment", "<!--><img src=x onerror=alert(1)>-->\n", {handler(5, 6, "onerror", "img")}),
     Reported("bang-comment-close", "<!-- hidden --!><img src=x onerror=alert(1)>\n",

@@ -205,16 +205,18 @@ def test_what_the_content_puts_around_itself_is_reported_where_it_stands(tmp_pat
 
 # Markup that closes the page's content early and puts what runs after it, where the theme's own
 # scripts stand: the check tells them apart by the theme's other pages, which hold the theme's.
-ESCAPES = {  # name: (markup, the tag reported)
-    "closes-article": ("</article>\n<script>alert(9)</script>", "script"),
-    "closes-ancestors": ("</article></div></main>\n<script>alert(10)</script><main><article>", "script"),
-    "copies-theme-script": ('</article>\n<script src="../theme.js"></script>', "script"),
-    "second-configuration": ('</article>\n<script id="config" type="application/json">{"run": "x"}</script>', "script"),
-    # A browser that runs scripts reads a <noscript> as text: the title's "</noscript>" ends it.
+ESCAPES = {  # name: (markup, the tags reported)
+    "closes-article": ("</article>\n<script>alert(9)</script>", ("script",)),
+    "closes-ancestors": ("</article></div></main>\n<script>alert(10)</script><main><article>", ("script",)),
+    "copies-theme-script": ('</article>\n<script src="../theme.js"></script>', ("script",)),
+    "second-configuration": ('</article>\n<script id="config" type="application/json">{"run": "x"}</script>',
+                             ("script",)),
+    # A browser that runs scripts reads a <noscript> as text: the title's "</noscript>" ends it (and
+    # the title, shown as HTML by Material's tooltip, would run the script too).
     "noscript-title": ('</article>\n<noscript><p title="</noscript><script>alert(13)</script>"></p></noscript>',
-                       "noscript"),
+                       ("noscript", "p")),
     "shadow-root": ('</article>\n<div><template shadowrootmode="open"><script>alert(14)</script></template></div>',
-                    "template"),
+                    ("template",)),
 }
 # The theme's own: a script at the end of every page's body, an inline one that names the way to
 # the site's root, which changes with the page's folder, and a configuration its script reads by id.
@@ -237,13 +239,23 @@ def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tm
         text = path.read_text().replace("</body>", THEME_SCRIPTS["claims"] + "</body>")
         path.write_text(text)
         if path.stem in ESCAPES:
-            markup, tag = ESCAPES[path.stem]
-            expected.add((path.name, *line_col(text, text.index(f"<{tag}", text.index(markup)))))
+            markup, tags = ESCAPES[path.stem]
+            expected |= {(path.name, *line_col(text, text.index(f"<{tag}", text.index(markup)))) for tag in tags}
         elif path.stem == "moves-base":  # the <base>, and the theme's script it sends elsewhere
             expected |= {(path.name, *line_col(text, text.index(tag))) for tag in ("<base", '<script src="../theme.js"')}
     found = {(Path(d.path).name, d.line, d.col) for d in check_site.check(site, project).diagnostics
              if d.code == "HTM006"}
     assert found == expected
+
+
+# Material's tooltips show a title as HTML: a title that reads as markup running a script runs it.
+def test_a_title_that_reads_as_markup_running_a_script_is_reported_where_it_stands(tmp_path):
+    markup = '<p title="&lt;img src=x onerror=alert(1)&gt;">Said.</p><p title="a &lt;b&gt;bold&lt;/b&gt; title">x</p>'
+    site, project = hand_made_site(tmp_path, articles({"title": markup}))
+    text = (site / "claims" / "title.html").read_text()
+    found = [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+    assert found == [(*line_col(text, text.index('<p title="&lt;img')), "unsafe title '<img src=x onerror=alert(1)>' "
+                      "on <p>, which the theme's tooltip shows as HTML: it runs a script")]
 
 
 # The theme finds its own elements by id, and the first of the page is found: an element of the

@@ -127,7 +127,7 @@ class Unsafe:
     # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
     @property
     def code(self) -> str:
-        runs = not self.attribute or self.attribute.startswith("on") or self.attribute == "srcdoc"
+        runs = not self.attribute or self.attribute.startswith("on") or self.attribute in ("srcdoc", "title")
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:
@@ -139,6 +139,8 @@ class Unsafe:
             return f"link '{shown}' written as an autolink, which Markdown leaves as an element <{self.tag}>"
         if self.attribute.startswith("on") or self.attribute == "srcdoc":
             return f"{self.attribute} attribute on <{self.tag}>"
+        if self.attribute == "title":
+            return f"title '{shown}' on <{self.tag}>, which the theme's tooltip shows as HTML: it runs a script"
         return f"link '{shown}' in {self.attribute} of <{self.tag}>"
 
 
@@ -286,10 +288,16 @@ def defang(html_text: str) -> str:
         for name, value in list(node.attributes.items()):
             lower = name.lower()
             urls = srcset_urls(value or "") if lower == "srcset" else [value or ""]
-            if lower.startswith("on") or lower == "srcdoc" or \
-                    (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)):
+            if lower.startswith("on") or lower == "srcdoc" or (lower == "title" and shows_unsafe_markup(value or "")) \
+                    or (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)):
                 del node.attrs[name]
     return tree.body.inner_html if tree.body is not None else ""
+
+
+# Whether a title, which Material's tooltips (content.tooltips) show as HTML (the theme writes it
+# into the tooltip with innerHTML), reads as markup that could run a script.
+def shows_unsafe_markup(title: str) -> bool:
+    return "<" in title and bool(read(title).unsafe)
 
 
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
@@ -470,7 +478,7 @@ class _Walker:
                 for match in self.stamp.finditer(value):
                     index = _stamp_number(match[1])
                     self.reading.stamps[index] = Stamp(index, "attribute")
-            if name.startswith("on") or name == "srcdoc":
+            if name.startswith("on") or name == "srcdoc" or (name == "title" and shows_unsafe_markup(value)):
                 unsafe.append(Unsafe(tag, name, value, self.footnote_item))
             elif name in URL_ATTRIBUTES:
                 urls = srcset_urls(value) if name == "srcset" else [value]
