@@ -47,6 +47,11 @@ def title(line: int, col: int, value: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe title '{value}' on <{tag}>, which the theme's tooltip shows as HTML: it runs a script"
 
 
+def preview(line: int, col: int) -> str:
+    return (f"{PAGE}:{line}:{col}: HTM006 unsafe data-preview attribute on <a>, which has Material read the linked "
+            "part of a page a second time as HTML, where markup can turn into other markup")
+
+
 def handler(line: int, col: int, attribute: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe {attribute} attribute on <{tag}>"
 
@@ -190,6 +195,9 @@ REPORTED = [
              {title(6, 9, "<img src=x onerror=alert(1)>", "p")}),
     Reported("entity-title-markup", '<span title="&lt;img src=x onerror=alert(1)&gt;">x</span>\n',
              {title(5, 1, "<img src=x onerror=alert(1)>", "span")}),
+    # Material's preview of a data-preview link reads the linked element's HTML a second time.
+    Reported("preview-link", 'As [this note](#x){data-preview=""} shows.\n', {preview(5, 20)}),
+    Reported("preview-tag", '<a href="#x" data-preview>this note</a>\n', {preview(5, 1)}),
     # Material reads its configuration from the first #__config of the page, and from file:// runs
     # the search worker it names in an iframe of the page: this one ran alert(1) there.
     Reported("theme-configuration-id", '<div id="__config" hidden>{"base": "..", "features": [], "search": '

@@ -212,7 +212,7 @@ class Locator:
             offset = self._take(key, item.attribute)
             if offset is not None:
                 return offset
-        return self._find(item) if item.value else None
+        return self._find(item) if item.value else self._find_name(item)
 
     # The first place of `key` not taken yet for this attribute.
     def _take(self, key: tuple, attribute: str) -> int | None:
@@ -243,6 +243,16 @@ class Locator:
         if opened > self.text.rfind(">", 0, found) and \
                 self.text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
             return opened
+        return found
+
+
+    # An attribute with no value (data-preview from attr_list): where its name is written.
+    def _find_name(self, item: Unsafe) -> int | None:
+        key = ("name", item.attribute)
+        found = self.text.find(item.attribute, self.next.get(key, 0))
+        if found < 0:
+            return None
+        self.next[key] = found + 1
         return found
 
 

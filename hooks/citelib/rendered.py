@@ -35,6 +35,11 @@ CODE_TAGS = {"code", "pre", "kbd", "samp"}
 # this reading cannot see, for a script to clone.
 ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
                    "link", "portal", "noembed", "noscript", "template"}
+# Attributes that have HTML read as a document of its own (srcdoc), or read a second time:
+# Material's instant preview of a link with data-preview sets the linked element's HTML as the
+# preview's innerHTML, and markup that reads as harmless once (a <style> in a nested <form>) can
+# come out of a second reading as an <img onerror> (it ran, hovering the link, on an HTTP site).
+REREAD_ATTRIBUTES = {"srcdoc", "data-preview"}
 # Attributes that hold a URL a browser may load or follow (srcset holds several).
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
@@ -127,7 +132,7 @@ class Unsafe:
     # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
     @property
     def code(self) -> str:
-        runs = not self.attribute or self.attribute.startswith("on") or self.attribute in ("srcdoc", "title")
+        runs = not self.attribute or self.attribute.startswith("on") or self.attribute in REREAD_ATTRIBUTES | {"title"}
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:
@@ -139,6 +144,9 @@ class Unsafe:
             return f"link '{shown}' written as an autolink, which Markdown leaves as an element <{self.tag}>"
         if self.attribute.startswith("on") or self.attribute == "srcdoc":
             return f"{self.attribute} attribute on <{self.tag}>"
+        if self.attribute == "data-preview":
+            return (f"data-preview attribute on <{self.tag}>, which has Material read the linked part of a page a "
+                    "second time as HTML, where markup can turn into other markup")
         if self.attribute == "title":
             return f"title '{shown}' on <{self.tag}>, which the theme's tooltip shows as HTML: it runs a script"
         return f"link '{shown}' in {self.attribute} of <{self.tag}>"
@@ -288,7 +296,8 @@ def defang(html_text: str) -> str:
         for name, value in list(node.attributes.items()):
             lower = name.lower()
             urls = srcset_urls(value or "") if lower == "srcset" else [value or ""]
-            if lower.startswith("on") or lower == "srcdoc" or (lower == "title" and shows_unsafe_markup(value or "")) \
+            if lower.startswith("on") or lower in REREAD_ATTRIBUTES \
+                    or (lower == "title" and shows_unsafe_markup(value or "")) \
                     or (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)):
                 del node.attrs[name]
     return tree.body.inner_html if tree.body is not None else ""
@@ -478,7 +487,7 @@ class _Walker:
                 for match in self.stamp.finditer(value):
                     index = _stamp_number(match[1])
                     self.reading.stamps[index] = Stamp(index, "attribute")
-            if name.startswith("on") or name == "srcdoc" or (name == "title" and shows_unsafe_markup(value)):
+            if name.startswith("on") or name in REREAD_ATTRIBUTES or (name == "title" and shows_unsafe_markup(value)):
                 unsafe.append(Unsafe(tag, name, value, self.footnote_item))
             elif name in URL_ATTRIBUTES:
                 urls = srcset_urls(value) if name == "srcset" else [value]
