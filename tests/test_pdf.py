@@ -351,3 +351,15 @@ def test_an_asset_address_leading_out_of_the_built_site_stops_the_pdf(tmp_path):
     page = make_pdf.SeriesPage(src="q.md", dest="q/index.html", anchor="page-q")
     with pytest.raises(make_pdf.PdfError, match=r"\.\./\.\./secret\.txt is not in the built site"):
         make_pdf._on_disk("../../secret.txt", page, site)
+
+
+# The series is built from each page's HTML written out again, a second reading in which markup
+# that read as harmless once can turn into an <img onerror>: printing runs no script of it.
+@browser_test
+def test_printing_runs_no_script_of_the_document(browser, tmp_path):
+    document = ('<!doctype html><html><head><meta charset="utf-8"></head><body><p>Printed.</p>'
+                '<img src="missing.png" onerror="document.body.append(\'RAN\')"><script>document.body.append('
+                '\'SCRIPT\')</script></body></html>')
+    make_pdf.print_document(browser, document, tmp_path / "series.pdf", "Fixture")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "series.pdf").pages)
+    assert "Printed." in text and "RAN" not in text and "SCRIPT" not in text

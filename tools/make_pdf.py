@@ -335,7 +335,9 @@ def print_document(browser, document: str, pdf_path: Path, site_name: str) -> in
     with tempfile.TemporaryDirectory(prefix="series-") as folder:
         html_path = Path(folder) / "series.html"
         html_path.write_text(document, encoding="utf-8")
-        context = browser.new_context(offline=True)
+        # No script of the document runs: the series is each page's HTML written out again, and a
+        # second reading can turn markup that read as harmless once into an <img onerror>.
+        context = browser.new_context(offline=True, java_script_enabled=False)
         try:
             page = context.new_page()
             page.route("**/*", lambda route: _local_only(route, blocked))
