@@ -245,7 +245,6 @@ class Locator:
             return opened
         return found
 
-
     # An attribute with no value (data-preview from attr_list): where its name is written.
     def _find_name(self, item: Unsafe) -> int | None:
         key = ("name", item.attribute)

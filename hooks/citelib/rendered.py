@@ -132,7 +132,8 @@ class Unsafe:
     # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
     @property
     def code(self) -> str:
-        runs = not self.attribute or self.attribute.startswith("on") or self.attribute in REREAD_ATTRIBUTES | {"title"}
+        attribute = self.attribute
+        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or attribute == "title"
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:

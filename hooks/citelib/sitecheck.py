@@ -262,7 +262,8 @@ def _check_ids_taken(html_text: str, selector: str | None, report: Report, where
     if selector is None:
         return
     tree = LexborHTMLParser(html_text)
-    found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, tree.css_first(selector))]
+    content = tree.css_first(selector)
+    found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, content)]
     if not found:
         return
 
