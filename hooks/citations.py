@@ -24,8 +24,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import (archive, bib, entries, formatting, htmlcheck, markup, pagemeta, rendered, review,
-                     scancache, settings, templatecache, templates, themefiles)
+from citelib import (archive, bib, configcheck, entries, formatting, htmlcheck, markup, pagemeta, rendered,
+                     review, scancache, settings, templatecache, templates, themefiles)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -59,6 +59,8 @@ def on_config(config):
     config_text = _read_config_text(config.config_file_path)
     state.settings = settings.read(config.extra, config_text,
                                    lambda line, message: state.report.add(state.config_path, line, 1, "CFG001", message))
+    configcheck.check(config_text, lambda line, col, message: state.report.add(state.config_path, line, col, "CFG003",
+                                                                               message))
     plugin = config.plugins.get("bibtex")
     if plugin is None or not hasattr(plugin.config, "bib_dir"):
         state.report.add(state.config_path, 1, 1, "PLG001", "the bibtex plugin is not configured")

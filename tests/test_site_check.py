@@ -248,6 +248,18 @@ def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tm
     assert found == expected
 
 
+# A value the theme writes into every page is read where mkdocs.yml writes it, whichever builder
+# built the site: the pages' content holds none of it.
+def test_a_config_value_the_theme_writes_as_script_fails_the_site_check(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "extra": {**config["extra"],
+                                                                          "scope": '/x/",location),alert(1),("'}}))
+    found = [(d.path, d.code, d.message) for d in check_site.check(site, project).diagnostics if d.code == "CFG003"]
+    assert found == [("mkdocs.yml", "CFG003", "extra.scope holds '\"', which ends the text, attribute or script string "
+                      "the theme writes it in, on every page")]
+
+
 # Material's tooltips show a title as HTML: a title that reads as markup running a script runs it.
 def test_a_title_that_reads_as_markup_running_a_script_is_reported_where_it_stands(tmp_path):
     markup = '<p title="&lt;img src=x onerror=alert(1)&gt;">Said.</p><p title="a &lt;b&gt;bold&lt;/b&gt; title">x</p>'

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import around, bib, redirects, settings, sitecheck  # noqa: E402
+from citelib import around, bib, configcheck, redirects, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
 from mkdocs.utils.yaml import yaml_load  # noqa: E402
 
@@ -33,6 +33,8 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = settings.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
                           lambda line, message: report.add("mkdocs.yml", line, 1, "CFG001", message))
+    configcheck.check(config_file.read_text(encoding="utf-8-sig"),
+                      lambda line, col, message: report.add("mkdocs.yml", line, col, "CFG003", message))
     table = redirects.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
                            lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
     # Either URL style: the offline plugin turns directory URLs off without mkdocs.yml saying so.

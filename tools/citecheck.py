@@ -33,6 +33,7 @@ except ImportError:  # run by a Python without the project's dependencies
              "(it sets up .venv/ from requirements.lock), or .venv/bin/python tools/citecheck.py.")
 
 from citelib import bib as bibfiles  # noqa: E402
+from citelib import configcheck  # noqa: E402
 from citelib import pagemeta  # noqa: E402
 from citelib import redirects  # noqa: E402
 from citelib import review  # noqa: E402
@@ -71,6 +72,7 @@ def read_settings(config_file: Path, report: Report | None = None) -> dict:
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = citation_settings.read(config.get("extra"), text,
                                    lambda line, message: report.add(config_file.name, line, 1, "CFG001", message))
+    configcheck.check(text, lambda line, col, message: report.add(config_file.name, line, col, "CFG003", message))
     extensions = config.get("markdown_extensions", [])
     table = redirects.read(config.get("extra"), text,
                            lambda line, message: report.add(config_file.name, line, 1, "CFG002", message))

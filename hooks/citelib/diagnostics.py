@@ -147,6 +147,10 @@ KINDS: dict[str, Kind] = {
         Kind("CFG002", "bad-redirect",
              "Under extra.redirects in mkdocs.yml, map each old page path (in docs/, ending in .md, with no "
              "page there any more) to the path of a page that exists, like questions/rlhf.md."),
+        Kind("CFG003", "unsafe-config-value",
+             "Write the value as plain text: the theme writes it into every page as it is, where '<', '>', "
+             "'\"', a backslash, a backtick or a line break ends the text, attribute or script string it "
+             "stands in (copyright may hold HTML, but nothing that runs a script)."),
         # Plugin contract
         Kind("PLG001", "plugin-contract",
              "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),
