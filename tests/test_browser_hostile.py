@@ -335,8 +335,8 @@ def test_the_site_check_finds_the_encoding_chromium_finds(tmp_path, tab):
 
 
 # Each value of mkdocs.yml that CFG003 refuses runs on the page when built anyway (Material writes
-# it as it is): the site's name and a nav title in text, the scope inside an inline script, a
-# <script> in the copyright.
+# it as it is): the site's name, a nav title and the toc extension's title in text, the scope
+# inside an inline script, a <script> in the copyright.
 def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
     from citelib.state import state
 
@@ -344,11 +344,13 @@ def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
                          copyright="Text.<script>alert('copyright')</script>")
     config["extra"]["scope"] = "/\",location),alert('scope'),(\""
     config["nav"] = [{"Page<img src=x onerror=alert('nav')>": "claims/page.md"}, {"Sources": "sources.md"}]
-    built = write_site(tmp_path, {"claims/page.md": HEAD, "sources.md": SOURCES_PAGE}, config=config)
+    config["markdown_extensions"] = [*config["markdown_extensions"], {"toc": {"title": "<img src=x onerror=alert('toc')>"}}]
+    page = HEAD + "\n## A part\n\nIts text.\n"  # a page with a table of contents
+    built = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=config)
     build_site(built, tmp_path / "site", command="serve", strict=False)
     refused = {line.split(" holds ")[0].split("CFG003 ")[1] for line in state.report.format().splitlines()
                if " CFG003 " in line}
-    assert refused == {"site_name", "copyright", "extra.scope", "a title in nav"}
+    assert refused == {"site_name", "copyright", "extra.scope", "a title in nav", "markdown_extensions.toc.title"}
     tab.goto((tmp_path / "site" / "claims" / "page" / "index.html").as_uri())
     tab.wait_for_timeout(300)
-    assert {dialog.split(": ", 1)[1] for dialog in tab.dialogs} == {"site_name", "copyright", "scope", "nav"}
+    assert {dialog.split(": ", 1)[1] for dialog in tab.dialogs} == {"site_name", "copyright", "scope", "nav", "toc"}

@@ -15,11 +15,11 @@ import yaml
 
 from citelib import configyaml, rendered
 
-# Settings the build reads itself, which no theme writes into a page (paths, patterns, plugins and
-# Markdown extensions, whose output is page content and is checked as such).
+# Paths and patterns the build reads itself, which no theme writes into a page. Plugins' and
+# Markdown extensions' settings are checked: Material writes some of them (the toc extension's
+# title heads every page's table of contents).
 BUILD_ONLY = {"INHERIT", "docs_dir", "site_dir", "hooks", "watch", "not_in_nav", "exclude_docs", "draft_docs",
-              "validation", "plugins", "markdown_extensions", "dev_addr", "remote_branch", "remote_name", "strict",
-              "use_directory_urls", "extra.citations", "extra.redirects", "theme.name", "theme.custom_dir"}
+              "extra.citations", "extra.redirects"}
 # Values the theme writes as HTML (Material's copyright may hold a link): markup that runs is refused.
 HTML_VALUES = {"copyright"}
 # What ends the text, the attribute value or the script string a value stands in (Material writes
