@@ -336,7 +336,8 @@ def test_the_site_check_finds_the_encoding_chromium_finds(tmp_path, tab):
 
 # Each value of mkdocs.yml that CFG003 refuses runs on the page when built anyway (Material writes
 # it as it is): the site's name, a nav title and the toc extension's title in text, the scope
-# inside an inline script, a <script> in the copyright.
+# inside an inline script, a <script> in the copyright, and a palette toggle's name, written with
+# character references, in a title that Material's tooltip shows as HTML.
 def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
     from citelib.state import state
 
@@ -345,12 +346,18 @@ def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
     config["extra"]["scope"] = "/\",location),alert('scope'),(\""
     config["nav"] = [{"Page<img src=x onerror=alert('nav')>": "claims/page.md"}, {"Sources": "sources.md"}]
     config["markdown_extensions"] = [*config["markdown_extensions"], {"toc": {"title": "<img src=x onerror=alert('toc')>"}}]
+    config["theme"]["features"] = ["content.tooltips"]  # as the site has it
+    config["theme"]["palette"] = [{"toggle": {"icon": "material/weather-night",
+                                              "name": "Dark &lt;img src=x onerror=alert('palette')&gt;"}}]
     page = HEAD + "\n## A part\n\nIts text.\n"  # a page with a table of contents
     built = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=config)
     build_site(built, tmp_path / "site", command="serve", strict=False)
     refused = {line.split(" holds ")[0].split("CFG003 ")[1] for line in state.report.format().splitlines()
                if " CFG003 " in line}
-    assert refused == {"site_name", "copyright", "extra.scope", "a title in nav", "markdown_extensions.toc.title"}
+    assert refused == {"site_name", "copyright", "extra.scope", "a title in nav", "markdown_extensions.toc.title",
+                       "theme.palette.toggle.name"}
     tab.goto((tmp_path / "site" / "claims" / "page" / "index.html").as_uri())
+    tab.locator("[data-md-component=palette] label").first.hover()  # its title, shown as HTML
     tab.wait_for_timeout(300)
-    assert {dialog.split(": ", 1)[1] for dialog in tab.dialogs} == {"site_name", "copyright", "scope", "nav", "toc"}
+    assert {dialog.split(": ", 1)[1] for dialog in tab.dialogs} == {"site_name", "copyright", "scope", "nav", "toc",
+                                                                     "palette"}

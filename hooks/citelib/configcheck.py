@@ -9,6 +9,7 @@ each page's content, not what the theme writes around it from the configuration.
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -61,9 +62,13 @@ def _problem(name: str, value: str) -> str:
     if name in HTML_VALUES:
         unsafe = rendered.read(value).unsafe if "<" in value else []
         return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""
-    found = BREAKS_OUT.search(value)
+    # Written into an attribute, "&lt;" is a "<" again; Material's tooltips then show a title as HTML.
+    found, referenced = BREAKS_OUT.search(value), False
+    if found is None:
+        found, referenced = BREAKS_OUT.search(html.unescape(value)), True
     if found is None:
         return ""
     shown = {"\r": "a line break", "\n": "a line break"}.get(found[0], repr(found[0]))
+    shown += " (as a character reference)" if referenced else ""
     return (f"{name or 'the value'} holds {shown}, which ends the text, attribute or script string the theme "
             "writes it in, on every page")
