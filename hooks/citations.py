@@ -59,8 +59,8 @@ def on_config(config):
     config_text = _read_config_text(config.config_file_path)
     state.settings = settings.read(config.extra, config_text,
                                    lambda line, message: state.report.add(state.config_path, line, 1, "CFG001", message))
-    configcheck.check(config_text, lambda line, col, message: state.report.add(state.config_path, line, col, "CFG003",
-                                                                               message))
+    configcheck.check_file(Path(config.config_file_path), lambda path, line, col, message: state.report.add(
+        os.path.relpath(path, state.root), line, col, "CFG003", message))
     plugin = config.plugins.get("bibtex")
     if plugin is None or not hasattr(plugin.config, "bib_dir"):
         state.report.add(state.config_path, 1, 1, "PLG001", "the bibtex plugin is not configured")

@@ -16,25 +16,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import around, bib, configcheck, redirects, settings, sitecheck  # noqa: E402
+from citelib import around, bib, configcheck, configyaml, redirects, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
-from mkdocs.utils.yaml import yaml_load  # noqa: E402
+from mkdocs.exceptions import ConfigurationError  # noqa: E402
 
 
 # Check `site_dir` against the project at `root`; every problem goes to the returned report.
 def check(site_dir: Path, root: Path = ROOT) -> Report:
     report = Report()
     config_file = root / "mkdocs.yml"
-    with open(config_file, encoding="utf-8-sig") as handle:
-        config = yaml_load(handle) or {}
+    try:
+        with open(config_file, encoding="utf-8-sig") as handle:
+            config = configyaml.load(handle)
+    except ConfigurationError:
+        config = {}  # a tag that builds a Python object: CFG003 below names it
     bib_dir = "bib"
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = settings.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
                           lambda line, message: report.add("mkdocs.yml", line, 1, "CFG001", message))
-    configcheck.check(config_file.read_text(encoding="utf-8-sig"),
-                      lambda line, col, message: report.add("mkdocs.yml", line, col, "CFG003", message))
+    configcheck.check_file(config_file, lambda path, line, col, message: report.add(
+        os.path.relpath(path, root), line, col, "CFG003", message))
     table = redirects.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
                            lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
     # Either URL style: the offline plugin turns directory URLs off without mkdocs.yml saying so.

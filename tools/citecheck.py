@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
 try:
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils import markdown_extensions, meta
-    from mkdocs.utils.yaml import yaml_load
 except ImportError:  # run by a Python without the project's dependencies
     VENV = ROOT / ".venv"
     if (VENV / "bin" / "python").is_file() and Path(sys.prefix).resolve() != VENV.resolve():
@@ -33,7 +33,7 @@ except ImportError:  # run by a Python without the project's dependencies
              "(it sets up .venv/ from requirements.lock), or .venv/bin/python tools/citecheck.py.")
 
 from citelib import bib as bibfiles  # noqa: E402
-from citelib import configcheck  # noqa: E402
+from citelib import configcheck, configyaml  # noqa: E402
 from citelib import pagemeta  # noqa: E402
 from citelib import redirects  # noqa: E402
 from citelib import review  # noqa: E402
@@ -64,15 +64,19 @@ class UsageError(Exception):
 def read_settings(config_file: Path, report: Report | None = None) -> dict:
     report = report if report is not None else Report()
     text = config_file.read_text(encoding="utf-8-sig")
-    with open(config_file, encoding="utf-8-sig") as handle:  # a handle: INHERIT resolves beside it
-        config = yaml_load(handle) or {}
+    try:
+        with open(config_file, encoding="utf-8-sig") as handle:  # a handle: INHERIT resolves beside it
+            config = configyaml.load(handle)
+    except ConfigurationError:
+        config = {}  # a tag that builds a Python object: CFG003 below names it
     bib_dir = "bib"
     for plugin in config.get("plugins", []) if isinstance(config.get("plugins"), list) else []:
         if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
     found = citation_settings.read(config.get("extra"), text,
                                    lambda line, message: report.add(config_file.name, line, 1, "CFG001", message))
-    configcheck.check(text, lambda line, col, message: report.add(config_file.name, line, col, "CFG003", message))
+    configcheck.check_file(config_file, lambda path, line, col, message: report.add(
+        os.path.relpath(path, config_file.parent), line, col, "CFG003", message))
     extensions = config.get("markdown_extensions", [])
     table = redirects.read(config.get("extra"), text,
                            lambda line, message: report.add(config_file.name, line, 1, "CFG002", message))

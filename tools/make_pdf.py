@@ -28,9 +28,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import settings  # noqa: E402
+from citelib import configyaml, settings  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
-from mkdocs.utils.yaml import yaml_load  # noqa: E402
+from mkdocs.exceptions import ConfigurationError  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from pypdf.generic import ArrayObject, NameObject  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser, LexborNode  # noqa: E402
@@ -111,8 +111,8 @@ class SiteFacts:
 def read_config(config_file: Path, site_dir: Path) -> SiteFacts:
     try:
         text = config_file.read_text(encoding="utf-8-sig")
-        config = yaml_load(text) or {}
-    except (OSError, ValueError) as error:
+        config = configyaml.load(text)
+    except (OSError, ValueError, ConfigurationError) as error:
         raise PdfError(f"{config_file}:1:1: cannot read the configuration ({error})") from error
     problems: list[str] = []
     found = settings.read(config.get("extra"), text,

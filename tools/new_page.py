@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))  # the hooks' library reads mkdocs.yml as the checks do
 TEMPLATE = Path(".github") / "PAGE_TEMPLATE.md"
 SECTION = "questions"
 NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -104,9 +105,9 @@ def _nav_paths(sequence: yaml.SequenceNode):
                     yield from _nav_paths(value)
 
 
-# The pages nav lists, read back the way MkDocs reads mkdocs.yml (its loader, its !ENV tags).
+# The pages nav lists, read back the way MkDocs reads mkdocs.yml (its !ENV tags), by a safe loader.
 def nav_pages(config_text: str) -> list[str]:
-    from mkdocs.utils.yaml import yaml_load
+    from citelib import configyaml
 
     def flatten(items) -> list[str]:
         found = []
@@ -116,7 +117,7 @@ def nav_pages(config_text: str) -> list[str]:
                 found += flatten(value) if isinstance(value, list) else [value]
         return found
 
-    return flatten((yaml_load(config_text) or {}).get("nav"))
+    return flatten(configyaml.load(config_text).get("nav"))
 
 
 # -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ each page's content, not what the theme writes around it from the configuration.
 from __future__ import annotations
 
 import html
+import os
 import re
 
 import yaml
@@ -27,34 +28,86 @@ HTML_VALUES = {"copyright"}
 # none between single quotes).
 BREAKS_OUT = re.compile(r'[<>"\\`\r\n]')
 STRING = "tag:yaml.org,2002:str"
+# YAML's own tags for text, numbers, dates, lists and mappings, and MkDocs' two (`!ENV`, `!relative`).
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq",
+                                                        "map", "merge")} | {"!ENV", "!relative"}
+# A Markdown extension's setting may name a Python function (pymdownx documents it): that names, and
+# builds nothing.
+PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 
 
-# Each value of `config_text` that could write markup or script into a page, to `add(line, col,
-# message)`. Navigation titles are keys of `nav`, and checked as values.
+# Each value of `config_text` that could write markup or script into a page, or that YAML would
+# build into something other than text, to `add(line, col, message)`.
 def check(config_text: str, add) -> None:
     root = configyaml.compose(config_text)
     if root is not None:
-        for name, node in _values(root, ""):
-            problem = _problem(name, node.value)
-            if problem:
-                add(node.start_mark.line + 1, node.start_mark.column + 1, problem)
+        for mark, problem in _problems(root, ""):
+            add(mark.line + 1, mark.column + 1, problem)
 
 
-# (dotted name, scalar node) of every text the theme may write, in the order of the file.
-def _values(node, name: str):
+# The same for `config_file` and each file it inherits from (INHERIT), to `add(path, line, col, message)`:
+# MkDocs merges an inherited file's values into the configuration as if they were written here.
+def check_file(config_file, add) -> None:
+    seen = set()
+    while config_file is not None and config_file.resolve() not in seen:
+        seen.add(config_file.resolve())
+        try:
+            text = config_file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return  # MkDocs reports a file it cannot read
+        check(text, lambda line, col, message, shown=config_file: add(shown, line, col, message))
+        parent = configyaml.child(configyaml.compose(text), "INHERIT")
+        config_file = config_file.parent / parent.value if isinstance(parent, yaml.ScalarNode) else None
+
+
+# (mark, problem) of every text the theme may write under `node` (named `name`, dotted), and of
+# every tag that builds something else.
+def _problems(node, name: str):
     if name in BUILD_ONLY:
         return
-    if isinstance(node, yaml.MappingNode):
+    if node.tag not in PLAIN_TAGS and not (node.tag.startswith(PYTHON_NAME) and name.startswith("markdown_extensions")):
+        yield node.start_mark, (f"{name or 'a value'} has the tag {node.tag}, which builds no text but a Python "
+                                "object, bytes or a call: write the value as text")
+        return
+    if node.tag == "!ENV":
+        yield from _environment(node, name)
+    elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if name.split(".")[0] == "nav" and isinstance(key, yaml.ScalarNode):
-                yield "a title in nav", key
-            inner = key.value if isinstance(key, yaml.ScalarNode) and name.split(".")[0] != "nav" else ""
-            yield from _values(value, f"{name}.{inner}".strip(".") if inner else name)
+            is_nav = name.split(".")[0] == "nav"
+            if isinstance(key, yaml.ScalarNode):
+                yield from _text("a title in nav" if is_nav else f"a key in {name or 'mkdocs.yml'}", key)
+            inner = key.value if isinstance(key, yaml.ScalarNode) and not is_nav else ""
+            yield from _problems(value, f"{name}.{inner}".strip(".") if inner else name)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            yield from _values(item, name)
+            yield from _problems(item, name)
     elif isinstance(node, yaml.ScalarNode) and node.tag == STRING:
-        yield name, node
+        yield from _text(name, node)
+
+
+# An `!ENV` value as MkDocs reads it: the first of its variables that is set, else its default.
+def _environment(node, name: str):
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [node.value], None
+    else:
+        items = node.value
+        names = [item.value for item in (items[:-1] if len(items) > 1 else items) if isinstance(item, yaml.ScalarNode)]
+        default = items[-1] if len(items) > 1 else None
+    variable = next((variable for variable in names if variable in os.environ), None)
+    if variable is not None:
+        problem = _problem(name, os.environ[variable])
+        if problem:
+            yield node.start_mark, f"{problem} (the value of the environment variable {variable})"
+    elif default is not None:
+        yield from _problems(default, name)
+
+
+def _text(name: str, node):
+    if node.tag in (STRING, "tag:yaml.org,2002:null", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool",
+                    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
+        problem = _problem(name, node.value)
+        if problem:
+            yield node.start_mark, problem
 
 
 # What is wrong with `value` where the theme writes it, or "".

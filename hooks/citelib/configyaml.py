@@ -26,3 +26,20 @@ def child(node, name: str):
     if not isinstance(node, yaml.MappingNode):
         return None
     return next((value for key, value in node.value if key.value == name), None)
+
+
+# YAML's safe loader, with a Markdown extension's `!!python/name:` setting read as the name it is.
+class _SafeLoader(yaml.SafeLoader):
+    pass
+
+
+_SafeLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: f"python/name:{suffix}")
+
+
+# mkdocs.yml as MkDocs reads it (`!ENV`, INHERIT), by YAML's safe loader: MkDocs' own loader builds
+# `!!python/object/apply:os.system [...]` by running it, and a check of the site must not. A tag
+# that builds a Python object is an error here (MkDocs' ConfigurationError); configcheck names it.
+def load(source) -> dict:
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    return yaml_load(source, get_yaml_loader(_SafeLoader)) or {}

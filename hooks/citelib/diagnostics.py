@@ -150,7 +150,8 @@ KINDS: dict[str, Kind] = {
         Kind("CFG003", "unsafe-config-value",
              "Write the value as plain text: the theme writes it into every page as it is, where '<', '>', "
              "'\"', a backslash, a backtick or a line break ends the text, attribute or script string it "
-             "stands in (copyright may hold HTML, but nothing that runs a script)."),
+             "stands in (copyright may hold HTML, but nothing that runs a script); and no tag but !ENV may "
+             "build the value (no !!binary, no !!python/object)."),
         # Plugin contract
         Kind("PLG001", "plugin-contract",
              "mkdocs-bibtex changed what our hooks rely on: pin the version in requirements.lock."),

@@ -1,0 +1,77 @@
+"""mkdocs.yml's values that the theme writes into every page (CFG003), read as MkDocs reads them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import check_site  # noqa: E402
+from citelib import configcheck  # noqa: E402
+
+from test_site_check import articles, hand_made_site  # noqa: E402
+
+
+def problems(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    configcheck.check(text, lambda line, col, message: found.append((line, col, message)))
+    return found
+
+
+def test_the_sites_own_configuration_passes():
+    assert problems((ROOT / "mkdocs.yml").read_text(encoding="utf-8")) == []
+
+
+# Material writes an icon's key into a <style> of every page: a key is text the theme writes too.
+def test_a_key_that_ends_the_style_it_stands_in_is_reported():
+    text = "theme:\n  icon:\n    admonition:\n      '</style><script>alert(1)</script><style>': material/pencil\n"
+    assert problems(text) == [(4, 7, "a key in theme.icon.admonition holds '<', which ends the text, attribute or "
+                                     "script string the theme writes it in, on every page")]
+
+
+# MkDocs' loader builds these by running Python (bytes written as b'...' into the page, a call).
+@pytest.mark.parametrize("value", ["!!binary PHNjcmlwdD4=", "!!python/object/apply:os.system [true]",
+                                   "!!python/object/apply:codecs.decode [!!binary PHNjcmlwdD4=, utf-8]"])
+def test_a_tag_that_builds_something_other_than_text_is_reported(value):
+    found = problems(f"extra:\n  consent:\n    description: {value}\n")
+    assert [(line, message.split(" has the tag ")[0]) for line, _, message in found] == [
+        (3, "extra.consent.description")]
+
+
+# pymdownx documents `!!python/name:` for a Markdown extension's function: that names, and builds nothing.
+def test_a_markdown_extension_may_name_a_python_function():
+    assert problems("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: "
+                    "!!python/name:material.extensions.emoji.twemoji\n") == []
+
+
+# An !ENV value is what the environment gives when the build runs, else its default.
+def test_an_environment_value_is_read_as_the_build_reads_it(monkeypatch):
+    text = 'copyright: !ENV [COPY_TEXT, "Text licensed CC BY 4.0"]\n'
+    assert problems(text) == []
+    monkeypatch.setenv("COPY_TEXT", "Text<script>alert(4)</script>")
+    assert problems(text) == [(1, 12, "copyright holds markup that runs a script: <script> element (the value of "
+                                      "the environment variable COPY_TEXT)")]
+
+
+# MkDocs merges an inherited file's values as if they were written in mkdocs.yml.
+def test_an_inherited_files_values_are_reported_in_that_file(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    (project / "base.yml").write_text("copyright: 'Text<script>alert(2)</script>'\n")
+    config = project / "mkdocs.yml"
+    config.write_text("INHERIT: base.yml\n" + config.read_text())
+    found = [(d.path, d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics if d.code == "CFG003"]
+    assert found == [("base.yml", 1, 12, "CFG003")]
+
+
+# The site check reads mkdocs.yml by YAML's safe loader: MkDocs' own runs a call written there.
+def test_the_site_check_runs_no_call_written_in_the_configuration(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    marker = tmp_path / "ran"
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + f"build_id: !!python/object/apply:os.system ['touch {marker}']\n")
+    found = [d.code for d in check_site.check(site, project).diagnostics]
+    assert "CFG003" in found and not marker.exists()
