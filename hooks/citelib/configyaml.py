@@ -1,4 +1,5 @@
-"""mkdocs.yml as YAML nodes, for the line numbers of settings: composed once per text.
+"""mkdocs.yml as YAML nodes, for the line numbers of settings (composed once per text), and loaded
+by YAML's safe loader for the tools.
 
 MkDocs' own tags (!ENV, !relative) are composed, not constructed, so any mkdocs.yml reads. The
 settings and the redirects both point at lines of the same file; composing it once for both
