@@ -192,6 +192,8 @@ def on_env(env, config, files):
         shown = seen.shown_path if seen else os.path.relpath(file.abs_src_path or file.src_uri, state.root)
         for key, message in pagemeta.non_text_theme_meta(page.meta):
             state.report.add(shown, _front_matter_line(file, key), 1, "PAG006", message)
+        for key, message in pagemeta.titles_shown_as_markup(page.meta):
+            state.report.add(shown, _front_matter_line(file, key), 1, "HTM006", message)
         pagemeta.escape_theme_meta(page.meta)
         problem = pagemeta.template_problem(env, page.meta)
         if problem:

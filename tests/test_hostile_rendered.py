@@ -22,6 +22,7 @@ from mkdocs.exceptions import Abort
 from selectolax.lexbor import LexborHTMLParser
 
 from sitebuild import build_site
+from citelib import rendered
 from citelib.state import state
 from tinysite import ALL_HOOKS, HOOKS, PROBLEM_LINE, ROOT, SOURCES, base_config, problems_of, write_site
 
@@ -45,6 +46,11 @@ def element(line: int, col: int, tag: str) -> str:
 
 def title(line: int, col: int, value: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe title '{value}' on <{tag}>, which the theme's tooltip shows as HTML: it runs a script"
+
+
+def heading(line: int, col: int, text: str) -> str:
+    return (f"{PAGE}:{line}:{col}: HTM006 unsafe heading '{text}': where the theme cuts a title short (navigation, "
+            "contents, header), its tooltip shows the text as HTML, and it runs a script")
 
 
 def preview(line: int, col: int) -> str:
@@ -195,6 +201,11 @@ REPORTED = [
              {title(6, 9, "<img src=x onerror=alert(1)>", "p")}),
     Reported("entity-title-markup", '<span title="&lt;img src=x onerror=alert(1)&gt;">x</span>\n',
              {title(5, 1, "<img src=x onerror=alert(1)>", "span")}),
+    # Material gives a title it cuts short (navigation, contents) its own text as a tooltip, as HTML.
+    Reported("heading-escaped-tag", "## A part \\<img src=x onerror=alert(1)\\>\n\nText.\n",
+             {heading(5, 13, "A part \\<img src=x onerror=alert(1)>")}),
+    Reported("heading-referenced-tag", "## A part &lt;img src=x onerror=alert(1)&gt;\n\nText.\n",
+             {heading(5, 15, "A part <img src=x onerror=alert(1)>")}),
     # Material's preview of a data-preview link reads the linked element's HTML a second time.
     Reported("preview-link", 'As [this note](#x){data-preview=""} shows.\n', {preview(5, 20)}),
     Reported("preview-tag", '<a href="#x" data-preview>this note</a>\n', {preview(5, 1)}),
@@ -370,6 +381,7 @@ BUILDS = [
            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>\n"),
     Builds("nul-in-scheme", '<a href="java\x00script:alert(1)">a NUL breaks the scheme</a>\n',
            ["a NUL breaks the scheme"]),
+    Builds("heading-quoting-harmless-markup", "## A &lt;b&gt; part, and 1 < 2\n\nText.\n", ["Text."]),
     Builds("css-url-is-not-script", '<p style="background:url(javascript:alert(1))">styled</p>\n', ["styled"]),
     Builds("link-title-with-quotes-and-tags", 'A [link](https://example.org "a \\"quoted\\" <b>title</b>") here.\n',
            ["A link here."]),
@@ -622,7 +634,7 @@ def test_front_matter_title_with_markup_shows_as_written_on_every_page(tmp_path)
 def test_front_matter_description_author_and_subtitle_show_as_written_and_hold_no_markup(tmp_path):
     description = '"><script>alert(1)</script><meta name="x'
     author = "O'Neil \"the\" <b>author</b>"
-    subtitle = "<img src=x onerror=alert(1)> & more"
+    subtitle = "<b>sub</b> & more"  # markup that runs is reported: test_front_matter_title_read_as_markup_...
     page = (f"---\ndescription: {json.dumps(description)}\nauthor: {json.dumps(author)}\n"
             f"subtitle: {json.dumps(subtitle)}\n---\n" + HEAD)
     config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=full_config())
@@ -634,6 +646,21 @@ def test_front_matter_description_author_and_subtitle_show_as_written_and_hold_n
     assert tree.css_first('meta[name="x"]') is None
     assert tree.css("img[onerror]") == []
     assert [node.text() for node in tree.css(".md-nav__link small")] == [subtitle]
+
+
+# Material gives a title it cuts short (navigation, header, footer) its own text as a tooltip,
+# shown as HTML: a title or subtitle that reads as markup running a script is reported, and a
+# preview shows it as text there too.
+def test_front_matter_title_read_as_markup_that_runs_is_reported(tmp_path):
+    page = '---\ntitle: "&lt;img src=x onerror=alert(1)&gt; A title"\nsubtitle: "<img src=x onerror=alert(2)>"\n---\n' + HEAD
+    config = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, config=full_config())
+    message = "HTM006 front matter '{}' reads as markup that runs a script where the theme cuts it short: its " \
+              "tooltip shows the text as HTML"
+    assert problems_of(config, tmp_path / "site") == {f"docs/claims/page.md:2:1: {message.format('title')}",
+                                                      f"docs/claims/page.md:3:1: {message.format('subtitle')}"}
+    tree = built(tmp_path / "site")
+    for title in tree.css(".md-ellipsis"):  # what Material's tooltip would read as HTML
+        assert not rendered.read(title.text()).unsafe, title.html
 
 
 def test_front_matter_title_with_ampersand_and_quotes_is_left_as_written(tmp_path):

@@ -270,6 +270,21 @@ def test_a_title_that_reads_as_markup_running_a_script_is_reported_where_it_stan
                       "on <p>, which the theme's tooltip shows as HTML: it runs a script")]
 
 
+# Material gives a title it cuts short (.md-ellipsis: navigation, header) its own text as a
+# tooltip, as HTML: around the content, such a text that reads as markup running a script is reported.
+def test_a_title_the_theme_cuts_short_that_reads_as_markup_is_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "nav": ""}))
+    path = site / "claims" / "nav.html"
+    text = path.read_text().replace("<body>", '<body><nav><span class="md-ellipsis">A &lt;img src=x onerror=alert(1)'
+                                              '&gt; page</span><span class="md-ellipsis">A &lt;b&gt; page</span></nav>')
+    path.write_text(text)
+    found = [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+    assert found == [(*line_col(text, text.index('<span class="md-ellipsis">A &lt;img')),
+                      "unsafe heading 'A <img src=x onerror=alert(1)> page': where the theme cuts a title short "
+                      "(navigation, contents, header), its tooltip shows the text as HTML, and it runs a script, "
+                      "outside the page's content")]
+
+
 # The theme finds its own elements by id, and the first of the page is found: an element of the
 # content with the id of the theme's configuration takes it over.
 def test_an_element_of_the_content_with_an_id_of_the_theme_is_reported_where_it_stands(tmp_path):

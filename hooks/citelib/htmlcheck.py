@@ -212,6 +212,8 @@ class Locator:
             offset = self._take(key, item.attribute)
             if offset is not None:
                 return offset
+        if item.attribute == "text":
+            return self._find_text(item)
         return self._find(item) if item.value else self._find_name(item)
 
     # The first place of `key` not taken yet for this attribute.
@@ -244,6 +246,13 @@ class Locator:
                 self.text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
             return opened
         return found
+
+    # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest
+    # run written as it shows stands (escapes and references differ from what it shows).
+    def _find_text(self, item: Unsafe) -> int | None:
+        run = max(re.split(r"[<>&\\]", item.value), key=len).strip()
+        found = self.text.find(run) if run else -1
+        return found if found >= 0 else None
 
     # An attribute with no value (data-preview from attr_list): where its name is written.
     def _find_name(self, item: Unsafe) -> int | None:

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
-from citelib import entries
+from citelib import entries, rendered
 
 # Who the site names as the author of its pages when mkdocs.yml names nobody.
 DEFAULT_AUTHOR = "Alignment Basics contributors"
@@ -49,6 +49,20 @@ def escape_theme_meta(meta: dict) -> None:
     for name in THEME_ATTRIBUTE_META:
         if isinstance(meta.get(name), str) and ("<" in meta[name] or '"' in meta[name]):
             meta[name] = html.escape(meta[name], quote=True)
+
+
+# The title and subtitle of the front matter `meta` whose text, read as HTML, runs a script: the
+# theme shows a title it cuts short (navigation, header) in a tooltip as HTML. Each (key,
+# message), and the value escaped once more, so that a preview shows it as text there too.
+def titles_shown_as_markup(meta: dict) -> list[tuple[str, str]]:
+    found = []
+    for name in THEME_TEXT_META:
+        value = meta.get(name)
+        if isinstance(value, str) and rendered.shows_unsafe_markup(html.unescape(value)):
+            found.append((name, f"front matter '{name}' reads as markup that runs a script where the theme cuts it "
+                                "short: its tooltip shows the text as HTML"))
+            meta[name] = html.escape(html.escape(html.unescape(value), quote=False), quote=False)
+    return found
 
 
 # The keys of the front matter `meta` that are not PAGE_FRONT_MATTER: each (key, message), and the

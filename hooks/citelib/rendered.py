@@ -133,7 +133,8 @@ class Unsafe:
     @property
     def code(self) -> str:
         attribute = self.attribute
-        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or attribute == "title"
+        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or attribute in ("title",
+                                                                                                          "text")
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:
@@ -150,6 +151,9 @@ class Unsafe:
                     "second time as HTML, where markup can turn into other markup")
         if self.attribute == "title":
             return f"title '{shown}' on <{self.tag}>, which the theme's tooltip shows as HTML: it runs a script"
+        if self.attribute == "text":
+            return (f"heading '{shown}': where the theme cuts a title short (navigation, contents, header), "
+                    "its tooltip shows the text as HTML, and it runs a script")
         return f"link '{shown}' in {self.attribute} of <{self.tag}>"
 
 
@@ -305,7 +309,9 @@ def defang(html_text: str) -> str:
 
 
 # Whether a title, which Material's tooltips (content.tooltips) show as HTML (the theme writes it
-# into the tooltip with innerHTML), reads as markup that could run a script.
+# into the tooltip with innerHTML), reads as markup that could run a script. So does text that the
+# theme may cut short: Material gives such an element (.md-ellipsis: a page's title in the
+# navigation, a heading in the contents) its own text as a title.
 def shows_unsafe_markup(title: str) -> bool:
     return "<" in title and bool(read(title).unsafe)
 
@@ -513,6 +519,8 @@ class _Walker:
         raw = "".join(self.text)
         lead = len(raw) - len(raw.lstrip())
         text = raw.strip()
+        if self.modes.get("heading") and shows_unsafe_markup(text):
+            self.reading.unsafe.append(Unsafe("heading", "text", text, self.footnote_item))
         if text or self.block_markers:
             markers = [(max(0, min(p - lead, len(text))), m) for p, m in self.block_markers]
             prose = not self.modes.get("heading") and self.linked < len(text)

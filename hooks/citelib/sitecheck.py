@@ -227,7 +227,10 @@ def _read_around_content(tree: LexborHTMLParser, selector: str | None) -> render
         if content.mem_id == tree.root.mem_id:
             return rendered.Reading()
         content.decompose()
-    return rendered.Reading(unsafe=rendered.unsafe_tags(tree.root.traverse()))
+    # A title the theme cuts short (Material's .md-ellipsis) gets its own text as a tooltip, as HTML.
+    cut_short = [" ".join(node.text().split()) for node in tree.css(".md-ellipsis")]
+    return rendered.Reading(unsafe=rendered.unsafe_tags(tree.root.traverse()) + [
+        rendered.Unsafe("heading", "text", text, "") for text in cut_short if rendered.shows_unsafe_markup(text)])
 
 
 # Around the content, the theme's elements are its own, but no attribute may run a script or hold a
