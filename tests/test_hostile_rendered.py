@@ -482,9 +482,9 @@ def test_many_unsafe_tags_are_reported_in_linear_time(tmp_path):
     for count in (500, 2000):
         lines = "".join(f'<a href="javascript:a{n % 7}">x</a> <img src=x onerror=f()>\n' for n in range(count))
         config = write_site(tmp_path / str(count), {"claims/page.md": HEAD + lines})
-        started = time.perf_counter()
+        started = time.process_time()  # this process's own work: the other test worker's load is not counted
         problems = problems_of(config, tmp_path / str(count) / "site")
-        timings[count] = time.perf_counter() - started
+        timings[count] = time.process_time() - started
         assert len(problems) == 2 * count
         assert link(5 + count - 1, 1, f"javascript:a{(count - 1) % 7}") in problems
     # Four times the tags: linear is about 4x the time, quadratic 16x.

@@ -167,9 +167,9 @@ def test_many_unsafe_tags_are_placed_in_linear_time(tmp_path):
     for count in (500, 2000):
         lines = "\n".join("<p>x <img src=x onerror=y></p>" for _ in range(count))
         site, project = hand_made_site(tmp_path / str(count), {"many": f"<article>{lines}</article>"})
-        started = time.perf_counter()
+        started = time.process_time()  # this process's own work: the other test worker's load is not counted
         found = [d for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
-        timings[count] = time.perf_counter() - started
+        timings[count] = time.process_time() - started
         assert len(found) == count
         assert (found[-1].line, found[-1].col) == (count, 6)
     assert timings[2000] < 10 * timings[500], timings
