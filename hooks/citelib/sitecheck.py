@@ -98,7 +98,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
                     Places(html_text, lambda tree: _read_content(tree, selector)))
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where)
-        _check_ids_taken(html_text, selector, report, where)
+        _check_ids_taken(html_text, tree, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
         address = urljoin(around.site_root(site_url), page.url)
         running.append(around.RunningAround(page.path, where, selector, address, around.running_elements(
@@ -260,11 +260,11 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
 
 
 # Each element of the content that takes the id of one of the theme's elements around it (see
-# rendered.ids_taken), where its start tag stands.
-def _check_ids_taken(html_text: str, selector: str | None, report: Report, where: str) -> None:
+# rendered.ids_taken), where its start tag stands; `tree` is the page's own parse, read, not changed.
+def _check_ids_taken(html_text: str, tree: LexborHTMLParser, selector: str | None, report: Report,
+                     where: str) -> None:
     if selector is None:
         return
-    tree = LexborHTMLParser(html_text)
     content = tree.css_first(selector)
     found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, content)]
     if not found:
