@@ -1,6 +1,7 @@
 """MkDocs hook: every claim footnote resolves to a cited source, and nothing is lost or unsafe.
 
 Events and wiring only; the work is in citelib/ (state.py lists the order of events of all hooks).
+0. on_startup: note `build` or `serve`; the process will leave its heap uncollected at exit.
 1. on_config (before mkdocs-bibtex): read the settings, parse and check bib/ once, and let the
    plugin reuse that parse.
 2. on_files: a page that is not UTF-8 is noted and built with U+FFFD for its bad bytes.
@@ -15,6 +16,8 @@ Events and wiring only; the work is in citelib/ (state.py lists the order of eve
 
 from __future__ import annotations
 
+import atexit
+import gc
 import html
 import logging
 import os
@@ -40,9 +43,14 @@ SERVE_SLOT = "<!-- citation-problems: the preview shows this page's problems her
 
 
 
-# Remember whether this is `mkdocs serve`, where problems are printed, not fatal.
+# Remember whether this is `mkdocs serve`, where problems are printed, not fatal. At the process's
+# exit, freeze the heap: Python's exit otherwise runs the cycle collector over it as it clears each
+# module, which took 0.13-0.17 s of the real site's 1.4-1.6 s build (0.02 s frozen). Registered
+# once however often MkDocs starts in one process (tests build in theirs).
 def on_startup(command: str, dirty: bool) -> None:
     state.command = command
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
 
 # Read the settings, parse and check bib/ once, before mkdocs-bibtex reads it.

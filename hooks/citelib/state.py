@@ -6,7 +6,7 @@ the same event unless a priority says otherwise):
 
 | event | who | what |
 | --- | --- | --- |
-| on_startup | citations | note `build` or `serve` |
+| on_startup | citations | note `build` or `serve`; at the process's exit, leave the heap uncollected (gc.freeze) |
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
 | on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
 | on_config | redirects | read extra.redirects (CFG002 for a bad row); require citations to have run |
