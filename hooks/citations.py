@@ -23,6 +23,7 @@ import logging
 import os
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
@@ -183,6 +184,11 @@ def on_page_content(html_text: str, page, config, files) -> str:
         if rendered.read(html_text).unsafe:  # re-serializing made something live again: text only
             html_text = f"<pre>{html.escape(html_text)}</pre>"
     html_text = guard.strip_stamps(html_text)
+    # The theme writes the title into <title> through striptags, which decodes references once:
+    # escaped twice, a title that would close the <title> (reported above) shows as text.
+    shown_title = Markup(page.title or "").striptags()
+    if rendered.leaves_the_title(shown_title):
+        page.title = html.escape(html.escape(shown_title, quote=False), quote=False)
     return SERVE_SLOT + html_text if state.command == "serve" else html_text
 
 

@@ -48,6 +48,12 @@ def title(line: int, col: int, value: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe title '{value}' on <{tag}>, which the theme's tooltip shows as HTML: it runs a script"
 
 
+def page_title(line: int, col: int, text: str) -> str:
+    return (f"{PAGE}:{line}:{col}: HTM006 unsafe heading '{text}': the theme writes the page's title into its "
+            "<title> with character references decoded, where this text closes the <title> and puts markup in "
+            "the page")
+
+
 def heading(line: int, col: int, text: str) -> str:
     return (f"{PAGE}:{line}:{col}: HTM006 unsafe heading '{text}': where the theme cuts a title short (navigation, "
             "contents, header), its tooltip shows the text as HTML, and it runs a script")
@@ -206,6 +212,16 @@ REPORTED = [
              {heading(5, 13, "A part \\<img src=x onerror=alert(1)>")}),
     Reported("heading-referenced-tag", "## A part &lt;img src=x onerror=alert(1)&gt;\n\nText.\n",
              {heading(5, 15, "A part <img src=x onerror=alert(1)>")}),
+    # Material writes the page's title into <title> through striptags, which decodes "&lt;": a
+    # "<textarea>" or "<!--" that hides the rest from a reading as HTML hides nothing inside <title>,
+    # and the script ran on load.
+    Reported("title-closed-by-the-heading",
+             "# A page &lt;textarea&gt;&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;title&gt;\n\n"
+             "A claim.[@hubinger2019risks] Another.[@clark2016faulty]\n",
+             {page_title(1, 14, "A page <textarea></title><script>alert(1)</script><title>")}),
+    Reported("title-closed-behind-a-comment",
+             "## A part &lt;!--&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;title&gt;\n\nText.\n",
+             {page_title(5, 46, "A part <!--</title><script>alert(1)</script><title>")}),
     # Material's preview of a data-preview link reads the linked element's HTML a second time.
     Reported("preview-link", 'As [this note](#x){data-preview=""} shows.\n', {preview(5, 20)}),
     Reported("preview-tag", '<a href="#x" data-preview>this note</a>\n', {preview(5, 1)}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import check_site  # noqa: E402
+from citelib import sitecheck  # noqa: E402
 
 
 # The project's sources (pages, bib, overrides, config) in a temporary folder, to build another way.
@@ -248,6 +250,36 @@ def test_what_runs_after_the_content_closed_early_is_reported_where_it_stands(tm
     assert found == expected
 
 
+# What a page's title puts in <head>. Material writes the title there with character references
+# decoded, so a heading can close the <title> and go on (a <script> there ran on load); around the
+# content the head is read too, against the theme's own head script on every page. A <base> in
+# <head> that names the site's root is the theme's (Material's 404 page); one elsewhere is not.
+TITLES = {
+    "plain": "Plain",
+    "script": "A</title><script>alert(1)</script><title>",
+    "moves-base": 'A</title><base href="/claims/evil/"><title>',
+    "not-found": "Not found",
+}
+HEAD_SCRIPT = '<script>var scope = new URL("..", location), separator = ".";</script>'
+
+
+def test_what_a_title_puts_in_the_head_is_reported_where_it_stands(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({name: "" for name in TITLES}))
+    expected = set()
+    for name, title in TITLES.items():
+        path = site / "claims" / f"{name}.html"
+        base = '<base href="/">' if name == "not-found" else ""
+        text = path.read_text().replace('<meta charset="utf-8">',
+                                        f'<meta charset="utf-8">{base}<title>{title} - x</title>{HEAD_SCRIPT}', 1)
+        path.write_text(text)
+        if name in ("script", "moves-base"):
+            tag = "<script>alert" if name == "script" else '<base href="/claims'
+            expected.add((path.name, *line_col(text, text.index(tag))))
+    found = {(Path(d.path).name, d.line, d.col) for d in check_site.check(site, project).diagnostics
+             if d.code == "HTM006"}
+    assert found == expected
+
+
 # A value the theme writes into every page is read where mkdocs.yml writes it, whichever builder
 # built the site: the pages' content holds none of it.
 def test_a_config_value_the_theme_writes_as_script_fails_the_site_check(tmp_path):
@@ -306,7 +338,10 @@ def test_a_page_that_writes_the_content_element_of_a_theme_without_one_is_still_
     site, project = hand_made_site(tmp_path, {})
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     (project / "mkdocs.yml").write_text(yaml.safe_dump({**config, "theme": theme, "plugins": []}))
-    (project / "docs" / "claims" / "plain.md").write_text("# Plain\n\nSaid.\n")
+    # Two plain pages: readthedocs writes each page's data in a script of its <head> but not on
+    # the 404 page, and the comparison counts what most of a page's other pages hold.
+    for name in ("plain", "other"):
+        (project / "docs" / "claims" / f"{name}.md").write_text(f"# {name.title()}\n\nSaid.\n")
     (project / "docs" / "claims" / "main.md").write_text("# Main\n\n<main>Said.</main>\n\n<script>alert(11)</script>\n")
     built = build_site(project / "mkdocs.yml", tmp_path / "built", strict=False)
     text = (built / "claims" / "main" / "index.html").read_text()
@@ -477,6 +512,29 @@ OTHER_DOCUMENTS = {
                        {("HTM006", 1, 50)}),
     "assets/fine.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><a href="https://example.org"><text>x</text></a></svg>',
                         set()),
+    # Any XML type runs an XHTML or SVG script, by extension (these ran, linked from a page) or,
+    # with no registered extension, by its content; text types are no documents.
+    "assets/chain.xml": ('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)'
+                         '</script></body></html>', {("HTM006", 2, 50)}),
+    "assets/feed.RSS": ('<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>',
+                        {("HTM006", 1, 50)}),
+    "assets/x.xhtm": ('<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>',
+                      {("HTM006", 1, 50)}),
+    "assets/plain.svgz": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', {("HTM006", 1, 41)}),
+    "assets/no-extension": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                            {("HTM006", 1, 41)}),
+    "assets/broken.xml": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><g></svg>',
+                          {("HTM006", 1, 41), ("SIT004", 1, 71)}),
+    "assets/notes.dat": ("<b>not XML, & not read", set()),
+    "assets/example.txt": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', set()),
+    # An XSLT stylesheet named by a processing instruction writes what it likes, a script too (it
+    # ran over HTTP, the stylesheet itself an SVG with no <script> tag); a CSS stylesheet styles.
+    "assets/plot.svg": ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="style.svg"?>\n'
+                        '<svg xmlns="http://www.w3.org/2000/svg"/>', {("HTM006", 2, 1)}),
+    "assets/sneaky.svg": ('<?xml-stylesheet href="s.xsl?type=\'text/css\'" type="text/xsl"?>'
+                          '<svg xmlns="http://www.w3.org/2000/svg"/>', {("HTM006", 1, 1)}),
+    "assets/styled.svg": ('<?xml-stylesheet type="text/css" href="style.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+                          set()),
 }
 
 
@@ -489,6 +547,19 @@ def test_every_file_a_browser_opens_as_a_page_is_read(tmp_path):
     found = {(Path(d.path).relative_to(site).as_posix(), d.code, d.line, d.col)
              for d in check_site.check(site, project).diagnostics}
     assert found == {(name, *problem) for name, (_, problems) in OTHER_DOCUMENTS.items() for problem in problems}
+
+
+# A compressed SVG is read unpacked, as a browser reads it; one that unpacks past the limit is reported.
+def test_a_compressed_svg_is_read_unpacked(tmp_path, monkeypatch):
+    site, project = hand_made_site(tmp_path, articles({"fine": ""}))
+    (site / "assets").mkdir()
+    (site / "assets" / "drawing.svgz").write_bytes(gzip.compress(
+        b'<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>'))
+    (site / "assets" / "big.svgz").write_bytes(gzip.compress(b"<svg xmlns='http://www.w3.org/2000/svg'/>" + b" " * 4096))
+    monkeypatch.setattr(sitecheck, "UNPACKED_LIMIT", 1024)
+    found = {(Path(d.path).name, d.code, d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics}
+    assert found == {("drawing.svgz", "HTM006", 2, 1, "unsafe <script> element"),
+                     ("big.svgz", "SIT004", 1, 1, "the document cannot be read (it unpacks to more than 1,024 bytes)")}
 
 
 def test_the_command_prints_problems_and_exits_one(tmp_path):

@@ -212,7 +212,7 @@ class Locator:
             offset = self._take(key, item.attribute)
             if offset is not None:
                 return offset
-        if item.attribute == "text":
+        if item.attribute in ("text", "page-title"):
             return self._find_text(item)
         return self._find(item) if item.value else self._find_name(item)
 

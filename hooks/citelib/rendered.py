@@ -133,8 +133,8 @@ class Unsafe:
     @property
     def code(self) -> str:
         attribute = self.attribute
-        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or attribute in ("title",
-                                                                                                          "text")
+        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or \
+            attribute in ("title", "text", "page-title")
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:
@@ -154,6 +154,9 @@ class Unsafe:
         if self.attribute == "text":
             return (f"heading '{shown}': where the theme cuts a title short (navigation, contents, header), "
                     "its tooltip shows the text as HTML, and it runs a script")
+        if self.attribute == "page-title":
+            return (f"heading '{shown}': the theme writes the page's title into its <title> with character "
+                    "references decoded, where this text closes the <title> and puts markup in the page")
         return f"link '{shown}' in {self.attribute} of <{self.tag}>"
 
 
@@ -314,6 +317,19 @@ def defang(html_text: str) -> str:
 # navigation, a heading in the contents) its own text as a title.
 def shows_unsafe_markup(title: str) -> bool:
     return "<" in title and bool(read(title).unsafe)
+
+
+# Whether a heading's text, written into the page's <title> as Material writes it (the page's
+# title through Jinja's striptags, which decodes character references: "&lt;/title&gt;" becomes
+# "</title>"), ends the <title> and puts markup in the page's head or body. Inside <title> a
+# browser reads only text until "</title": a "<!--" or a "<textarea>" that hides the rest from a
+# reading of the text as HTML hides nothing there.
+def leaves_the_title(text: str) -> bool:
+    if "<" not in text:
+        return False
+    tree = LexborHTMLParser(f"<!DOCTYPE html><html><head><title>{text} - x</title></head><body></body></html>")
+    head = [node.tag for node in tree.head.iter()] if tree.head is not None else []
+    return head != ["title"] or tree.body is None or tree.body.child is not None
 
 
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
@@ -521,6 +537,8 @@ class _Walker:
         text = raw.strip()
         if self.modes.get("heading") and shows_unsafe_markup(text):
             self.reading.unsafe.append(Unsafe("heading", "text", text, self.footnote_item))
+        elif self.modes.get("heading") and leaves_the_title(text):
+            self.reading.unsafe.append(Unsafe("heading", "page-title", text, self.footnote_item))
         if text or self.block_markers:
             markers = [(max(0, min(p - lead, len(text))), m) for p, m in self.block_markers]
             prose = not self.modes.get("heading") and self.linked < len(text)

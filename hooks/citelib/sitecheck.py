@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import xml.parsers.expat
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,22 @@ from citelib.places import Places
 ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
 CLAIMS_FILE = "claims.json"
 # What a browser opens, by a file's extension in any case: as an HTML page, or as an XML document
-# that can run scripts (an SVG drawing opened at its own address, an XHTML page).
+# that can run scripts (an SVG drawing opened at its own address, an XHTML page, any XML: an
+# XHTML or SVG element in it runs as in those). The XML types of the media type registry that
+# GitHub Pages serves by, and Chromium's own, by extension.
 HTML_SUFFIXES = {".html", ".htm", ".shtml"}
-XML_SUFFIXES = {".svg", ".xhtml", ".xht"}
+XML_SUFFIXES = {".svg", ".svgz", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xslt", ".xsd", ".rng", ".rss",
+                ".atom", ".rdf", ".owl", ".mml", ".mathml", ".kml", ".gpx", ".xspf", ".smil", ".smi", ".xul",
+                ".xaml", ".dbk", ".wsdl", ".opml", ".plist"}
+# Any other file whose text starts with markup is read as XML too when it is XML (no extension, one
+# that no type is registered for): where a server or a browser takes its type from its content, it
+# is a document that runs what it holds. Not the types a browser never reads as a document.
+MARKUP_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<")
+TEXT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml"}
+# A pseudo-attribute of a processing instruction (`type="text/css"`), read one after another.
+PSEUDO_ATTRIBUTE = re.compile(r"""\s*([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
+# The most a compressed SVG may unpack to.
+UNPACKED_LIMIT = 64 * 2**20
 # Namespaced attribute names of SVG and XHTML as the reading names them.
 XML_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml"}
 # How far a browser looks for the page's encoding, and how it may be named there.
@@ -107,6 +121,8 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
     for path in files:
         if path.suffix.lower() in XML_SUFFIXES:
             _check_xml_document(path, report, shown(path))
+        elif path.suffix.lower() not in HTML_SUFFIXES | TEXT_SUFFIXES and path.is_file() and _starts_with_markup(path):
+            _check_xml_document(path, report, shown(path), only_if_xml=True)
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
 
 
@@ -114,9 +130,10 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
 # its own address reads it, by an XML parser: no element or attribute may run a script or hold a
 # script's address. A document that is not well-formed is reported (a browser runs what stands
 # before the error), and so is one whose document type declares entities, which can write markup.
-def _check_xml_document(path: Path, report: Report, where: str) -> None:
+def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: bool = False) -> None:
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     found: list[tuple[int, int, rendered.Unsafe]] = []
+    problems: list[tuple[int, int, str, str]] = []
 
     def start(name: str, attributes: dict[str, str]) -> None:
         tag = name.rsplit(" ", 1)[-1].lower()
@@ -126,20 +143,73 @@ def _check_xml_document(path: Path, report: Report, where: str) -> None:
 
     def doctype(name, system_id, public_id, has_internal_subset) -> None:
         if has_internal_subset:
-            report.add(where, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, "SIT004",
-                       "the document type declares entities, which can write markup this check does not read")
+            problems.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, "SIT004",
+                             "the document type declares entities, which can write markup this check does not read"))
+
+    # An xml-stylesheet instruction has the browser transform the document by an XSLT stylesheet
+    # unless its type is CSS, and an XSLT stylesheet can write any element, a script too.
+    def instruction(target: str, data: str) -> None:
+        declared = _pseudo_attributes(data)
+        css = declared is not None and declared.get("type", "").strip().lower() == "text/css"
+        if target.lower() == "xml-stylesheet" and not css:
+            problems.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, "HTM006",
+                             "unsafe xml-stylesheet instruction: the browser transforms the document by the "
+                             "stylesheet it names, which can write a script (only a text/css stylesheet may be named)"))
 
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = doctype
+    parser.ProcessingInstructionHandler = instruction
     try:
-        parser.Parse(path.read_bytes(), True)
+        parser.Parse(_xml_bytes(path), True)
     except OSError as error:
-        report.add(where, 1, 1, "SIT004", f"the document cannot be read ({error.strerror or type(error).__name__})")
+        report.add(where, 1, 1, "SIT004", f"the document cannot be read ({error.strerror or error})")
+        return
     except xml.parsers.expat.ExpatError as error:
-        report.add(where, error.lineno, error.offset + 1, "SIT004",
-                   f"the document is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})")
+        if only_if_xml:
+            return  # not XML: a browser shows it as text, or offers to save it
+        problems.append((error.lineno, error.offset + 1, "SIT004",
+                         f"the document is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})"))
+    for line, col, code, message in problems:
+        report.add(where, line, col, code, message)
     for line, col, unsafe in found:
         report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}")
+
+
+# The pseudo-attributes of a processing instruction's data, by name (None: not written as such).
+def _pseudo_attributes(data: str) -> dict[str, str] | None:
+    found, position = {}, 0
+    while data[position:].strip():
+        match = PSEUDO_ATTRIBUTE.match(data, position)
+        if match is None or match[1] in found:
+            return None
+        found[match[1]] = match[3]
+        position = match.end()
+    return found
+
+
+# Whether a file's first bytes are markup (after a byte order mark and white space).
+def _starts_with_markup(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return MARKUP_START.match(file.read(1024)) is not None
+    except OSError:
+        return False
+
+
+# An XML document's bytes; a compressed SVG (.svgz) unpacked, as a browser reads it, up to
+# UNPACKED_LIMIT bytes (more is reported: a small file can unpack to any size).
+def _xml_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix.lower() != ".svgz" or data[:2] != b"\x1f\x8b":
+        return data
+    unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        unpacked = unpacker.decompress(data, UNPACKED_LIMIT)
+    except zlib.error as error:
+        raise OSError(f"its gzip data is broken: {error}") from error
+    if unpacker.unconsumed_tail:
+        raise OSError(f"it unpacks to more than {UNPACKED_LIMIT:,} bytes")
+    return unpacked
 
 
 # An attribute's name as expat gives it ("namespace name") as the reading names it (xlink:href).
