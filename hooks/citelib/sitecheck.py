@@ -34,15 +34,18 @@ CLAIMS_FILE = "claims.json"
 # that can run scripts (an SVG drawing opened at its own address, an XHTML page, any XML: an
 # XHTML or SVG element in it runs as in those). The XML types of the media type registry that
 # GitHub Pages serves by, and Chromium's own, by extension.
-HTML_SUFFIXES = {".html", ".htm", ".shtml"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".shtm"}
 XML_SUFFIXES = {".svg", ".svgz", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xslt", ".xsd", ".rng", ".rss",
                 ".atom", ".rdf", ".owl", ".mml", ".mathml", ".kml", ".gpx", ".xspf", ".smil", ".smi", ".xul",
                 ".xaml", ".dbk", ".wsdl", ".opml", ".plist"}
-# Any other file whose text starts with markup is read as XML too when it is XML (no extension, one
-# that no type is registered for): where a server or a browser takes its type from its content, it
-# is a document that runs what it holds. Not the types a browser never reads as a document.
+# The types a browser never opens as a document that runs a script: text, data, images, fonts,
+# media, archives. Any other file is read too, as XML when it is XML, else as HTML: which type a
+# server or a browser gives an extension the check does not know depends on their own tables (a
+# `.xbl` ran its script from disk, where the system's table says XML; a `.xpdl` over HTTP).
+INERT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml",
+                  ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".woff", ".woff2", ".ttf",
+                  ".otf", ".eot", ".pdf", ".zip", ".gz", ".mp3", ".mp4", ".ogg", ".wav", ".webm"}
 MARKUP_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<")
-TEXT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml"}
 # A pseudo-attribute of a processing instruction (`type="text/css"`), read one after another.
 PSEUDO_ATTRIBUTE = re.compile(r"""\s*([^\s=]+)\s*=\s*(["'])(.*?)\2""", re.S)
 # The most a compressed SVG may unpack to.
@@ -121,8 +124,8 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
     for path in files:
         if path.suffix.lower() in XML_SUFFIXES:
             _check_xml_document(path, report, shown(path))
-        elif path.suffix.lower() not in HTML_SUFFIXES | TEXT_SUFFIXES and path.is_file() and _starts_with_markup(path):
-            _check_xml_document(path, report, shown(path), only_if_xml=True)
+        elif path.suffix.lower() not in HTML_SUFFIXES | INERT_SUFFIXES and path.is_file():
+            _check_other_file(path, report, shown(path))
     _check_ledger(site_dir / CLAIMS_FILE, markers_seen, is_source, report, shown)
 
 
@@ -130,7 +133,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
 # its own address reads it, by an XML parser: no element or attribute may run a script or hold a
 # script's address. A document that is not well-formed is reported (a browser runs what stands
 # before the error), and so is one whose document type declares entities, which can write markup.
-def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: bool = False) -> None:
+def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: bool = False) -> bool:
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     found: list[tuple[int, int, rendered.Unsafe]] = []
     problems: list[tuple[int, int, str, str]] = []
@@ -163,16 +166,32 @@ def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: boo
         parser.Parse(_xml_bytes(path), True)
     except OSError as error:
         report.add(where, 1, 1, "SIT004", f"the document cannot be read ({error.strerror or error})")
-        return
+        return True
     except xml.parsers.expat.ExpatError as error:
         if only_if_xml:
-            return  # not XML: a browser shows it as text, or offers to save it
+            return False  # not XML: read otherwise
         problems.append((error.lineno, error.offset + 1, "SIT004",
                          f"the document is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})"))
     for line, col, code, message in problems:
         report.add(where, line, col, code, message)
     for line, col, unsafe in found:
         report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}")
+    return True
+
+
+# A file of a type the check does not know (see INERT_SUFFIXES): read as XML when it starts with
+# markup and is XML, else as an HTML document, whole; nothing in it may run a script.
+def _check_other_file(path: Path, report: Report, where: str) -> None:
+    if _starts_with_markup(path) and _check_xml_document(path, report, where, only_if_xml=True):
+        return
+    try:
+        html_text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as error:
+        report.add(where, 1, 1, "SIT004", f"the file cannot be read ({error.strerror or error})")
+        return
+    unsafe = rendered.read_element(LexborHTMLParser(html_text).root).unsafe
+    if unsafe:
+        _report_unsafe(unsafe, report, where, Places(html_text, lambda tree: rendered.read_element(tree.root)))
 
 
 # The pseudo-attributes of a processing instruction's data, by name (None: not written as such).
