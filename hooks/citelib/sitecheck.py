@@ -133,6 +133,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
 # its own address reads it, by an XML parser: no element or attribute may run a script or hold a
 # script's address. A document that is not well-formed is reported (a browser runs what stands
 # before the error), and so is one whose document type declares entities, which can write markup.
+# Whether it was read as XML: with `only_if_xml`, one that is not XML is left, with nothing reported.
 def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: bool = False) -> bool:
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     found: list[tuple[int, int, rendered.Unsafe]] = []
