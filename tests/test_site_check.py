@@ -534,6 +534,10 @@ OTHER_DOCUMENTS = {
     "claims/notes.shtm": ("<html><body><script>alert(1)</script><p></body></html>", {("HTM006", 1, 48)}),
     "assets/data.xbl": ('<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script>\n<', {("HTM006", 1, 44)}),
     "assets/data.xpdl": ('x\n<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script>', {("HTM006", 2, 44)}),
+    # Well-formed XML that runs read as HTML: a processing instruction is a comment there, ending at
+    # its first ">". An XHTML script found by both readings is reported once.
+    "assets/data.xqm": ('<?x a><img src=x onerror=alert(1)>?><html xmlns="http://www.w3.org/1999/xhtml"><script>'
+                        'alert(1)</script></html>', {("HTM006", 1, 7), ("HTM006", 1, 80)}),
     # An XSLT stylesheet named by a processing instruction writes what it likes, a script too (it
     # ran over HTTP, the stylesheet itself an SVG with no <script> tag); a CSS stylesheet styles.
     "assets/plot.svg": ('<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="style.svg"?>\n'

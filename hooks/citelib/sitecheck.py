@@ -39,7 +39,7 @@ XML_SUFFIXES = {".svg", ".svgz", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xs
                 ".atom", ".rdf", ".owl", ".mml", ".mathml", ".kml", ".gpx", ".xspf", ".smil", ".smi", ".xul",
                 ".xaml", ".dbk", ".wsdl", ".opml", ".plist"}
 # The types a browser never opens as a document that runs a script: text, data, images, fonts,
-# media, archives. Any other file is read too, as XML when it is XML, else as HTML: which type a
+# media, archives. Any other file is read too, as XML when it is XML and as HTML: which type a
 # server or a browser gives an extension the check does not know depends on their own tables (a
 # `.xbl` ran its script from disk, where the system's table says XML; a `.xpdl` over HTTP).
 INERT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml",
@@ -133,8 +133,9 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
 # its own address reads it, by an XML parser: no element or attribute may run a script or hold a
 # script's address. A document that is not well-formed is reported (a browser runs what stands
 # before the error), and so is one whose document type declares entities, which can write markup.
-# Whether it was read as XML: with `only_if_xml`, one that is not XML is left, with nothing reported.
-def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: bool = False) -> bool:
+# What it found unsafe; with `only_if_xml`, None for one that is not XML, with nothing reported.
+def _check_xml_document(path: Path, report: Report, where: str,
+                        only_if_xml: bool = False) -> list[rendered.Unsafe] | None:
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     found: list[tuple[int, int, rendered.Unsafe]] = []
     problems: list[tuple[int, int, str, str]] = []
@@ -167,24 +168,26 @@ def _check_xml_document(path: Path, report: Report, where: str, only_if_xml: boo
         parser.Parse(_xml_bytes(path), True)
     except OSError as error:
         report.add(where, 1, 1, "SIT004", f"the document cannot be read ({error.strerror or error})")
-        return True
+        return []
     except xml.parsers.expat.ExpatError as error:
         if only_if_xml:
-            return False  # not XML: read otherwise
+            return None  # not XML: read otherwise
         problems.append((error.lineno, error.offset + 1, "SIT004",
                          f"the document is not well-formed XML ({xml.parsers.expat.errors.messages[error.code]})"))
     for line, col, code, message in problems:
         report.add(where, line, col, code, message)
     for line, col, unsafe in found:
         report.add(where, line, col, unsafe.code, f"unsafe {unsafe.describe()}")
-    return True
+    return [unsafe for _, _, unsafe in found]
 
 
 # A file of a type the check does not know (see INERT_SUFFIXES): read as XML when it starts with
-# markup and is XML, else as an HTML document, whole; nothing in it may run a script.
+# markup and is XML, and as an HTML document, whole, in any case, since a server or a browser may
+# take it for either; nothing in it may run a script. Read as HTML, XML's processing instructions
+# and CDATA sections are comments that end at the first ">", so markup in them comes alive; what
+# the HTML reading finds beyond the XML reading is reported.
 def _check_other_file(path: Path, report: Report, where: str) -> None:
-    if _starts_with_markup(path) and _check_xml_document(path, report, where, only_if_xml=True):
-        return
+    known = _check_xml_document(path, report, where, only_if_xml=True) if _starts_with_markup(path) else None
     try:
         html_text = path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError as error:
@@ -192,7 +195,8 @@ def _check_other_file(path: Path, report: Report, where: str) -> None:
         return
     unsafe = rendered.read_element(LexborHTMLParser(html_text).root).unsafe
     if unsafe:
-        _report_unsafe(unsafe, report, where, Places(html_text, lambda tree: rendered.read_element(tree.root)))
+        _report_unsafe(unsafe, report, where, Places(html_text, lambda tree: rendered.read_element(tree.root)),
+                       known=known or [])
 
 
 # The pseudo-attributes of a processing instruction's data, by name (None: not written as such).
