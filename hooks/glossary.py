@@ -17,6 +17,7 @@ still gets its definition.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -53,6 +54,9 @@ GUARDED_TAGS = {"code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6"
 
 # Elements with these classes never get one either: the footnotes, i.e. the list of sources.
 GUARDED_CLASSES = {"footnote"}
+
+# A run of word characters, as `abbr`'s pattern reads them (\w and \b in a str pattern, no flags).
+WORD = re.compile(r"\w+")
 
 # Markdown to strip from a definition, in this order: each pattern and its replacement.
 MARKDOWN = [
@@ -138,19 +142,46 @@ class GuardExtension(Extension):
 
 # Make the text inside guarded elements atomic, so `abbr` leaves it alone; elsewhere, turn line
 # breaks into spaces, so a term split over two source lines ("reward" / "model") still matches.
+# Then hand `abbr` only the terms the page's text holds: it matches one pattern of all the terms
+# at every word boundary, and most pages use few of them.
 class GuardTreeprocessor(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for el in root.iter():
             if el.tag in GUARDED_TAGS or GUARDED_CLASSES & set(el.get("class", "").split()):
                 atomize(el)
+        texts = []
         for el in root.iter():
             el.text = join_lines(el.text)
             el.tail = join_lines(el.tail)
+            texts += [text for text in (el.text, el.tail) if text and not isinstance(text, AtomicString)]
+        if "abbr" in self.md.treeprocessors:
+            drop_absent_terms(self.md.treeprocessors["abbr"], texts)
 
 
 # -----------------------------------------------------------------------------
 # Helper functions
 # -----------------------------------------------------------------------------
+
+
+# Take out of `abbr`'s terms each one that could match nowhere. `abbr` searches each text that is
+# not atomic for `\b(?:term|...)\b` and cuts matches out of it, so a match lies within one of
+# these texts, bounded by word boundaries: each run of word characters in the term is then a whole
+# word of that text (a run inside the term ends at one of the term's own non-word characters, a run
+# at its edge at the boundary). A term with a run that is no word of any text is dropped; a term
+# without one stays.
+def drop_absent_terms(processor, texts: list[str]) -> None:
+    terms = getattr(processor, "abbrs", None)
+    if not isinstance(terms, dict):
+        return
+    words = set(WORD.findall("\n".join(texts)))
+    for term in [term for term in terms if not words.issuperset(_words_of(term))]:
+        del terms[term]
+
+
+# The runs of word characters in a term (the glossary's terms come back on every page).
+@functools.lru_cache(maxsize=4096)
+def _words_of(term: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(term))
 
 
 # Make the text of an element and of everything inside it atomic; its own tail stays as it is.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import glossary
 
@@ -251,3 +253,43 @@ def test_a_definition_that_quotes_a_tag_shows_it_as_text_in_the_tooltip():
     tooltip = LexborHTMLParser(f"<div>{in_the_page}</div>").css_first("div")
     assert [node.tag for node in tooltip.css("*")] == ["div"]  # the tooltip alone: no element came alive
     assert tooltip.text() == "The cost <img src=x onerror=alert(1)> & more, in R&D."
+
+
+# Pages and terms built from the pieces where a word test could go wrong: words that contain other
+# words, digits and "_" (word characters), hyphens, apostrophes, full stops and "+" inside and at
+# the edges of terms, letters outside ASCII, line breaks, code spans and emphasis.
+PIECES = ["RLHF", "reward", "model", "Reward", "models", "AI", "a", "x1", "_", "1", "é", "ßig",
+          "mesa", "optimizer", "U.S.", "C++", "law's", "Goodhart's"]
+SEPARATORS = [" ", " ", "-", ".", "'", "\n", ", ", "`", "*", "+", "_", "é"]
+TERM = st.lists(st.sampled_from(PIECES + SEPARATORS), min_size=1, max_size=4).map("".join)
+PAGE = st.lists(st.sampled_from(PIECES + SEPARATORS + ["\n\n", "# ", "[^n]", "\n\n[^n]: "]),
+                max_size=40).map("".join)
+
+
+# Handing `abbr` only the terms a page's text holds changes no page: each term that is dropped could
+# have matched nowhere. Compared with `abbr` given every term, on generated pages and terms, with a
+# page's own `*[term]: title` lines too.
+@settings(max_examples=300, deadline=None)
+@given(terms=st.lists(TERM, max_size=8), page=PAGE, own=st.lists(TERM, max_size=2))
+def test_handing_abbr_only_the_terms_a_page_holds_changes_no_page(terms, page, own):
+    page += "".join(f"\n\n*[{term.strip()}]: Own {index}" for index, term in enumerate(own) if term.strip())
+
+    def rendered() -> str:
+        return markdown.Markdown(extensions=["abbr", "attr_list", "footnotes", "toc",
+                                             glossary.GuardExtension()]).convert(page)
+
+    saved = dict(glossary.titles)
+    try:
+        glossary.titles.clear()
+        glossary.titles.update({term: f"Means {index}" for index, term in enumerate(terms)})
+        narrowed = rendered()
+        drop = glossary.drop_absent_terms
+        glossary.drop_absent_terms = lambda processor, texts: None
+        try:
+            everything = rendered()
+        finally:
+            glossary.drop_absent_terms = drop
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+    assert narrowed == everything
