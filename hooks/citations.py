@@ -54,6 +54,11 @@ def on_startup(command: str, dirty: bool) -> None:
     atexit.register(gc.freeze)
 
 
+# What on_pre_build froze is collected again, for a process that goes on (tests build in theirs).
+def on_shutdown() -> None:
+    gc.unfreeze()
+
+
 # Read the settings, parse and check bib/ once, before mkdocs-bibtex reads it.
 @event_priority(100)
 def on_config(config):
@@ -95,6 +100,10 @@ def on_config(config):
 # Format each source once per bibliography; the plugin writes a token, the page gets safe HTML.
 def on_pre_build(config) -> None:
     restore_parse_file()  # every on_config has run: the plugin's own parse_file is back
+    # What a build made so far (imports, settings, the parsed bib/) lives until it ends: frozen,
+    # the collector's full passes during the pages skip it. Serving collects as before.
+    if state.command != "serve":
+        gc.freeze()
     registry = getattr(config.plugins.get("bibtex"), "registry", None)
     if registry is None or not hasattr(registry, "reference_text"):
         state.report.add(state.config_path, 1, 1, "PLG001", "mkdocs-bibtex has no registry.reference_text")

@@ -14,7 +14,7 @@ the same event unless a priority says otherwise):
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_files | redirects | each redirect's old address is free and its new page exists (CFG002) |
 | on_files | sources_page | the whole bibliography as one .bib file, a generated file of the site |
-| on_pre_build | citations | format each source once, as sanitized HTML behind a token |
+| on_pre_build | citations | building (not serving): freeze what lives through the build; format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
 | on_nav (-100) | preview | each page's key; a page whose key is kept gets its outputs back and is not rendered |
 | on_pre_page (1000) | preview | catch the warnings of a page being rendered |
@@ -22,7 +22,7 @@ the same event unless a priority says otherwise):
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
 | on_page_markdown (0) | page_dates | first publication and last change, from git |
 | on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
-| on_page_markdown (-50) | glossary | hover terms |
+| on_page_markdown (-50) | glossary | hover terms (`abbr` gets only the terms a page's text holds) |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
 | on_page_content (-1000) | preview | keep the rendered page's outputs |
@@ -37,6 +37,7 @@ the same event unless a priority says otherwise):
 | on_post_build | claims_ledger | write site/claims.json |
 | on_post_build | redirects | a redirect page at each old address (overrides/partials/redirect.html) |
 | on_post_build (-100) | citations | orphan sources, then every problem at once; stop unless serving |
+| on_shutdown | citations | let go of what on_pre_build froze |
 """
 
 from __future__ import annotations
