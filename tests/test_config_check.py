@@ -33,6 +33,17 @@ def test_a_key_that_ends_the_style_it_stands_in_is_reported():
                                      "script string the theme writes it in, on every page")]
 
 
+# Material's link previews read a linked part of a page as HTML a second time, for every link: a
+# helper's <math><form> markup, inert in the page, ran on hovering a link to it. Its version
+# selector writes each title of a versions.json fetched from above the site's root as HTML.
+def test_settings_that_have_the_theme_read_html_twice_or_from_outside_the_site_are_reported():
+    text = ("theme:\n  features:\n    - toc.follow\n    - navigation.instant.preview\n"
+            "extra:\n  version:\n    provider: mike\n")
+    assert [(line, col, message.split(" has ")[0].split(" turns ")[0]) for line, col, message in problems(text)] == [
+        (4, 7, "theme.features 'navigation.instant.preview'"), (7, 15, "extra.version.provider 'mike'")]
+    assert problems("theme:\n  features:\n    - navigation.instant\n    - navigation.instant.prefetch\n") == []
+
+
 # MkDocs' loader builds these by running Python (bytes written as b'...' into the page, a call).
 @pytest.mark.parametrize("value", ["!!binary PHNjcmlwdD4=", "!!python/object/apply:os.system [true]",
                                    "!!python/object/apply:codecs.decode [!!binary PHNjcmlwdD4=, utf-8]"])

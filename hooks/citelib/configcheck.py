@@ -110,8 +110,25 @@ def _text(name: str, node):
             yield node.start_mark, problem
 
 
+# Settings (name and value, or any value) that have Material write HTML a second time or from
+# outside the site, each with why.
+REFUSED = {
+    ("theme.features", "navigation.instant.preview"):
+        "has Material preview every linked part of a page by reading its HTML a second time (innerHTML), "
+        "where markup that is inert once can run a script (as the data-preview attribute, which the build "
+        "refuses): leave the feature out",
+    ("extra.version.provider", None):
+        "turns on Material's version selector, which fetches versions.json from above the site's root, "
+        "outside this site, and writes each version's title as HTML: the site is not versioned, leave "
+        "extra.version out",
+}
+
+
 # What is wrong with `value` where the theme writes it, or "".
 def _problem(name: str, value: str) -> str:
+    refused = REFUSED.get((name, value.strip()), REFUSED.get((name, None)))
+    if refused:
+        return f"{name} {value.strip()!r} {refused}"
     if name in HTML_VALUES:
         unsafe = rendered.read(value).unsafe if "<" in value else []
         return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""
