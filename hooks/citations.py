@@ -198,7 +198,23 @@ def on_page_content(html_text: str, page, config, files) -> str:
     shown_title = Markup(page.title or "").striptags()
     if rendered.leaves_the_title(shown_title):
         page.title = html.escape(html.escape(shown_title, quote=False), quote=False)
+    # A page without a heading takes its title from its file name, as it is: the theme writes it as
+    # HTML in the header and the navigation. (A heading's title is text; front matter is checked in
+    # on_env, a title in nav as CFG003.)
+    elif "title" not in page.meta and rendered.holds_markup(page.title or ""):
+        if seen is not None and page.title == _title_of_file_name(page.file):
+            _report(htmlcheck.Problem("HTM006", f"the page's title {page.title!r}, made from its file name, holds "
+                                      "markup that the theme writes as HTML in the header and the navigation: "
+                                      "rename the file, or start the page with a '# ' heading", 0),
+                    seen, line_starts(seen.scan.text))
+        page.title = html.escape(page.title, quote=False)
     return SERVE_SLOT + html_text if state.command == "serve" else html_text
+
+
+# The title MkDocs makes of a page's file name (Page.title, for a page without a heading or a title).
+def _title_of_file_name(file) -> str:
+    title = file.name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 # Every page is rendered and no template has run: make the front matter the theme writes as raw

@@ -246,6 +246,17 @@ REPORTED = [
     # A marker drawn in raw HTML without its id: readers see a citation that leads nowhere.
     Reported("drawn-marker", 'Said <sup><a class="footnote-ref" href="#fn:ghost">3</a></sup>.\n',
              {f"{PAGE}:5:11: HTM002 footnote link '#fn:ghost' leads to no footnote"}),
+    # A word joiner, which readers do not see, kept Markdown from reading a footnote reference: the
+    # page showed "[^clark2016faulty]" (a helper's case).
+    Reported("joined-footnote-reference", "Said.[\u2060^clark2016faulty]\n", {literal(5, 6, "[^clark2016faulty]")}),
+    # An escaped citation shows the syntax on a contributor's page; on a page that makes claims it
+    # is a citation that leads nowhere (a helper's case, with a key bib/ does not have).
+    Reported("escaped-citation", "A corrigible agent accepts correction.\\[@nosuchkey2024]\n",
+             {f"{PAGE}:5:39: HTM001 '[@nosuchkey2024]' is escaped, so readers of this page, which makes claims, "
+              "see it as a literal citation: cite the source, or write the syntax as code (`[@nosuchkey2024]`)"}),
+    # Without the marker's class too (a helper's case): a link to a footnote is a marker to readers.
+    Reported("drawn-marker-without-class", 'Said <sup><a href="#fn:ghost">9</a></sup>.\n',
+             {f"{PAGE}:5:11: HTM002 footnote link '#fn:ghost' leads to no footnote"}),
     Reported("svg-image", '<svg><image href="x" onerror="alert(1)"></image></svg>\n', {handler(5, 6, "onerror", "image")}),
     Reported("details-ontoggle", '<details open ontoggle="alert(1)"><summary>s</summary>x</details>\n',
              {handler(5, 1, "ontoggle", "details")}),
@@ -453,11 +464,12 @@ def test_unsafe_markup_in_an_aside_is_blamed_on_the_page_not_on_bib(tmp_path):
     assert problems_of(config, tmp_path / "site") == {link(7, 14, "javascript:alert(1)")}
 
 
+# On a page that makes no claims (claims/ does), an escaped citation shows the syntax as written.
 def test_documented_escape_shows_the_citation_as_written(tmp_path):
-    config = write_site(tmp_path, {"claims/page.md": HEAD + "Write \\[@hubinger2019risks] to cite.\n"})
+    config = write_site(tmp_path, {"notes/page.md": HEAD + "Write \\[@hubinger2019risks] to cite.\n"})
     assert problems_of(config, tmp_path / "site") == set()
-    assert "Write [@hubinger2019risks] to cite." in safe_article_text(tmp_path / "site")
-    assert footnote_labels(tmp_path / "site") == ["hubinger2019risks", "clark2016faulty"]
+    assert "Write [@hubinger2019risks] to cite." in safe_article_text(tmp_path / "site", "notes/page.md")
+    assert footnote_labels(tmp_path / "site", "notes/page.md") == ["hubinger2019risks", "clark2016faulty"]
 
 
 def test_citation_followed_by_a_colon_is_a_citation(tmp_path):
@@ -677,6 +689,38 @@ def test_front_matter_title_read_as_markup_that_runs_is_reported(tmp_path):
     tree = built(tmp_path / "site")
     for title in tree.css(".md-ellipsis"):  # what Material's tooltip would read as HTML
         assert not rendered.read(title.text()).unsafe, title.html
+
+
+# The format characters the reading leaves out of the visible text are Unicode's own (category Cf) in
+# the running Python: every one of them, and nothing a reader sees (beyond them, the class holds only
+# characters this Python's table does not assign yet).
+def test_the_format_characters_left_out_of_the_visible_text_are_unicodes_own():
+    import unicodedata
+
+    every = "".join(chr(code) for code in range(0x110000))
+    held = set(rendered.FORMAT_CHARACTERS.findall(every))
+    format_characters = {char for char in every if unicodedata.category(char) == "Cf"}
+    assert format_characters <= held
+    assert {unicodedata.category(char) for char in held - format_characters} <= {"Cn"}
+
+
+# A page without a heading takes its title from its file name, as it is, and the theme writes that
+# into the header and the navigation as HTML. A helper's file name hid an <img> from a reading of
+# the header's text behind <ruby><rp>, which innerText skips: hovering the header title ran it.
+def test_a_file_name_that_makes_a_title_with_markup_is_reported_and_shown_as_text(tmp_path):
+    name = "<ruby><rp>&lt;textarea&gt;<rt>&lt;img src=x onerror=alert(1)&gt;"
+    config = write_site(tmp_path, {f"claims/{name}.md": "A claim.[@hubinger2019risks]\n", "claims/page.md": HEAD,
+                                   "sources.md": SOURCES_PAGE}, config=full_config())
+    with pytest.raises(Abort) as stopped:  # problems_of() reads no path with spaces
+        build_site(config, tmp_path / "site", strict=False)
+    assert [line for line in str(stopped.value).splitlines() if " HTM" in line or " CIT" in line] == [
+        f"docs/claims/{name}.md:1:1: HTM006 the page's title {name!r}, made from its file name, holds markup "
+        "that the theme writes as HTML in the header and the navigation: rename the file, or start the page "
+        "with a '# ' heading"]
+    for src in (f"claims/{name}.md", "claims/page.md"):
+        tree = built(tmp_path / "site", src)
+        assert [node.tag for node in tree.body.traverse() if node.tag in ("ruby", "rp", "rt", "img")] == []
+        assert name in [" ".join(node.text().split()) for node in tree.css(".md-ellipsis")]
 
 
 def test_front_matter_title_with_ampersand_and_quotes_is_left_as_written(tmp_path):

@@ -317,6 +317,22 @@ def test_a_title_the_theme_cuts_short_that_reads_as_markup_is_reported(tmp_path)
                       "outside the page's content")]
 
 
+# The theme writes a title it cuts short as text: an element there came from a title (a file name
+# makes the title of a page without a heading). A helper's <ruby><rp> hid an <img> from the text a
+# reading keeps, which the tooltip's innerText leaves out: hovering the header ran it.
+def test_a_title_the_theme_cuts_short_that_holds_elements_is_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "nav": ""}))
+    path = site / "claims" / "nav.html"
+    hidden = "<ruby><rp>&lt;textarea&gt;<rt>&lt;img src=x onerror=alert(1)&gt;</rt></rp></ruby>"
+    text = path.read_text().replace("<body>", f'<body><header><span class="md-ellipsis">{hidden}</span></header>')
+    path.write_text(text)
+    found = [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+    assert found == [(*line_col(text, text.index("<ruby>")),
+                      "unsafe element <ruby> in a title the theme cuts short (navigation, header), where it writes "
+                      "only text: its tooltip shows what a reader sees of the title as HTML, outside the page's "
+                      "content")]
+
+
 # The theme finds its own elements by id, and the first of the page is found: an element of the
 # content with the id of the theme's configuration takes it over.
 def test_an_element_of_the_content_with_an_id_of_the_theme_is_reported_where_it_stands(tmp_path):

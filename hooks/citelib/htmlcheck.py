@@ -155,9 +155,19 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
         label = match[1]
         if label in defined or any(s.after.startswith(match[0]) for s in reading.stamps.values()):
             continue
-        found = page_scan.text.find(match[0])
-        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", found if found >= 0 else None))
+        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", _written_at(page_scan.text, match[0])))
     return problems
+
+
+# Where the source writes text a reader sees as `shown`: the first place, with any format characters
+# (which readers do not see) between its characters; None when it writes it nowhere.
+def _written_at(source: str, shown: str) -> int | None:
+    found = source.find(shown)
+    if found >= 0:
+        return found
+    between = f"{rendered.FORMAT_CHARACTERS.pattern}*"
+    match = re.search(between.join(re.escape(char) for char in shown), source)
+    return match.start() if match else None
 
 
 # Code that shows a footnote reference where the source had a citation: the plugin rewrote code.

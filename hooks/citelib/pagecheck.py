@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from citelib.bib import CITABLE_KEY, Bibliography
 from citelib.diagnostics import Report, line_col, line_starts
 from citelib.scan import MarkdownSettings, Scan, prefixed_keys, scan
+
+# A backslash escape of Markdown: the punctuation it escapes shows without the backslash.
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 # -----------------------------------------------------------------------------
 # Checks
@@ -32,9 +36,21 @@ def check_page(shown_path: str, src_uri: str, markdown: str, line_offset: int,
         return page
     _check_citations(page, bibliography, add)
     _check_footnotes(page, bibliography, add)
-    if src_uri in must_cite and not page.citations:
-        add(0, "PAG001", "this page cites no source")
+    if src_uri in must_cite:
+        if not page.citations:
+            add(0, "PAG001", "this page cites no source")
+        _check_escaped(page, add)
     return page
+
+
+# An escaped "\[@key]" shows the syntax on a contributor's page; on a page that makes claims,
+# readers take the "[@key]" they see for a citation that leads nowhere.
+def _check_escaped(page: Scan, add) -> None:
+    for start, end in page.escaped:  # each bracket, after its backslash
+        shown = MARKDOWN_ESCAPE.sub(r"\1", page.text[start:end])  # as readers see it
+        if shown.startswith("[@"):
+            add(start - 1, "HTM001", f"'{shown}' is escaped, so readers of this page, which makes claims, see it as "
+                f"a literal citation: cite the source, or write the syntax as code (`{shown}`)")
 
 
 # Unknown keys (with a suggestion), malformed citations, and prefixes inside brackets.

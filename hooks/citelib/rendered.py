@@ -58,6 +58,14 @@ SCRIPT_SCHEMES = {"javascript", "vbscript", "data"}
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 URL_NOISE = re.compile(r"[\t\n\r]")
 WHITESPACE = re.compile(r"\s+")
+# Unicode's format characters (category Cf: zero widths, joiners, bidi controls, the soft hyphen),
+# which a reader does not see: "[\u2060^key]" shows as "[^key]". Unicode 14 (Python 3.11) and the
+# Egyptian format controls Unicode 15 added; tests/test_hostile_rendered.py holds it to the running
+# Python's own table.
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 # Control characters, shown escaped in messages.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -134,7 +142,7 @@ class Unsafe:
     def code(self) -> str:
         attribute = self.attribute
         runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or \
-            attribute in ("title", "text", "page-title")
+            attribute in ("title", "text", "page-title", "markup")
         return "HTM006" if runs else "HTM003"
 
     def describe(self) -> str:
@@ -154,6 +162,9 @@ class Unsafe:
         if self.attribute == "text":
             return (f"heading '{shown}': where the theme cuts a title short (navigation, contents, header), "
                     "its tooltip shows the text as HTML, and it runs a script")
+        if self.attribute == "markup":
+            return (f"element <{shown}> in a title the theme cuts short (navigation, header), where it writes only "
+                    "text: its tooltip shows what a reader sees of the title as HTML")
         if self.attribute == "page-title":
             return (f"heading '{shown}': the theme writes the page's title into its <title> with character "
                     "references decoded, where this text closes the <title> and puts markup in the page")
@@ -169,6 +180,7 @@ class Reading:
     # Labels that `a.footnote-ref` links point at, in order.
     footnote_links: list[str] = field(default_factory=list)
     stamps: dict[int, Stamp] = field(default_factory=dict)
+    # The text readers see, format characters left out (code, markers and skipped parts too).
     visible: str = ""
     code: str = ""
     unsafe: list[Unsafe] = field(default_factory=list)
@@ -223,7 +235,7 @@ def read_element(element, stamp: re.Pattern | None = None) -> Reading:
         walker.walk(element)
     walker.flush()
     reading = walker.reading
-    reading.visible = "".join(walker.visible)
+    reading.visible = FORMAT_CHARACTERS.sub("", "".join(walker.visible))
     reading.code = "".join(walker.code)
     reading.short_answer = _short_answer(element, stamp) if element is not None else ""
     return reading
@@ -332,6 +344,18 @@ def leaves_the_title(text: str) -> bool:
     return head != ["title"] or tree.body is None or tree.body.child is not None
 
 
+# Whether text, written where the theme writes a page's title (in a <span> of the header and the
+# navigation), is anything but text there: an element, a comment, or the end of the <span>.
+def holds_markup(text: str) -> bool:
+    if "<" not in text:
+        return False
+    tree = LexborHTMLParser(f"<!DOCTYPE html><html><head></head><body><span>{text}</span></body></html>")
+    body = tree.body
+    if body is None or [node.tag for node in body.iter(include_text=True)] != ["span"]:
+        return True
+    return any(not node.is_text_node for node in body.child.iter(include_text=True))
+
+
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
 def safe_url(value: str) -> bool:
     cleaned = URL_NOISE.sub("", value.lstrip("".join(map(chr, range(0x21)))))
@@ -421,7 +445,8 @@ class _Walker:
                 self.reading.footnotes[self.footnote_item].refs.append(marker.label)
             modes.append("marker")
         self.settle_stamp()
-        if tag == "a" and "footnote-ref" in classes and attributes.get("href", "").startswith("#fn:"):
+        # Any link to a footnote is drawn as a marker's, whatever its class (raw HTML writes one).
+        if tag == "a" and attributes.get("href", "").startswith("#fn:"):
             self.reading.footnote_links.append(attributes["href"][4:])
         if tag == "span" and "cite-locator" in classes:
             modes.append("locator")

@@ -322,9 +322,16 @@ def _read_around_content(tree: LexborHTMLParser, selector: str | None) -> render
             return rendered.Reading()
         content.decompose()
     # A title the theme cuts short (Material's .md-ellipsis) gets its own text as a tooltip, as HTML.
-    cut_short = [" ".join(node.text().split()) for node in tree.css(".md-ellipsis")]
-    return rendered.Reading(unsafe=rendered.unsafe_tags(tree.root.traverse()) + [
-        rendered.Unsafe("heading", "text", text, "") for text in cut_short if rendered.shows_unsafe_markup(text)])
+    # The theme writes only text there: an element came from a title, and the tooltip reads the
+    # element's innerText, which leaves out what a reading of its text keeps (a <rp>'s text).
+    unsafe = rendered.unsafe_tags(tree.root.traverse())
+    for node in tree.css(".md-ellipsis"):
+        inside = next((child for child in node.iter() if child.is_element_node), None)
+        if inside is not None:
+            unsafe.append(rendered.Unsafe("title", "markup", inside.tag, ""))
+        elif rendered.shows_unsafe_markup(text := " ".join(node.text().split())):
+            unsafe.append(rendered.Unsafe("heading", "text", text, ""))
+    return rendered.Reading(unsafe=unsafe)
 
 
 # Around the content, the theme's elements are its own, but no attribute may run a script or hold a
@@ -398,7 +405,10 @@ def _report_unsafe(found: list[rendered.Unsafe], report: Report, where: str, pla
 def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite, docs_dir: Path,
                 report: Report, where: str, places: Places) -> None:
     source_text = _read(page.source)
-    escaped = ESCAPED_CITATION.findall(source_text)
+    # An escaped "\[@key]" shows the syntax on a contributor's page; on a page that makes claims
+    # readers take it for a citation that leads nowhere.
+    makes_claims = page.source is not None and page.source.relative_to(docs_dir).as_posix() in must_cite
+    escaped = [] if makes_claims else ESCAPED_CITATION.findall(source_text)
     for key in dict.fromkeys(LITERAL_CITATION.findall(reading.visible)):
         if reading.visible.count(f"[@{key}") > escaped.count(key):
             needle = f"[@{key}"
