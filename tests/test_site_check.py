@@ -302,15 +302,21 @@ def test_a_title_that_reads_as_markup_running_a_script_is_reported_where_it_stan
                       "on <p>, which the theme's tooltip shows as HTML: it runs a script")]
 
 
+# A page of a hand-made site with `markup` first in its body, and the HTM006 problems the site check
+# finds, as (line, col, message).
+def htm006_around_content(tmp_path, markup: str) -> tuple[str, list[tuple[int, int, str]]]:
+    site, project = hand_made_site(tmp_path, articles({"plain": "", "nav": ""}))
+    path = site / "claims" / "nav.html"
+    text = path.read_text().replace("<body>", "<body>" + markup)
+    path.write_text(text)
+    return text, [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+
+
 # Material gives a title it cuts short (.md-ellipsis: navigation, header) its own text as a
 # tooltip, as HTML: around the content, such a text that reads as markup running a script is reported.
 def test_a_title_the_theme_cuts_short_that_reads_as_markup_is_reported(tmp_path):
-    site, project = hand_made_site(tmp_path, articles({"plain": "", "nav": ""}))
-    path = site / "claims" / "nav.html"
-    text = path.read_text().replace("<body>", '<body><nav><span class="md-ellipsis">A &lt;img src=x onerror=alert(1)'
-                                              '&gt; page</span><span class="md-ellipsis">A &lt;b&gt; page</span></nav>')
-    path.write_text(text)
-    found = [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+    text, found = htm006_around_content(tmp_path, '<nav><span class="md-ellipsis">A &lt;img src=x onerror=alert(1)'
+                                                  '&gt; page</span><span class="md-ellipsis">A &lt;b&gt; page</span></nav>')
     assert found == [(*line_col(text, text.index('<span class="md-ellipsis">A &lt;img')),
                       "unsafe heading 'A <img src=x onerror=alert(1)> page': where the theme cuts a title short "
                       "(navigation, contents, header), its tooltip shows the text as HTML, and it runs a script, "
@@ -321,12 +327,8 @@ def test_a_title_the_theme_cuts_short_that_reads_as_markup_is_reported(tmp_path)
 # makes the title of a page without a heading). A helper's <ruby><rp> hid an <img> from the text a
 # reading keeps, which the tooltip's innerText leaves out: hovering the header ran it.
 def test_a_title_the_theme_cuts_short_that_holds_elements_is_reported(tmp_path):
-    site, project = hand_made_site(tmp_path, articles({"plain": "", "nav": ""}))
-    path = site / "claims" / "nav.html"
     hidden = "<ruby><rp>&lt;textarea&gt;<rt>&lt;img src=x onerror=alert(1)&gt;</rt></rp></ruby>"
-    text = path.read_text().replace("<body>", f'<body><header><span class="md-ellipsis">{hidden}</span></header>')
-    path.write_text(text)
-    found = [(d.line, d.col, d.message) for d in check_site.check(site, project).diagnostics if d.code == "HTM006"]
+    text, found = htm006_around_content(tmp_path, f'<header><span class="md-ellipsis">{hidden}</span></header>')
     assert found == [(*line_col(text, text.index("<ruby>")),
                       "unsafe element <ruby> in a title the theme cuts short (navigation, header), where it writes "
                       "only text: its tooltip shows what a reader sees of the title as HTML, outside the page's "
