@@ -177,7 +177,7 @@ class Reading:
     blocks: list[Block] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     footnotes: dict[str, FootnoteItem] = field(default_factory=dict)
-    # Labels that `a.footnote-ref` links point at, in order.
+    # Labels that links to a footnote (`#fn:label`) point at, in order.
     footnote_links: list[str] = field(default_factory=list)
     stamps: dict[int, Stamp] = field(default_factory=dict)
     # The text readers see, format characters left out (code, markers and skipped parts too).

@@ -23,7 +23,7 @@ the same event unless a priority says otherwise):
 | on_page_markdown (0) | page_dates | first publication and last change, from git |
 | on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms (`abbr` gets only the terms a page's text holds) |
-| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; serving: a slot for the problems banner |
+| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; a title that holds markup shown as text; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
 | on_page_content (-1000) | preview | keep the rendered page's outputs |
 | on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
