@@ -199,16 +199,22 @@ def on_page_content(html_text: str, page, config, files) -> str:
     if rendered.leaves_the_title(shown_title):
         page.title = html.escape(html.escape(shown_title, quote=False), quote=False)
     # A page without a heading takes its title from its file name, as it is: the theme writes it as
-    # HTML in the header and the navigation. (A heading's title is text; front matter is checked in
-    # on_env, a title in nav as CFG003.)
-    elif "title" not in page.meta and rendered.holds_markup(page.title or ""):
+    # HTML in the header and the navigation, and where it cuts it short, its tooltip shows the text a
+    # reader sees (character references decoded) as HTML again. (A heading is reported where it
+    # stands; front matter in on_env; a title in nav as CFG003.)
+    elif "title" not in page.meta and _title_shows_markup(page.title or ""):
         if seen is not None and page.title == _title_of_file_name(page.file):
             _report(htmlcheck.Problem("HTM006", f"the page's title {page.title!r}, made from its file name, holds "
                                       "markup that the theme writes as HTML in the header and the navigation: "
                                       "rename the file, or start the page with a '# ' heading", 0),
                     seen, line_starts(seen.scan.text))
-        page.title = html.escape(page.title, quote=False)
+        page.title = html.escape(html.escape(page.title, quote=False), quote=False)
     return SERVE_SLOT + html_text if state.command == "serve" else html_text
+
+
+# Whether a page's title, which the theme writes as HTML, is markup there or in its tooltip.
+def _title_shows_markup(title: str) -> bool:
+    return rendered.holds_markup(title) or rendered.shows_unsafe_markup(html.unescape(title))
 
 
 # The title MkDocs makes of a page's file name (Page.title, for a page without a heading or a title).

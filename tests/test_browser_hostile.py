@@ -345,7 +345,8 @@ def test_the_site_check_finds_the_encoding_chromium_finds(tmp_path, tab):
 # it as it is): the site's name and the toc extension's title in text, the scope inside an inline
 # script, a <script> in the copyright, and a palette toggle's name, written with character
 # references, in a title that Material's tooltip shows as HTML. A nav title is a page's title, which
-# the build also escapes once it holds markup (as one made from a file name): a preview shows it as text.
+# the build also escapes once it holds markup (as one made from a file name): a preview shows it as
+# text, in the navigation and in its tooltip.
 def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
     from citelib.state import state
 
@@ -369,4 +370,5 @@ def test_every_config_value_the_build_refuses_runs_in_chromium(tmp_path, tab):
     tab.wait_for_timeout(300)
     assert {dialog.split(": ", 1)[1] for dialog in tab.dialogs} == {"site_name", "copyright", "scope", "toc",
                                                                      "palette"}
-    assert "Page<img src=x onerror=alert('nav')>" in tab.locator("nav .md-ellipsis").all_inner_texts()
+    # Escaped once more, as a front matter title is, so that its tooltip shows it as text too.
+    assert "Page&lt;img src=x onerror=alert('nav')&gt;" in tab.locator("nav .md-ellipsis").all_inner_texts()
