@@ -249,6 +249,7 @@ REPORTED = [
     # A word joiner, which readers do not see, kept Markdown from reading a footnote reference: the
     # page showed "[^clark2016faulty]" (a helper's case).
     Reported("joined-footnote-reference", "Said.[\u2060^clark2016faulty]\n", {literal(5, 6, "[^clark2016faulty]")}),
+    Reported("joined-citation", "Said.[\u2060@nokey2024]\n", {literal(5, 6, "[@nokey2024]")}),
     # An escaped citation shows the syntax on a contributor's page; on a page that makes claims it
     # is a citation that leads nowhere (a helper's case, with a key bib/ does not have).
     Reported("escaped-citation", "A corrigible agent accepts correction.\\[@nosuchkey2024]\n",

@@ -143,12 +143,13 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
     explained += sum(1 for s in reading.stamps.values() if s.where == "text" and s.after.startswith("[@"))
     shown = LITERAL_CITATION.findall(reading.visible)
     if len(shown) > explained:
-        # The scanner took them for code where Python-Markdown rendered text: those are the places.
+        # The scanner took them for code where Python-Markdown rendered text: those are the places;
+        # else where the source writes what readers see (format characters may stand between).
         in_code = [m.start() for start, end in code for m in LITERAL_CITATION.finditer(page_scan.text, start, end)
                    if m[1] in shown]
         for index in range(len(shown) - explained):
-            offset = in_code[index] if index < len(in_code) else None
-            key = shown[index] if offset is None else LITERAL_CITATION.match(page_scan.text, offset)[1]
+            offset = in_code[index] if index < len(in_code) else _written_at(page_scan.text, f"[@{shown[index]}")
+            key = shown[index] if index >= len(in_code) else LITERAL_CITATION.match(page_scan.text, offset)[1]
             problems.append(Problem("HTM001", f"'[@{key}]' is shown as literal text", offset))
     defined = {d.label for d in page_scan.footnote_defs}
     for match in LITERAL_MARKER.finditer(reading.visible):
