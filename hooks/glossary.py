@@ -154,7 +154,7 @@ class GuardTreeprocessor(Treeprocessor):
             el.text = join_lines(el.text)
             el.tail = join_lines(el.tail)
             texts += [text for text in (el.text, el.tail) if text and not isinstance(text, AtomicString)]
-        if "abbr" in self.md.treeprocessors:
+        if runs_right_after(self.md.treeprocessors, "glossary-guard", "abbr"):
             drop_absent_terms(self.md.treeprocessors["abbr"], texts)
 
 
@@ -176,6 +176,14 @@ def drop_absent_terms(processor, texts: list[str]) -> None:
     words = set(WORD.findall("\n".join(texts)))
     for term in [term for term in terms if not words.issuperset(_words_of(term))]:
         del terms[term]
+
+
+# Whether `after` is the treeprocessor run next after `before`: only then are the texts the guard
+# saw the texts `abbr` searches (another one between them could add text with a term in it).
+def runs_right_after(treeprocessors, before: str, after: str) -> bool:
+    if before not in treeprocessors or after not in treeprocessors:
+        return False
+    return treeprocessors.get_index_for_name(after) == treeprocessors.get_index_for_name(before) + 1
 
 
 # The runs of word characters in a term (the glossary's terms come back on every page).

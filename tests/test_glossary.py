@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown import Extension
+from markdown.treeprocessors import Treeprocessor
 
 import glossary
 
@@ -293,3 +296,26 @@ def test_handing_abbr_only_the_terms_a_page_holds_changes_no_page(terms, page, o
         glossary.titles.clear()
         glossary.titles.update(saved)
     assert narrowed == everything
+
+
+# Text that another treeprocessor adds between the guard and `abbr` still gets its terms: the
+# guard hands `abbr` fewer terms only when `abbr` runs right after it.
+def test_a_term_added_between_the_guard_and_abbr_still_gets_its_definition():
+    class AddsSentence(Treeprocessor):
+        def run(self, root):
+            etree.SubElement(root, "p").text = "Added by another extension: RLHF."
+
+    class AddsSentenceExtension(Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(AddsSentence(md), "adds-sentence", 7.5)
+
+    saved = dict(glossary.titles)
+    try:
+        glossary.titles.clear()
+        glossary.titles["RLHF"] = "Reinforcement learning from human feedback"
+        html = markdown.Markdown(extensions=["abbr", glossary.GuardExtension(), AddsSentenceExtension()]).convert(
+            "A page without the term.")
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+    assert '<abbr title="Reinforcement learning from human feedback">RLHF</abbr>' in html
