@@ -203,7 +203,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     # reader sees (character references decoded) as HTML again. (A heading is reported where it
     # stands; front matter in on_env; a title in nav as CFG003.)
     elif "title" not in page.meta and _title_shows_markup(page.title or ""):
-        if seen is not None and page.title == _title_of_file_name(page.file):
+        if seen is not None and page.title == pagemeta.title_of_file_name(page.file.name):
             _report(htmlcheck.Problem("HTM006", f"the page's title {page.title!r}, made from its file name, holds "
                                       "markup that the theme writes as HTML in the header and the navigation: "
                                       "rename the file, or start the page with a '# ' heading", 0),
@@ -215,12 +215,6 @@ def on_page_content(html_text: str, page, config, files) -> str:
 # Whether a page's title, which the theme writes as HTML, is markup there or in its tooltip.
 def _title_shows_markup(title: str) -> bool:
     return rendered.holds_markup(title) or rendered.shows_unsafe_markup(html.unescape(title))
-
-
-# The title MkDocs makes of a page's file name (Page.title, for a page without a heading or a title).
-def _title_of_file_name(file) -> str:
-    title = file.name.replace("-", " ").replace("_", " ")
-    return title.capitalize() if title.lower() == title else title
 
 
 # Every page is rendered and no template has run: make the front matter the theme writes as raw

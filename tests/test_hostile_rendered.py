@@ -16,13 +16,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import hypothesis
 import pytest
 import yaml
+from hypothesis import strategies as st
 from mkdocs.exceptions import Abort
 from selectolax.lexbor import LexborHTMLParser
 
 from sitebuild import build_site
-from citelib import rendered
+from citelib import pagemeta, rendered
 from citelib.state import state
 from tinysite import ALL_HOOKS, HOOKS, PROBLEM_LINE, ROOT, SOURCES, base_config, problems_of, write_site
 
@@ -956,3 +958,20 @@ def test_hostile_field_is_named_by_the_bib_checks_at_its_line(key, hostile_bib_s
     _, problems = hostile_bib_site
     assert any(line.startswith(f"bib/sources.bib:{BIB_FIELD_LINES[key]}:") and f"'{key}'" in line and " BIB" in line
                for line in problems), problems
+
+
+# The build names the file in its report only for a title MkDocs made from the file name: the copy
+# of MkDocs' rule in pagemeta gives MkDocs' own title for any file name (a page with no heading
+# and no front matter title, rendered).
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(name=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\\0"),
+                               min_size=1, max_size=20))
+def test_the_title_made_from_a_file_name_is_the_one_mkdocs_makes(name):
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    hypothesis.assume(name not in ("index", "README"))
+    file = File(f"notes/{name}.md", "docs", "site", use_directory_urls=True)
+    page = Page(None, file, {})
+    page.markdown, page.content, page.meta = "No heading.", "<p>No heading.</p>", {}
+    assert pagemeta.title_of_file_name(file.name) == page.title

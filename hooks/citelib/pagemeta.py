@@ -25,6 +25,13 @@ DEFAULT_AUTHOR = "Alignment Basics contributors"
 SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+# The title MkDocs 1.6 makes of a page's file name (Page.title, for a page with no heading and no
+# title): hyphens and underscores as spaces, capitalized when all lower case.
+def title_of_file_name(name: str) -> str:
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
+
+
 # Front matter that Material writes into every page as raw HTML (MkDocs' templates do not
 # escape): the title as text (<title>, header, navigation, footer), the others inside attributes
 # (<meta content="...">, a class name).
