@@ -280,7 +280,9 @@ def test_the_site_check_reports_a_script_exactly_where_chromium_runs_one(tmp_pat
     for name, title in titles.items():
         page = site / "claims" / f"{name}.html"
         page.write_text(page.read_text().replace("</head>", f"<title>{title} - x</title></head>"))
-    reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics if d.code == "HTM006"}
+    # (A <style> is reported too, as one that runs no script: content may hold none.)
+    reported = {Path(d.path).name for d in check_site.check(site, project).diagnostics
+                if d.code == "HTM006" and "<style> element" not in d.message}
     ran = set()
     for name in pages:
         tab.dialogs.clear()

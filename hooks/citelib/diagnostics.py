@@ -123,8 +123,9 @@ KINDS: dict[str, Kind] = {
         Kind("HTM005", "lost-marker",
              "Move the citation out of the attribute, alt text or raw HTML into the sentence."),
         Kind("HTM006", "active-content",
-             "Pages may not run scripts: remove the <script>, <iframe>, <object> or <embed> element, or the "
-             "on* or srcdoc attribute, or give the element an id the theme does not use; a reference that shows "
+             "Pages may not run scripts, or hide or reorder what readers see: remove the <script>, <iframe>, "
+             "<object>, <embed> or <style> element, or the on*, srcdoc, style, hidden or dir attribute, or the "
+             "theme's class or data attribute, or give the element an id of its own; a reference that shows "
              "one has a hostile field in bib/."),
         # The built site
         Kind("SIT001", "claims-ledger",

@@ -52,19 +52,21 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
     return problems
 
 
-# The whole built page (the theme's template around the content): each element of the content that
-# takes an id of the theme's (rendered.ids_taken), at the first place the page's source writes that
-# id, and the page with those ids taken out, so that a preview does not hand the theme's element
+# The whole built page (the theme's template around the content): each id of the content that an
+# element of the theme's or another of the content has too (rendered.ids_taken), once, at the first
+# place the page's source writes it, and the page with those ids taken out, so that a preview does not hand the theme's element
 # over either (None: nothing taken).
 def taken_id_problems(page_html: str, page_scan: Scan) -> tuple[list[Problem], str | None]:
     tree = LexborHTMLParser(page_html)
     selector = rendered.content_selector(tree)
     taken = rendered.ids_taken(tree, tree.css_first(selector)) if selector is not None else []
-    problems = []
-    for node in taken:
+    problems, reported = [], set()
+    for node, theirs in taken:
         value = node.attributes["id"]
-        offset = page_scan.text.find(value)
-        problems.append(Problem("HTM006", rendered.taken_id_message(value), offset if offset >= 0 else None))
+        if value not in reported:
+            reported.add(value)
+            offset = page_scan.text.find(value)
+            problems.append(Problem("HTM006", rendered.taken_id_message(value, theirs), offset if offset >= 0 else None))
         del node.attrs["id"]
     return problems, (tree.html if taken else None)
 
@@ -117,10 +119,11 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
             problems.append(Problem("HTM002", f"footnote marker '{marker.label}' points at no footnote", offset))
     # A link drawn as a marker (raw HTML can write one without the marker's id) leads readers to a
     # footnote: there must be one. A marker's own link is the marker's problem, reported above.
-    for label in dict.fromkeys(reading.footnote_links):
-        if label not in reading.footnotes and all(marker.label != label for marker in reading.markers):
-            written = Locator(page_scan.text).locate(Unsafe("a", "href", f"#fn:{label}", ""))
-            problems.append(Problem("HTM002", f"footnote link '#fn:{label}' leads to no footnote",
+    for href in dict.fromkeys(reading.footnote_links):
+        label = rendered.footnote_label(href)
+        if label is None or (label not in reading.footnotes and all(marker.label != label for marker in reading.markers)):
+            written = Locator(page_scan.text).locate(Unsafe("a", "href", href, ""))
+            problems.append(Problem("HTM002", rendered.footnote_link_message(href),
                                     written if written is not None else refs.get(label)))
     for label, item in reading.footnotes.items():
         if is_source(label) or any(is_source(ref) for ref in item.refs):

@@ -40,6 +40,26 @@ ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "
 # preview's innerHTML, and markup that reads as harmless once (a <style> in a nested <form>) can
 # come out of a second reading as an <img onerror> (it ran, hovering the link, on an HTTP site).
 REREAD_ATTRIBUTES = {"srcdoc", "data-preview"}
+# Classes the theme's scripts select (Material 9.x; tests/test_hostile_rendered.py holds the list to
+# its bundle): an element of a page's content with one is taken for the theme's own, as when the
+# tooltip of a title cut short (.md-ellipsis) shows the element's text as HTML.
+THEME_SCRIPT_CLASSES = {"md-annotation", "md-content", "md-ellipsis", "md-grid", "md-header__topic", "md-nav__link",
+                        "md-nav__link--active", "md-sidebar__scrollwrap", "md-status", "md-toggle--indeterminate",
+                        "md-typeset", "md-version"}
+# Attributes the theme's scripts act on: data-copy and data-clipboard-text set what a copy button
+# copies, data-clipboard-target which element it copies; data-md-* name the theme's own parts.
+THEME_SCRIPT_ATTRIBUTES = {"data-copy", "data-clipboard-text", "data-clipboard-target", "data-tabs"}
+THEME_ATTRIBUTE_PREFIX = "data-md-"
+# The copy buttons the hooks write themselves (overrides/partials/citations/cite-this-page.html).
+OWN_CLIPBOARD_TARGETS = {"#cite-apa", "#cite-chicago", "#cite-bibtex", "#cite-ris"}
+# What has readers see other text than the checks read (hidden, restyled or reordered text), and
+# the one style Python-Markdown writes itself (a table column's alignment).
+PRESENTATION_ELEMENTS = {"style", "bdo"}
+PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style"}
+TABLE_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")
+# Bidi embeddings, overrides and isolates: they show characters in another order than written,
+# "[nepo3202repsac@]" reversed reads as a citation.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Attributes that hold a URL a browser may load or follow (srcset holds several).
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
@@ -137,19 +157,35 @@ class Unsafe:
     def kind(self) -> tuple[str, str, str, str]:
         return "img" if self.tag == "image" else self.tag, self.attribute, self.value, self.in_footnote
 
-    # HTM003 for an unsafe link or resource address; HTM006 for what runs a script by itself.
+    # HTM003 for an unsafe link or resource address; HTM006 for anything else: what runs a script by
+    # itself, or what the theme's scripts act on, or what shows readers other text than is checked.
     @property
     def code(self) -> str:
-        attribute = self.attribute
-        runs = not attribute or attribute.startswith("on") or attribute in REREAD_ATTRIBUTES or \
-            attribute in ("title", "text", "page-title", "markup")
-        return "HTM006" if runs else "HTM003"
+        links = self.attribute == "autolink" or self.attribute in URL_ATTRIBUTES or self.attribute in ANIMATED_VALUES
+        return "HTM003" if links else "HTM006"
 
     def describe(self) -> str:
+        hides = "which hides, restyles or reorders what readers see, where the checks cannot read it"
         if not self.attribute:
-            return f"<{self.tag}> element"
+            return f"<{self.tag}> element, {hides}" if self.tag in PRESENTATION_ELEMENTS else f"<{self.tag}> element"
         shown = CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", self.value)
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        if self.attribute == "bidi":
+            shown = BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", shown)
+            return f"bidi control character in '{shown}', which shows the text in another order than it is written"
+        if self.attribute in PRESENTATION_ATTRIBUTES:
+            value = f" '{shown}'" if shown else ""
+            return f"{self.attribute} attribute{value} on <{self.tag}>, {hides}"
+        if self.attribute == "class":
+            return (f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element (the "
+                    "tooltip of an .md-ellipsis shows its text as HTML)")
+        if self.attribute in ("data-copy", "data-clipboard-text", "data-clipboard-target"):
+            return (f"{self.attribute} attribute on <{self.tag}>, which sets what a copy button copies: readers "
+                    "would copy other text than they see")
+        if self.attribute in THEME_SCRIPT_ATTRIBUTES or self.attribute.startswith(THEME_ATTRIBUTE_PREFIX):
+            return f"{self.attribute} attribute on <{self.tag}>, which the theme's scripts act on"
+        if self.attribute == "id":
+            return f"id '{shown}' on <{self.tag}>: ids that start with '__' are the theme's, which its scripts give and look up"
         if self.attribute == "autolink":
             return f"link '{shown}' written as an autolink, which Markdown leaves as an element <{self.tag}>"
         if self.attribute.startswith("on") or self.attribute == "srcdoc":
@@ -177,7 +213,7 @@ class Reading:
     blocks: list[Block] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     footnotes: dict[str, FootnoteItem] = field(default_factory=dict)
-    # Labels that links to a footnote (`#fn:label`) point at, in order.
+    # Where links drawn as markers lead (`#fn:label` for this page's footnotes), in order.
     footnote_links: list[str] = field(default_factory=list)
     stamps: dict[int, Stamp] = field(default_factory=dict)
     # The text readers see, format characters left out (code, markers and skipped parts too).
@@ -229,8 +265,8 @@ def more_unsafe(first: list[Unsafe], second: list[Unsafe]) -> list[Unsafe]:
 # Read one element of a parsed page and all it holds (None: nothing). The site check reads a built
 # page's article where the page's own parse put it: serialized and parsed again, it could be
 # another tree than the one a browser builds (the way of mutation XSS).
-def read_element(element, stamp: re.Pattern | None = None) -> Reading:
-    walker = _Walker(stamp)
+def read_element(element, stamp: re.Pattern | None = None, content_rules: bool = True) -> Reading:
+    walker = _Walker(stamp, content_rules)
     if element is not None:
         walker.walk(element)
     walker.flush()
@@ -267,20 +303,28 @@ def content_selector(tree: LexborHTMLParser) -> str | None:
     return next((selector for selector in CONTENT_SELECTORS if tree.css_first(selector) is not None), None)
 
 
-# The elements of a built page's `content` whose id an element around it has too, in document
-# order: a theme finds its own elements by id (Material reads its configuration from #__config),
-# and the first element of the page with that id is the one found, so content that takes the id
-# takes the element (a configuration whose search worker is a script of the page's choosing).
-def ids_taken(tree: LexborHTMLParser, content) -> list:
+# The elements of a built page's `content` whose id another element of the page has too, in document
+# order, each with whether that one is the theme's (around the content): a theme finds its own
+# elements by id (Material reads its configuration from #__config) and a link its footnote, and the
+# first element of the page with that id is the one found. Content that takes the id takes the
+# element: a configuration whose search worker is a script of the page's choosing, a marker whose
+# footnote is a paragraph of the page's own (`{: #fn:key }`). Every element of a repeated id is listed.
+def ids_taken(tree: LexborHTMLParser, content) -> list[tuple[object, bool]]:
     inside = [node for node in content.css("[id]") if node.attributes.get("id")]
     own = {node.mem_id for node in inside} | {content.mem_id}
     around = {node.attributes.get("id") for node in tree.css("[id]") if node.mem_id not in own}
-    return [node for node in inside if node.attributes.get("id") in around]
+    counts = Counter(node.attributes.get("id") for node in inside)
+    return [(node, node.attributes.get("id") in around) for node in inside
+            if node.attributes.get("id") in around or counts[node.attributes.get("id")] > 1]
 
 
-# The problem of an element of the content with the id of one of the theme's elements.
-def taken_id_message(value: str) -> str:
-    return f"the id {value!r} is the theme's, on an element around the page's content: its script would find this one"
+# The problem of an element of the content with the id of one of the theme's elements, or of
+# another element of the content.
+def taken_id_message(value: str, theirs: bool = True) -> str:
+    if theirs:
+        return f"the id {value!r} is the theme's, on an element around the page's content: its script would find this one"
+    return (f"the id {value!r} is on more than one element of the page's content: links and scripts find only the "
+            "first (a footnote marker leads to it, a copy button copies it)")
 
 
 # What the tags of these elements (not what they hold) have that could run a script or load
@@ -310,7 +354,7 @@ def defang(html_text: str) -> str:
         if not node.is_element_node or node.tag in ("html", "head", "body"):
             continue
         tag = node.tag.lower()
-        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template") or _animates_unsafe_link(tag, node.attributes):
+        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template", "style") or _animates_unsafe_link(tag, node.attributes):
             node.decompose()
             continue
         for name, value in list(node.attributes.items()):
@@ -318,9 +362,37 @@ def defang(html_text: str) -> str:
             urls = srcset_urls(value or "") if lower == "srcset" else [value or ""]
             if lower.startswith("on") or lower in REREAD_ATTRIBUTES \
                     or (lower == "title" and shows_unsafe_markup(value or "")) \
-                    or (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)):
+                    or (lower in URL_ATTRIBUTES and not all(safe_url(url) for url in urls)) \
+                    or breaks_content_rules(lower, value or ""):
                 del node.attrs[name]
-    return tree.body.inner_html if tree.body is not None else ""
+        classes = (node.attributes.get("class") or "").split()
+        if THEME_SCRIPT_CLASSES.intersection(classes):
+            node.attrs["class"] = " ".join(name for name in classes if name not in THEME_SCRIPT_CLASSES)
+        if tag == "bdo":
+            node.unwrap()
+    return BIDI_CONTROLS.sub("", tree.body.inner_html) if tree.body is not None else ""
+
+
+# The footnote of this page a link drawn as a marker leads to (None: it leads elsewhere).
+def footnote_label(href: str) -> str | None:
+    return href[4:] if href.startswith("#fn:") else None
+
+
+# The problem of a link drawn as a marker that leads to no footnote of the page.
+def footnote_link_message(href: str) -> str:
+    if footnote_label(href) is not None:
+        return f"footnote link {href!r} leads to no footnote"
+    return f"link {href!r}, drawn as a footnote marker, leads to no footnote of this page"
+
+
+# Whether an attribute (its name in lower case) is one a page's content may not have: one the
+# theme's scripts act on, one that hides, restyles or reorders text, an id in the theme's "__" names.
+def breaks_content_rules(name: str, value: str) -> bool:
+    if name in THEME_SCRIPT_ATTRIBUTES or name.startswith(THEME_ATTRIBUTE_PREFIX):
+        return not (name == "data-clipboard-target" and value in OWN_CLIPBOARD_TARGETS)
+    if name in PRESENTATION_ATTRIBUTES:
+        return not (name == "style" and TABLE_ALIGNMENT.fullmatch(value))
+    return name == "id" and value.startswith("__")
 
 
 # Whether a title, which Material's tooltips (content.tooltips) show as HTML (the theme writes it
@@ -384,8 +456,11 @@ def srcset_urls(value: str) -> list[str]:
 
 # Walks the tree once, depth first, without recursion (a hostile page may nest deeply).
 class _Walker:
-    def __init__(self, stamp: re.Pattern | None) -> None:
+    def __init__(self, stamp: re.Pattern | None, content_rules: bool = True) -> None:
         self.stamp = stamp
+        # A page's content, not a whole file: the theme's own parts around it have theirs.
+        self.content_rules = content_rules
+        self.root_id = None
         self.reading = Reading()
         self.visible: list[str] = []
         self.code: list[str] = []
@@ -400,6 +475,8 @@ class _Walker:
         self.modes: dict[str, int] = {}
 
     def walk(self, root) -> None:
+        # The element read (a built page's article) is the theme's: the content is what it holds.
+        self.root_id = root.mem_id
         stack = [(root, False, ())]
         while stack:
             node, leaving, modes = stack.pop()
@@ -426,6 +503,8 @@ class _Walker:
         attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
         self.check_element(tag, attributes)
         classes = set(attributes.get("class", "").split())
+        if self.content_rules and node.mem_id != self.root_id:
+            self.check_content_element(tag, attributes, classes)
         if tag in BLOCKS:
             self.flush()
         if tag == "br":
@@ -445,9 +524,10 @@ class _Walker:
                 self.reading.footnotes[self.footnote_item].refs.append(marker.label)
             modes.append("marker")
         self.settle_stamp()
-        # Any link to a footnote is drawn as a marker's, whatever its class (raw HTML writes one).
-        if tag == "a" and attributes.get("href", "").startswith("#fn:"):
-            self.reading.footnote_links.append(attributes["href"][4:])
+        # Any link to a footnote is drawn as a marker's, whatever its class (raw HTML writes one), and
+        # so is a link with the marker's class, wherever it leads.
+        if tag == "a" and ("#fn:" in attributes.get("href", "") or "footnote-ref" in classes):
+            self.reading.footnote_links.append(attributes.get("href", ""))
         if tag == "span" and "cite-locator" in classes:
             modes.append("locator")
         if tag in CODE_TAGS:
@@ -485,6 +565,8 @@ class _Walker:
     def handle_text(self, data: str) -> None:
         if self.stamp is not None and "\ue002" in data:
             data = self.take_stamps(data)
+        if self.content_rules and (control := BIDI_CONTROLS.search(data)):
+            self.reading.unsafe.append(Unsafe("text", "bidi", data[control.start():control.end() + 30], self.footnote_item))
         if self.modes.get("code"):
             self.code.append(data)
         elif not self.modes.get("skip") and not self.modes.get("marker"):
@@ -543,6 +625,18 @@ class _Walker:
                     unsafe.append(Unsafe(tag, name, value, self.footnote_item))
         for name in _unsafe_animated_values(tag, attributes):
             unsafe.append(Unsafe(tag, name, attributes[name], self.footnote_item))
+
+    # What an element of a page's content may not have besides: what the theme's scripts take for
+    # their own, and what shows readers other text than the checks read.
+    def check_content_element(self, tag: str, attributes: dict[str, str], classes: set[str]) -> None:
+        unsafe, item = self.reading.unsafe, self.footnote_item
+        if tag in PRESENTATION_ELEMENTS:
+            unsafe.append(Unsafe(tag, "", "", item))
+        for name in sorted(classes & THEME_SCRIPT_CLASSES):
+            unsafe.append(Unsafe(tag, "class", name, item))
+        for name, value in attributes.items():
+            if breaks_content_rules(name, value):
+                unsafe.append(Unsafe(tag, name, value, item))
 
     # Append text, with runs of white space as one space.
     def add(self, data: str) -> None:

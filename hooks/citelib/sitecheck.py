@@ -193,9 +193,10 @@ def _check_other_file(path: Path, report: Report, where: str) -> None:
     except OSError as error:
         report.add(where, 1, 1, "SIT004", f"the file cannot be read ({error.strerror or error})")
         return
-    unsafe = rendered.read_element(LexborHTMLParser(html_text).root).unsafe
+    unsafe = rendered.read_element(LexborHTMLParser(html_text).root, content_rules=False).unsafe
     if unsafe:
-        _report_unsafe(unsafe, report, where, Places(html_text, lambda tree: rendered.read_element(tree.root)),
+        _report_unsafe(unsafe, report, where,
+                       Places(html_text, lambda tree: rendered.read_element(tree.root, content_rules=False)),
                        known=known or [])
 
 
@@ -360,14 +361,14 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
                    known=[unsafe for unsafe in first if unsafe.attribute])
 
 
-# Each element of the content that takes the id of one of the theme's elements around it (see
-# rendered.ids_taken), where its start tag stands; `tree` is the page's own parse, read, not changed.
+# Each element of the content that takes the id of one of the theme's elements around it, or whose
+# id another element of the content has too (see rendered.ids_taken), where its start tag stands; `tree` is the page's own parse, read, not changed.
 def _check_ids_taken(html_text: str, tree: LexborHTMLParser, selector: str | None, report: Report,
                      where: str) -> None:
     if selector is None:
         return
     content = tree.css_first(selector)
-    found = [(node.attributes["id"], node.tag) for node in rendered.ids_taken(tree, content)]
+    found = [(node.attributes["id"], node.tag, theirs) for node, theirs in rendered.ids_taken(tree, content)]
     if not found:
         return
 
@@ -377,10 +378,10 @@ def _check_ids_taken(html_text: str, tree: LexborHTMLParser, selector: str | Non
         return [] if content is None else [(node.attributes.get("id"), node.tag) for node in content.css("[id]")]
 
     places = Places(html_text, content_ids)
-    for index, (value, tag) in enumerate(found):
-        nth = found[:index + 1].count((value, tag))
+    for index, (value, tag, theirs) in enumerate(found):
+        nth = [(v, t) for v, t, _ in found[:index + 1]].count((value, tag))
         line, col = places.place(lambda ids: ids.count((value, tag)) >= nth, tag=tag, nth=nth)
-        report.add(where, line, col, "HTM006", rendered.taken_id_message(value))
+        report.add(where, line, col, "HTM006", rendered.taken_id_message(value, theirs))
 
 
 # Each unsafe finding of a reading where it stands: the n-th of several equal ones stands where the
@@ -423,10 +424,11 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
             anchor = marker.anchor
             report.add(where, *places.place(lambda r: any(m.anchor == anchor for m in r.markers)), "HTM002",
                        f"footnote marker '{marker.label}' points at no footnote")
-    for label in dict.fromkeys(reading.footnote_links):
-        if label not in reading.footnotes and all(marker.label != label for marker in reading.markers):
-            report.add(where, *places.place(lambda r: label in r.footnote_links, tag="a"), "HTM002",
-                       f"footnote link '#fn:{label}' leads to no footnote")
+    for href in dict.fromkeys(reading.footnote_links):
+        label = rendered.footnote_label(href)
+        if label is None or (label not in reading.footnotes and all(marker.label != label for marker in reading.markers)):
+            report.add(where, *places.place(lambda r: href in r.footnote_links, tag="a"), "HTM002",
+                       rendered.footnote_link_message(href))
     for label, item in reading.footnotes.items():
         if not is_source(label) and not any(is_source(ref) for ref in item.refs):
             report.add(where, *places.place(lambda r: label in r.footnotes), "HTM002",
