@@ -28,8 +28,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
 
-from citelib import (archive, bib, configcheck, entries, formatting, htmlcheck, markup, pagemeta, rendered,
-                     review, scancache, settings, templatecache, templates, themefiles)
+from citelib import (archive, bib, configcheck, configyaml, entries, formatting, htmlcheck, markup, pagemeta,
+                     rendered, review, scancache, settings, templatecache, templates, themefiles)
 from citelib.diagnostics import line_col, line_starts
 from citelib.guard import Guard, restore_parse_file, share_parsed_bibliography
 from citelib.pagecheck import check_page, decode_page, front_matter_line, front_matter_lines
@@ -75,6 +75,7 @@ def on_config(config):
                                    lambda line, message: state.report.add(state.config_path, line, 1, "CFG001", message))
     configcheck.check_file(Path(config.config_file_path), lambda path, line, col, message: state.report.add(
         os.path.relpath(path, state.root), line, col, "CFG003", message))
+    configcheck.replace_surrogates(config)
     plugin = config.plugins.get("bibtex")
     if plugin is None or not hasattr(plugin.config, "bib_dir"):
         state.report.add(state.config_path, 1, 1, "PLG001", "the bibtex plugin is not configured")
@@ -354,6 +355,6 @@ def _front_matter_line(file, key: str) -> int:
 # mkdocs.yml as text, for the lines of its settings ("" when it cannot be read).
 def _read_config_text(path) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        return configyaml.read_text(path)
     except (OSError, UnicodeDecodeError, TypeError):
         return ""

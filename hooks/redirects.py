@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from citelib import pagemeta, redirects, templates
+from citelib import configyaml, pagemeta, redirects, templates
 from citelib.state import require_citations, state
 
 # This build's rows that can be written, and the title of each page by its docs/ path.
@@ -26,7 +26,10 @@ def _add(line: int, message: str) -> None:
 def on_config(config):
     global _redirects, _titles
     require_citations("redirects.py", config)
-    config_text = Path(config.config_file_path).read_text(encoding="utf-8-sig")
+    try:
+        config_text = configyaml.read_text(config.config_file_path)
+    except (OSError, UnicodeDecodeError):  # MkDocs read it: another file now, which the next build reads
+        config_text = ""
     _redirects = redirects.read(config.extra, config_text, _add)
     _titles = {}
 

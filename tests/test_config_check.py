@@ -86,3 +86,54 @@ def test_the_site_check_runs_no_call_written_in_the_configuration(tmp_path):
     config.write_text(config.read_text() + f"build_id: !!python/object/apply:os.system ['touch {marker}']\n")
     found = [d.code for d in check_site.check(site, project).diagnostics]
     assert "CFG003" in found and not marker.exists()
+
+
+# MkDocs reads a mkdocs.yml saved as UTF-16 (YAML decodes it after its byte order mark): so do the
+# checks, which once read it as UTF-8 and either stopped with a traceback or checked nothing.
+def test_a_configuration_saved_as_utf16_is_checked_as_mkdocs_reads_it(tmp_path):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    config = project / "mkdocs.yml"
+    config.write_bytes((config.read_text() + "copyright: 'Text<script>alert(2)</script>'\n").encode("utf-16"))
+    found = [(d.path, d.code) for d in check_site.check(site, project).diagnostics if d.code.startswith("CFG")]
+    assert found == [("mkdocs.yml", "CFG003")]
+
+
+# A mkdocs.yml the site check cannot read as MkDocs does stops it with where and why (exit 2), not
+# a traceback, and not a check against no settings at all.
+@pytest.mark.parametrize("written, said", [
+    ("site_name: x\nsite_author: Caf\xe9\n".encode("latin-1"), "mkdocs.yml:2:17: byte 0xe9 is not UTF-8"),
+    (b'site_name: x\nextra:\n  note: "a\x00b"\n', "mkdocs.yml:3:11: not YAML (special characters are not allowed)"),
+    (b"site_name: [x\n", "mkdocs.yml:2:1: not YAML (expected ',' or ']', but got '<stream end>')"),
+    (b"- a\n- b\n", "mkdocs.yml:1:1: holds no mapping of settings"),
+], ids=["latin-1", "nul", "unclosed", "a-list"])
+def test_a_configuration_the_site_check_cannot_read_stops_it_saying_where(tmp_path, capsys, monkeypatch,
+                                                                           written, said):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    (project / "mkdocs.yml").write_bytes(written)
+    monkeypatch.setattr(check_site, "ROOT", project)
+    monkeypatch.chdir(project)
+    assert check_site.main([str(site)]) == 2
+    assert capsys.readouterr().err.startswith(said)
+
+
+# YAML's "\ud800" is half of a surrogate pair, which no page can be written with: MkDocs stopped with
+# a traceback writing the first page. The build reports it where it stands and goes on without it.
+def test_half_a_surrogate_pair_in_a_written_setting_is_reported_and_the_build_goes_on(tmp_path):
+    from tinysite import base_config, problems_of, write_site
+
+    config = base_config(site_description="Surrogate \ud800 here", nav=[{"Home \udc00": "claims/page.md"}])
+    config_file = write_site(tmp_path, {"claims/page.md": "# Page\n\nA claim.[@hubinger2019risks]\n"}, config=config)
+    found = sorted(line.split(" CFG003 ", 1)[1].split(", half")[0] for line in problems_of(config_file, tmp_path / "site")
+                   if " CFG003 " in line)
+    assert found == ["a title in nav holds \\udc00", "site_description holds \\ud800"]
+
+
+# The build reads a UTF-16 mkdocs.yml as MkDocs does: every hook, redirects.py too (a traceback once).
+def test_a_build_from_a_utf16_configuration_reports_its_values(tmp_path):
+    from tinysite import ALL_HOOKS, base_config, problems_of, write_site
+
+    config = base_config((*ALL_HOOKS, "redirects.py"), copyright="Text<script>alert(2)</script>")
+    config_file = write_site(tmp_path, {"claims/page.md": "# Page\n\nA claim.[@hubinger2019risks]\n"}, config=config)
+    config_file.write_bytes(config_file.read_text(encoding="utf-8").encode("utf-16"))
+    found = [line for line in problems_of(config_file, tmp_path / "site") if " CFG" in line]
+    assert len(found) == 1 and " CFG003 copyright holds markup that runs a script" in found[0], found

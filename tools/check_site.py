@@ -4,7 +4,8 @@ page at every old address of extra.redirects.
 
 Usage: python tools/check_site.py [SITE_DIR]      (default: site; `make check-site`)
 Reads mkdocs.yml beside this folder for docs_dir, the bib folder and extra.citations.
-Prints every problem, ruff-style, and exits 1 when there is one.
+Prints every problem, ruff-style, and exits 1 when there is one; exits 2, saying where, when
+mkdocs.yml cannot be read as MkDocs reads it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ sys.path.insert(0, str(ROOT / "hooks"))
 
 from citelib import around, bib, configcheck, configyaml, redirects, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
+import yaml  # noqa: E402
 from mkdocs.exceptions import ConfigurationError  # noqa: E402
+
+
+# mkdocs.yml cannot be read as MkDocs reads it: nothing can be checked against it.
+class UnreadableConfig(Exception):
+    pass
 
 
 # Check `site_dir` against the project at `root`; every problem goes to the returned report.
@@ -26,19 +33,41 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
     report = Report()
     config_file = root / "mkdocs.yml"
     try:
-        with open(config_file, encoding="utf-8-sig") as handle:
-            config = configyaml.load(handle)
+        config_text = configyaml.read_text(config_file)
+    except OSError as error:
+        raise UnreadableConfig(f"{_shown(config_file, root)}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        line = error.object[:error.start].count(b"\n") + 1
+        col = error.start - (error.object.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UnreadableConfig(f"{_shown(config_file, root)}:{line}:{col}: byte 0x{error.object[error.start]:02x} is not "
+                               "UTF-8: save the file as UTF-8 (MkDocs reads UTF-8, or UTF-16 after a byte order "
+                               "mark), and build again") from None
+    try:
+        yaml.compose(config_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        if isinstance(error, yaml.reader.ReaderError):  # a character YAML does not allow, by its index
+            line = config_text.count("\n", 0, error.position) + 1
+            where = f":{line}:{error.position - (config_text.rfind(chr(10), 0, error.position) + 1) + 1}"
+        problem = getattr(error, "problem", None) or getattr(error, "reason", None) or str(error)
+        raise UnreadableConfig(f"{_shown(config_file, root)}{where}: not YAML ({' '.join(str(problem).split())}), "
+                               "which MkDocs cannot build either: fix it, and build again") from None
+    try:
+        config = configyaml.load(config_text)
     except ConfigurationError:
         config = {}  # a tag that builds a Python object: CFG003 below names it
+    if not isinstance(config, dict):
+        raise UnreadableConfig(f"{_shown(config_file, root)}:1:1: holds no mapping of settings; fix it, and build again")
     bib_dir = "bib"
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):
             bib_dir = plugin["bibtex"].get("bib_dir", bib_dir)
-    found = settings.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
+    found = settings.read(config.get("extra"), config_text,
                           lambda line, message: report.add("mkdocs.yml", line, 1, "CFG001", message))
     configcheck.check_file(config_file, lambda path, line, col, message: report.add(
         os.path.relpath(path, root), line, col, "CFG003", message))
-    table = redirects.read(config.get("extra"), config_file.read_text(encoding="utf-8-sig"),
+    table = redirects.read(config.get("extra"), config_text,
                            lambda line, message: report.add("mkdocs.yml", line, 1, "CFG002", message))
     # Either URL style: the offline plugin turns directory URLs off without mkdocs.yml saying so.
     old_addresses = tuple(tuple(redirects.page_for(row, style, None).dest_uri for style in (False, True))
@@ -65,7 +94,11 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip())
         return 0
     site_dir = Path(argv[0]) if argv else Path("site")
-    report = check(site_dir)
+    try:
+        report = check(site_dir, ROOT)
+    except UnreadableConfig as error:
+        print(error, file=sys.stderr)
+        return 2
     if report:
         print(report.format())
         return 1

@@ -22,6 +22,10 @@ from citelib import configyaml, rendered
 # title heads every page's table of contents).
 BUILD_ONLY = {"INHERIT", "docs_dir", "site_dir", "hooks", "watch", "not_in_nav", "exclude_docs", "draft_docs",
               "extra.citations", "extra.redirects"}
+# Half of a UTF-16 surrogate pair (YAML's "\ud800"): no page that holds one can be written as UTF-8.
+SURROGATE = re.compile("[\ud800-\udfff]")
+# The settings the theme writes into pages, where such halves are replaced once reported.
+WRITTEN_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "repo_name", "nav", "extra", "theme")
 # Values the theme writes as HTML (Material's copyright may hold a link): markup that runs is refused.
 HTML_VALUES = {"copyright"}
 # What ends the text, the attribute value or the script string a value stands in (Material writes
@@ -52,7 +56,7 @@ def check_file(config_file, add) -> None:
     while config_file is not None and config_file.resolve() not in seen:
         seen.add(config_file.resolve())
         try:
-            text = config_file.read_text(encoding="utf-8-sig")
+            text = configyaml.read_text(config_file)
         except (OSError, UnicodeDecodeError):
             return  # MkDocs reports a file it cannot read
         check(text, lambda line, col, message, shown=config_file: add(shown, line, col, message))
@@ -126,6 +130,9 @@ REFUSED = {
 
 # What is wrong with `value` where the theme writes it, or "".
 def _problem(name: str, value: str) -> str:
+    if (half := SURROGATE.search(value)) is not None:
+        return (f"{name or 'a value'} holds \\u{ord(half[0]):04x}, half of a surrogate pair, which no page can be "
+                "written with (MkDocs would stop with a traceback): write the character itself, or leave it out")
     refused = REFUSED.get((name, value.strip()), REFUSED.get((name, None)))
     if refused:
         return f"{name} {value.strip()!r} {refused}"
@@ -142,3 +149,32 @@ def _problem(name: str, value: str) -> str:
     shown += " (as a character reference)" if referenced else ""
     return (f"{name or 'the value'} holds {shown}, which ends the text, attribute or script string the theme "
             "writes it in, on every page")
+
+
+# Replace each half of a surrogate pair in the settings the theme writes with U+FFFD, in place: the
+# build goes on to report it (above) instead of stopping in MkDocs with a traceback.
+def replace_surrogates(config) -> None:
+    for name in WRITTEN_SETTINGS:
+        value = config.get(name)
+        if isinstance(value, str):
+            config[name] = SURROGATE.sub("\ufffd", value)
+        elif value is not None:
+            _replace_inside(value)
+
+
+def _replace_inside(container, depth: int = 0) -> None:
+    if depth > 100:
+        return
+    items = list(container.items()) if hasattr(container, "items") else list(enumerate(container)) \
+        if isinstance(container, list) else []
+    for key, value in items:
+        if isinstance(value, str):
+            if SURROGATE.search(value):
+                container[key] = SURROGATE.sub("\ufffd", value)
+        elif isinstance(value, list) or hasattr(value, "items"):
+            _replace_inside(value, depth + 1)
+    # A title in nav is a key: the mapping is written again, in its order.
+    if type(container) is dict and any(isinstance(key, str) and SURROGATE.search(key) for key in container):
+        renamed = {SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key: value for key, value in container.items()}
+        container.clear()
+        container.update(renamed)

@@ -8,9 +8,20 @@ saves two parses of it a build.
 
 from __future__ import annotations
 
+import codecs
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
+
+
+# The text of a YAML file as YAML (and so MkDocs) decodes it: UTF-16 after its byte order mark,
+# else UTF-8 (a byte order mark left out). Raises OSError or UnicodeDecodeError.
+def read_text(path) -> str:
+    data = Path(path).read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 # The document's root node, or None when the text is not YAML (MkDocs reports that itself).
