@@ -12,7 +12,9 @@ The `abbr` extension skips atomic text, which is how it leaves code spans alone.
 treeprocessor, run just before it, makes the text of code, headings, the footnotes (the
 numbered sources) and definition-list terms atomic too, so no abbreviation lands there. It
 also turns line breaks in ordinary text into spaces, so a term that a source line break splits
-still gets its definition.
+still gets its definition. A term that would match inside Python-Markdown's placeholder for raw
+HTML (a number, "wzxhzdk") is left out and named, since `abbr` would cut the placeholder and the
+HTML would be lost.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
-from markdown import Extension
+from markdown import Extension, util
 from markdown.extensions.abbr import AbbrExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -48,12 +50,22 @@ abbreviations: list[str] = []
 # The same as {term: definition}: the glossary handed to the `abbr` extension of every page.
 titles: dict[str, str] = {}
 
+# This build's guard: it notes the terms it leaves out of a page.
+guard_extension: GuardExtension | None = None
+
 
 # Elements whose text never gets an abbreviation: code, headings, definition-list terms.
 GUARDED_TAGS = {"code", "pre", "kbd", "samp", "h1", "h2", "h3", "h4", "h5", "h6", "dt"}
 
-# Elements with these classes never get one either: the footnotes, i.e. the list of sources.
-GUARDED_CLASSES = {"footnote"}
+# Elements with these classes never get one either: the footnotes, i.e. the list of sources, and
+# the markers that lead to them (`*[1]: ...` gave every marker 1 a definition of its own).
+GUARDED_CLASSES = {"footnote", "footnote-ref"}
+
+# Python-Markdown's placeholders for raw HTML (and inline HTML), which stand in the text `abbr`
+# searches: a term that matches inside one ("wzxhzdk", "1") cuts it, and the HTML is lost.
+PLACEHOLDER = re.compile(re.escape(util.STX) + "(?:wzxhzdk|klzzwxh):[0-9]+" + re.escape(util.ETX))
+# The terms that match inside such a placeholder wherever one stands, between word boundaries.
+PLACEHOLDER_TERM = re.compile("(?:wzxhzdk|klzzwxh)(?::(?:0|[1-9][0-9]*)?)?|:(?:0|[1-9][0-9]*)?|0|[1-9][0-9]*")
 
 # A run of word characters, as `abbr`'s pattern reads them (\w and \b in a str pattern, no flags).
 WORD = re.compile(r"\w+")
@@ -76,7 +88,9 @@ MARKDOWN = [
 
 # Guard code, headings and footnotes against abbreviations on every page.
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    config.markdown_extensions.append(GuardExtension())
+    global guard_extension
+    guard_extension = GuardExtension()
+    config.markdown_extensions.append(guard_extension)
     return config
 
 
@@ -109,6 +123,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
             log.warning("glossary: the term %r has an empty definition", term)
             continue
         shown = tooltip_title(title)
+        if any(PLACEHOLDER_TERM.fullmatch(variant) for variant in variants(term)):
+            log.warning("glossary: %s: the term %r matches inside the placeholder Python-Markdown writes for raw "
+                        "HTML, where it would cut it and lose the HTML; it gets no hover definition: write the term "
+                        "with other words", path, term)
+            continue
         for variant in variants(term):
             abbreviations.append(f"*[{variant}]: {shown}")
             titles[variant] = shown
@@ -122,7 +141,19 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
+    if guard_extension is not None:
+        guard_extension.placeholder_terms.clear()
     return markdown
+
+
+# A term that matched inside Python-Markdown's placeholder for raw HTML was left out of the page
+# (it would have cut the placeholder, and the HTML with it): say so (strict builds stop).
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    for term in dict.fromkeys(guard_extension.placeholder_terms if guard_extension is not None else []):
+        log.warning("glossary: %s: the abbreviation %r (of the glossary or the page) matches inside the "
+                    "placeholder Python-Markdown writes for raw HTML, where it would cut it and lose the HTML; "
+                    "it is left out of the page: write the term with other words", page.file.src_uri, term)
+    return html
 
 
 # -----------------------------------------------------------------------------
@@ -132,8 +163,15 @@ def on_page_markdown(
 
 # Register the guard between the footnotes (priority 50 and below) and `abbr` (priority 7).
 class GuardExtension(Extension):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Terms left out of the page rendered last because they match inside a placeholder.
+        self.placeholder_terms: list[str] = []
+
     def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(GuardTreeprocessor(md), "glossary-guard", 8)
+        processor = GuardTreeprocessor(md)
+        processor.extension = self
+        md.treeprocessors.register(processor, "glossary-guard", 8)
         # The glossary's terms, for the `abbr` extension (registered before this one) to apply.
         for extension in md.registeredExtensions:
             if isinstance(extension, AbbrExtension) and titles:
@@ -156,6 +194,8 @@ class GuardTreeprocessor(Treeprocessor):
             texts += [text for text in (el.text, el.tail) if text and not isinstance(text, AtomicString)]
         if runs_right_after(self.md.treeprocessors, "glossary-guard", "abbr"):
             drop_absent_terms(self.md.treeprocessors["abbr"], texts)
+        if "abbr" in self.md.treeprocessors:
+            self.extension.placeholder_terms += drop_placeholder_terms(self.md.treeprocessors["abbr"], texts)
 
 
 # -----------------------------------------------------------------------------
@@ -184,6 +224,21 @@ def runs_right_after(treeprocessors, before: str, after: str) -> bool:
     if before not in treeprocessors or after not in treeprocessors:
         return False
     return treeprocessors.get_index_for_name(after) == treeprocessors.get_index_for_name(before) + 1
+
+
+# Take out of `abbr`'s terms each one that matches inside a placeholder in these texts (as `abbr`
+# matches: the term between word boundaries) and return them: the raw HTML it would cut is kept.
+def drop_placeholder_terms(processor, texts: list[str]) -> list[str]:
+    terms = getattr(processor, "abbrs", None)
+    placeholders = " ".join(PLACEHOLDER.findall("\n".join(texts))) if isinstance(terms, dict) else ""
+    if not placeholders:
+        return []
+    words = set(WORD.findall(placeholders))
+    dropped = [term for term in terms if words.issuperset(_words_of(term))
+               and re.search(rf"\b{re.escape(term)}\b", placeholders)]
+    for term in dropped:
+        del terms[term]
+    return dropped
 
 
 # The runs of word characters in a term (the glossary's terms come back on every page).

@@ -12,7 +12,7 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown import Extension
+from markdown import Extension, util
 from markdown.treeprocessors import Treeprocessor
 
 import glossary
@@ -319,3 +319,36 @@ def test_a_term_added_between_the_guard_and_abbr_still_gets_its_definition():
         glossary.titles.clear()
         glossary.titles.update(saved)
     assert '<abbr title="Reinforcement learning from human feedback">RLHF</abbr>' in html
+
+
+# A term that matches inside Python-Markdown's placeholder for raw HTML cut it, and the HTML was
+# lost ("*[1]: ..." on a page turned its <picture> into the text "wzxhzdk:1"; a glossary term
+# "wzxhzdk" emptied every raw HTML block of the site). Such a term is left out of the page and
+# named; a footnote marker never gets a definition either.
+def test_a_term_that_matches_inside_a_placeholder_is_left_out_and_the_html_kept():
+    extension = glossary.GuardExtension()
+    saved = dict(glossary.titles)
+    try:
+        glossary.titles.clear()
+        glossary.titles["wzxhzdk"] = "A made-up word"
+        page = ("A claim.[^1]\n\n<picture><img src=\"a.png\" alt=\"A\"></picture>\n\n<div>Raw 1</div>\n\n"
+                "*[1]: Smith and Jones (2021), a proof that RLHF is safe\n\n[^1]: A note.\n")
+        html = markdown.Markdown(extensions=["abbr", "footnotes", extension]).convert(page)
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+    assert "<picture>" in html and "<div>Raw 1</div>" in html and "wzxhzdk" not in html
+    assert "Smith" not in html and "A made-up word" not in html
+    assert sorted(set(extension.placeholder_terms)) == ["1", "wzxhzdk"]
+
+
+# The glossary's own check of a term (PLACEHOLDER_TERM) names exactly the terms that `abbr` would
+# match inside a placeholder of either kind, whatever its number.
+@settings(max_examples=500, deadline=None)
+@given(term=st.text(st.sampled_from("wzxhdkl:0123456789a "), min_size=1, max_size=12))
+def test_the_terms_that_break_a_placeholder_are_the_ones_abbr_would_match_there(term):
+    numbers = {*range(0, 120), *(int(run) for run in re.findall("[0-9]+", term))}  # a page can hold any
+    placeholders = " ".join(kind % number for kind in (util.HTML_PLACEHOLDER, util.INLINE_PLACEHOLDER)
+                            for number in sorted(numbers))
+    matches = re.search(rf"\b{re.escape(term)}\b", placeholders) is not None
+    assert bool(glossary.PLACEHOLDER_TERM.fullmatch(term)) == matches
