@@ -26,6 +26,7 @@ import re
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
+import markdown
 from markdown import Extension, util
 from markdown.extensions.abbr import AbbrExtension
 from markdown.treeprocessors import Treeprocessor
@@ -34,8 +35,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from selectolax.lexbor import LexborHTMLParser
 
-from citelib.scan import scan
+from citelib.scan import MarkdownSettings, scan
 from citelib.state import state
 
 log = logging.getLogger("mkdocs.hooks.glossary")
@@ -116,6 +118,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
             "glossary: %s:%d: the term %r is defined again; only its first definition is used. "
             "Keep one definition of each term.", path, line, term,
         )
+    # A term the glossary page does not show (one inside a comment) gets no definition on the pages.
+    settings = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
+    shown_on_the_page = shown_terms(text, settings)
+    for term in [term for term in terms if term not in shown_on_the_page]:
+        log.warning("glossary: %s: the term %r is not shown on the glossary page (a comment or raw HTML hides it), "
+                    "so it gets no hover definition: define it in the page's definition list, or remove it",
+                    path, term)
+        del terms[term]
+    for term in sorted(shown_on_the_page - set(terms)):
+        log.warning("glossary: %s: the glossary page shows the term %r, but the hover definitions cannot read it: "
+                    "write it on its own line, its definition after ':   '", path, term)
     # Through the citation hook's scan cache: a definition is rendered once, not once a build.
     for term, definition in terms.items():
         title = plain_text(definition, state.scan_cache.scan if state.scan_cache else scan)
@@ -257,6 +270,21 @@ def atomize(el: etree.Element) -> None:
         if child.text and not isinstance(child.text, AtomicString):
             child.text = AtomicString(child.text)
 
+
+
+# The terms of the glossary page's definition lists as the site's Markdown renders them (their text,
+# white space as one space); kept for the last text, since a serve rebuild reads it again.
+def shown_terms(text: str, settings: MarkdownSettings) -> frozenset[str]:
+    key = (text, settings.cache_key)
+    if _shown_terms.get("key") != key:
+        rendered = markdown.Markdown(extensions=list(settings.extensions),
+                                     extension_configs=settings.configs).convert(text)
+        _shown_terms.update(key=key, terms=frozenset(" ".join(node.text().split())
+                                                     for node in LexborHTMLParser(rendered).css("dt")))
+    return _shown_terms["terms"]
+
+
+_shown_terms: dict = {}
 
 
 # Read the terms of a Markdown definition list and the first definition of each, in order.

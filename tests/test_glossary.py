@@ -16,6 +16,7 @@ from markdown import Extension, util
 from markdown.treeprocessors import Treeprocessor
 
 import glossary
+from citelib.scan import SITE_EXTENSION_CONFIGS, SITE_EXTENSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY_MD = ROOT / "docs" / "glossary.md"
@@ -89,9 +90,15 @@ def abbrs_in(text: str) -> list[dict]:
     return collector.abbrs
 
 
+# What the hook reads of MkDocs' configuration: the docs folder and the site's Markdown extensions.
+def site_config(docs_dir: Path):
+    return type("Config", (), {"docs_dir": str(docs_dir), "markdown_extensions": list(SITE_EXTENSIONS),
+                               "mdx_configs": dict(SITE_EXTENSION_CONFIGS)})()
+
+
 # Render Markdown the way the site does, with the hook's abbreviations appended.
 def render(source: str) -> str:
-    glossary.on_pre_build(type("Config", (), {"docs_dir": str(ROOT / "docs")})())
+    glossary.on_pre_build(site_config(ROOT / "docs"))
     md = markdown.Markdown(extensions=[
         "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
         "toc", "pymdownx.superfences", glossary.GuardExtension(),
@@ -352,3 +359,20 @@ def test_the_terms_that_break_a_placeholder_are_the_ones_abbr_would_match_there(
                             for number in sorted(numbers))
     matches = re.search(rf"\b{re.escape(term)}\b", placeholders) is not None
     assert bool(glossary.PLACEHOLDER_TERM.fullmatch(term)) == matches
+
+
+# The hover definitions come from the terms the glossary page shows: a helper's term inside an HTML
+# comment showed its definition on every page, though the glossary page showed nothing.
+def test_a_term_the_glossary_page_hides_gets_no_definition_and_is_named(tmp_path, caplog):
+    (tmp_path / "glossary.md").write_text(
+        "# Glossary\n\nReward model\n:   A model of what people prefer.[@a]\n\n"
+        "<!--\nInstructGPT\n:   A model that was withdrawn after it deceived its labellers.\n-->\n")
+    saved = dict(glossary.titles)
+    try:
+        glossary.on_pre_build(site_config(tmp_path))
+        shown = dict(glossary.titles)
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+    assert "Reward model" in shown and "InstructGPT" not in shown
+    assert "the term 'InstructGPT' is not shown on the glossary page" in caplog.text
