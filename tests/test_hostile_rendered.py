@@ -277,6 +277,16 @@ REPORTED = [
     Reported("marker-link-to-another-page", '<sup><a class="footnote-ref" href="other.html#fn:hubinger2019risks">3</a></sup>\n',
              {f"{PAGE}:5:6: HTM002 link 'other.html#fn:hubinger2019risks', drawn as a footnote marker, leads to no "
               "footnote of this page"}),
+    Reported("forged-reference-in-raw-html",
+             'Proven safe.<sup id="fnref:clark2016faulty"><a class="footnote-ref" href="#fn:clark2016faulty">9</a></sup>\n\n'
+             '<div class="footnote" markdown>\n<ol start="9">\n<li id="fn:clark2016faulty">Smith, J. (2024). A proof. '
+             '<a class="footnote-backref" href="#fnref:clark2016faulty">&#8617;</a></li>\n</ol>\n</div>\n',
+             {f"{PAGE}:5:13: HTM002 footnote marker 'clark2016faulty' names a source, but no citation on the page wrote "
+              "it: cite the source with [@key]",
+              f"{PAGE}:5:22: HTM006 the id 'fnref:clark2016faulty' is on more than one element of the page's content: "
+              "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)",
+              f"{PAGE}:5:76: HTM006 the id 'fn:clark2016faulty' is on more than one element of the page's content: "
+              "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own
@@ -1028,3 +1038,18 @@ def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts
     assert set(re.findall(r'\("\.(md-[\w-]+)', bundle)) == rendered.THEME_SCRIPT_CLASSES
     selected = {name for name in re.findall(r"\[(data-[\w-]+)", bundle) if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}
     assert selected == rendered.THEME_SCRIPT_ATTRIBUTES | {name for name in rendered.REREAD_ATTRIBUTES if name.startswith("data-")}
+
+
+# A source that the page does not cite, credited by raw HTML with a marker and a footnote of its own
+# making (the helper's case: readers saw another text as that source, and claims.json listed it).
+def test_a_marker_of_a_source_no_citation_wrote_is_reported(tmp_path):
+    third = "@misc{third2024,\n  author = {Third, T.},\n  title = {A third source},\n  year = {2024},\n  url = {https://example.org/third}\n}\n"
+    page = (HEAD + 'Proven safe.<sup id="fnref:third2024"><a class="footnote-ref" href="#fn:third2024">9</a></sup>\n\n'
+            '<div class="footnote" markdown>\n<ol start="9">\n<li id="fn:third2024">Smith, J. (2024). A proof. '
+            '<a class="footnote-backref" href="#fnref:third2024">&#8617;</a></li>\n</ol>\n</div>\n')
+    config_file = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, bib=SOURCES + third,
+                             config=full_config())
+    assert problems_of(config_file, tmp_path / "site") == {
+        "bib/sources.bib:17:1: BIB008 no page cites 'third2024'",  # the marker is no citation
+        f"{PAGE}:5:13: HTM002 footnote marker 'third2024' names a source, but no citation on the page wrote it: "
+        "cite the source with [@key]"}

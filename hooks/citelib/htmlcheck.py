@@ -117,6 +117,12 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
             offset = stamped[marker.stamp] if marker.stamp is not None and marker.stamp < len(stamped) \
                 else refs.get(marker.label)
             problems.append(Problem("HTM002", f"footnote marker '{marker.label}' points at no footnote", offset))
+        elif marker.stamp is None and is_source(marker.label):
+            # Only a citation gives a source's marker (it stands after the citation's stamp): raw HTML
+            # that writes one, with a footnote of its own making, credits the source with its text.
+            written = Locator(page_scan.text).locate(Unsafe("sup", "id", marker.anchor, ""))
+            problems.append(Problem("HTM002", f"footnote marker '{marker.label}' names a source, but no citation on the "
+                                    "page wrote it: cite the source with [@key]", written))
     # A link drawn as a marker (raw HTML can write one without the marker's id) leads readers to a
     # footnote: there must be one. A marker's own link is the marker's problem, reported above.
     for href in dict.fromkeys(reading.footnote_links):
