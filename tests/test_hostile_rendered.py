@@ -602,6 +602,17 @@ def test_page_with_a_byte_order_mark_and_a_bad_byte_counts_from_the_text(tmp_pat
         f"{PAGE}:5:5: PAG003 the page is not UTF-8: byte 0xff here cannot be read (it was shown as \ufffd)"}
 
 
+# MkDocs drops one byte order mark: a second one made the page's heading a line of text and its title
+# the file's name, with no error. It is reported, and the page is built with its heading.
+def test_a_page_with_two_byte_order_marks_is_reported_and_keeps_its_heading(tmp_path):
+    config = write_site(tmp_path, {"claims/page.md": b"\xef\xbb\xbf" * 2 + HEAD.encode()})
+    assert problems_of(config, tmp_path / "site") == {
+        f"{PAGE}:1:1: PAG003 the page starts with more than one byte order mark (U+FEFF), which made its first "
+        "line text, not a heading (the build left them out)"}
+    article = built(tmp_path / "site", "claims/page.md")
+    assert [" ".join(h1.text().split()) for h1 in article.css("h1")] == ["A page"]
+
+
 def test_serve_reports_a_page_that_is_not_utf8_and_keeps_serving(tmp_path, caplog):
     config = write_site(tmp_path, {"claims/page.md": (HEAD + "Caf\xe9.\n").encode("latin-1")})
     build_site(config, tmp_path / "site", command="serve", strict=False)

@@ -119,7 +119,12 @@ def _check_footnotes(page: Scan, bibliography: Bibliography, add) -> None:
 def decode_page(data: bytes) -> tuple[str, tuple[int, int, str] | None]:
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return _newlines(data.decode("utf-8")), None
+        text = _newlines(data.decode("utf-8"))
+        if text.startswith("\ufeff"):  # MkDocs drops one byte order mark: the next makes the first line text
+            return text.lstrip("\ufeff"), (1, 1, "the page starts with more than one byte order mark (U+FEFF), "
+                                                  "which made its first line text, not a heading (the build left "
+                                                  "them out)")
+        return text, None
     except UnicodeDecodeError as error:
         before = _newlines(data[:error.start].decode("utf-8"))
         line = before.count("\n") + 1
