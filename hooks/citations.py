@@ -158,6 +158,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     # Before any other hook or the theme reads it (this runs first of all page_markdown handlers).
     for key, message in pagemeta.unknown_front_matter(page.meta):
         state.report.add(shown, _front_matter_line(page.file, key), 1, "PAG007", message)
+    unread = pagemeta.unread_front_matter(markdown) if not page.meta else None
+    if unread is not None:
+        state.report.add(shown, *unread[:2], "PAG006", unread[2])
     # The checks read the page with the very Markdown extensions that will render it.
     extensions = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
     page_scan = check_page(shown, page.file.src_uri, markdown, offset, state.bibliography,

@@ -1064,3 +1064,16 @@ def test_a_marker_of_a_source_no_citation_wrote_is_reported(tmp_path):
         "bib/sources.bib:17:1: BIB008 no page cites 'third2024'",  # the marker is no citation
         f"{PAGE}:5:13: HTM002 footnote marker 'third2024' names a source, but no citation on the page wrote it: "
         "cite the source with [@key]"}
+
+
+# MkDocs reads front matter with libyaml, which refuses "\ud800", and leaves out front matter it
+# cannot read with no word: the title and description were lost, and the lines showed as text.
+@pytest.mark.parametrize("front, where, said", [
+    ('---\ntitle: "A \\ud800 b"\n---\n', "2:13", "the front matter is not YAML that MkDocs reads (found invalid "
+                                                  "Unicode character escape code)"),
+    ("---\n- a list\n---\n", "1:1", "the front matter is no mapping of keys to values"),
+], ids=["surrogate-escape", "a-list"])
+def test_front_matter_mkdocs_cannot_read_is_reported(tmp_path, front, where, said):
+    config = write_site(tmp_path, {"claims/page.md": front + HEAD})
+    found = problems_of(config, tmp_path / "site")
+    assert len(found) == 1 and next(iter(found)).startswith(f"{PAGE}:{where}: PAG006 {said}"), found

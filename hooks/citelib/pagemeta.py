@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
+import yaml
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
@@ -30,6 +31,28 @@ SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 def title_of_file_name(name: str) -> str:
     title = name.replace("-", " ").replace("_", " ")
     return title.capitalize() if title.lower() == title else title
+
+
+# Front matter that MkDocs could not read, which it leaves in the page as text and reads nothing of
+# (its YAML loader, libyaml's where installed, refuses "\ud800"): (line, col, problem), else None.
+def unread_front_matter(markdown: str) -> tuple[int, int, str] | None:
+    from mkdocs.utils import meta
+
+    found = meta.YAML_RE.match(markdown)
+    if found is None:
+        return None
+    try:
+        data = yaml.load(found.group(1), meta.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = " ".join(str(getattr(error, "problem", None) or error).split())
+        line, col = (mark.line + 2, mark.column + 1) if mark is not None else (1, 1)
+        return line, col, (f"the front matter is not YAML that MkDocs reads ({problem}): MkDocs left all of it "
+                           "out (no title, no description) and showed it as text; write each value as plain text")
+    if isinstance(data, dict):
+        return None
+    return 1, 1, ("the front matter is no mapping of keys to values: MkDocs left all of it out and showed it as "
+                  "text; write it as `key: value` lines")
 
 
 # Front matter that Material writes into every page as raw HTML (MkDocs' templates do not
