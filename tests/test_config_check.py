@@ -121,11 +121,12 @@ def test_a_configuration_the_site_check_cannot_read_stops_it_saying_where(tmp_pa
 def test_half_a_surrogate_pair_in_a_written_setting_is_reported_and_the_build_goes_on(tmp_path):
     from tinysite import base_config, problems_of, write_site
 
-    config = base_config(site_description="Surrogate \ud800 here", nav=[{"Home \udc00": "claims/page.md"}])
+    config = base_config(site_description="Surrogate \ud800 here", nav=[{"Home \udc00": "claims/page.md"}],
+                         repo_url="https://github.com/a/b\udcff")
     config_file = write_site(tmp_path, {"claims/page.md": "# Page\n\nA claim.[@hubinger2019risks]\n"}, config=config)
     found = sorted(line.split(" CFG003 ", 1)[1].split(", half")[0] for line in problems_of(config_file, tmp_path / "site")
                    if " CFG003 " in line)
-    assert found == ["a title in nav holds \\udc00", "site_description holds \\ud800"]
+    assert found == ["a title in nav holds \\udc00", "repo_url holds \\udcff", "site_description holds \\ud800"]
 
 
 # The build reads a UTF-16 mkdocs.yml as MkDocs does: every hook, redirects.py too (a traceback once).
@@ -137,3 +138,10 @@ def test_a_build_from_a_utf16_configuration_reports_its_values(tmp_path):
     config_file.write_bytes(config_file.read_text(encoding="utf-8").encode("utf-16"))
     found = [line for line in problems_of(config_file, tmp_path / "site") if " CFG" in line]
     assert len(found) == 1 and " CFG003 copyright holds markup that runs a script" in found[0], found
+
+
+# MkDocs' !relative tag writes the folder it names and the rest as written: a helper's
+# `extra.scope: !relative '$config_dir/",location),alert(document.domain),("'` ran on every page.
+def test_a_relative_path_value_is_checked_as_the_text_it_writes():
+    text = "extra:\n  scope: !relative '$config_dir/\",location),alert(document.domain),(\"'\n"
+    assert [(line, col) for line, col, _ in problems(text)] == [(2, 10)]

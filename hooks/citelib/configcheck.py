@@ -24,8 +24,6 @@ BUILD_ONLY = {"INHERIT", "docs_dir", "site_dir", "hooks", "watch", "not_in_nav",
               "extra.citations", "extra.redirects"}
 # Half of a UTF-16 surrogate pair (YAML's "\ud800"): no page that holds one can be written as UTF-8.
 SURROGATE = re.compile("[\ud800-\udfff]")
-# The settings the theme writes into pages, where such halves are replaced once reported.
-WRITTEN_SETTINGS = ("site_name", "site_description", "site_author", "copyright", "repo_name", "nav", "extra", "theme")
 # Values the theme writes as HTML (Material's copyright may hold a link): markup that runs is refused.
 HTML_VALUES = {"copyright"}
 # What ends the text, the attribute value or the script string a value stands in (Material writes
@@ -75,6 +73,11 @@ def _problems(node, name: str):
         return
     if node.tag == "!ENV":
         yield from _environment(node, name)
+    elif node.tag == "!relative" and isinstance(node, yaml.ScalarNode):
+        # MkDocs writes the folder it names ($config_dir, $docs_dir) and the rest as written.
+        problem = _problem(name, node.value)
+        if problem:
+            yield node.start_mark, problem
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             is_nav = name.split(".")[0] == "nav"
@@ -151,13 +154,16 @@ def _problem(name: str, value: str) -> str:
             "writes it in, on every page")
 
 
-# Replace each half of a surrogate pair in the settings the theme writes with U+FFFD, in place: the
+# Replace each half of a surrogate pair in the settings (but the build's own paths) with U+FFFD, in place: the
 # build goes on to report it (above) instead of stopping in MkDocs with a traceback.
 def replace_surrogates(config) -> None:
-    for name in WRITTEN_SETTINGS:
+    for name in list(config.keys()):
+        if name in BUILD_ONLY:
+            continue
         value = config.get(name)
         if isinstance(value, str):
-            config[name] = SURROGATE.sub("\ufffd", value)
+            if SURROGATE.search(value):
+                config[name] = SURROGATE.sub("\ufffd", value)
         elif value is not None:
             _replace_inside(value)
 
