@@ -671,10 +671,15 @@ def test_template_the_theme_has_builds(tmp_path):
     assert problems_of(config, tmp_path / "site") == set()
 
 
-def test_front_matter_that_is_not_yaml_is_text_and_lines_still_count(tmp_path):
+# MkDocs shows front matter it cannot read as text: it is reported where YAML stops, and the lines
+# of the page's other problems still count from the file's first line.
+def test_front_matter_that_is_not_yaml_is_reported_and_lines_still_count(tmp_path):
     page = "---\ntitle: [unclosed\n---\n" + HEAD + '<a href="javascript:x">x</a>\n'
     config = write_site(tmp_path, {"claims/page.md": page})
-    assert problems_of(config, tmp_path / "site") == {link(8, 1, "javascript:x")}
+    assert problems_of(config, tmp_path / "site") == {
+        link(8, 1, "javascript:x"),
+        f"{PAGE}:3:1: PAG006 the front matter is not YAML that MkDocs reads (did not find expected ',' or ']'): "
+        "MkDocs left all of it out (no title, no description) and showed it as text; write each value as plain text"}
 
 
 # -----------------------------------------------------------------------------
