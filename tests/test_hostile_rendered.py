@@ -287,6 +287,13 @@ REPORTED = [
               "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)",
               f"{PAGE}:5:76: HTM006 the id 'fn:clark2016faulty' is on more than one element of the page's content: "
               "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)"}),
+    # Text readers see in small print, in a drawing or in a text box counts too.
+    Reported("literal-in-separator-class", 'A sentence.[@clark2016faulty] <span class="cite-sep">Shown &#91;@clark2016faulty] '
+             "and a claim.</span>\n", {f"{PAGE}:5:60: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+    Reported("literal-in-svg-text", '<svg width="600" height="30"><text x="0" y="20">&#91;@clark2016faulty] A drawing.'
+             "</text></svg>\n", {f"{PAGE}:5:49: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+    Reported("literal-in-textarea", '<textarea readonly rows="1" cols="60">&#91;@clark2016faulty] A text box.</textarea>\n',
+             {f"{PAGE}:5:39: HTM001 '[@clark2016faulty]' is shown as literal text"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own

@@ -146,6 +146,8 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
 def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Problem]:
     problems = []
     code = page_scan.code
+    # Citations that rendered as markers are not where a literal stands.
+    cited = [(c.start, c.end) for c in page_scan.citations if not c.error and all(is_source(x.key) for x in c.cites)]
     explained = len(ESCAPED_CITATION.findall(_outside(page_scan.text, code)))
     explained += sum(1 for c in page_scan.citations if c.error or not all(is_source(x.key) for x in c.cites))
     explained += sum(1 for start, end in page_scan.text_brackets if page_scan.text.startswith("[@", start))
@@ -157,7 +159,7 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
         in_code = [m.start() for start, end in code for m in LITERAL_CITATION.finditer(page_scan.text, start, end)
                    if m[1] in shown]
         for index in range(len(shown) - explained):
-            offset = in_code[index] if index < len(in_code) else _written_at(page_scan.text, f"[@{shown[index]}")
+            offset = in_code[index] if index < len(in_code) else _written_at(page_scan.text, f"[@{shown[index]}", cited)
             key = shown[index] if index >= len(in_code) else LITERAL_CITATION.match(page_scan.text, offset)[1]
             problems.append(Problem("HTM001", f"'[@{key}]' is shown as literal text", offset))
     defined = {d.label for d in page_scan.footnote_defs}
@@ -165,19 +167,26 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
         label = match[1]
         if label in defined or any(s.after.startswith(match[0]) for s in reading.stamps.values()):
             continue
-        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", _written_at(page_scan.text, match[0])))
+        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", _written_at(page_scan.text, match[0], cited)))
     return problems
 
 
-# Where the source writes text a reader sees as `shown`: the first place, with any format characters
-# (which readers do not see) between its characters; None when it writes it nowhere.
-def _written_at(source: str, shown: str) -> int | None:
-    found = source.find(shown)
-    if found >= 0:
-        return found
+# Where the source writes text a reader sees as `shown`: the first place outside `taken` (spans of
+# citations that rendered as markers), its "[" written as it is or as a character reference, with
+# any format characters (which readers do not see) between its characters; None when it writes it
+# nowhere.
+def _written_at(source: str, shown: str, taken: list[tuple[int, int]] = ()) -> int | None:
     between = f"{rendered.FORMAT_CHARACTERS.pattern}*"
-    match = re.search(between.join(re.escape(char) for char in shown), source)
-    return match.start() if match else None
+    first = OPENING_BRACKET if shown.startswith("[") else re.escape(shown[:1])
+    pattern = first + between + between.join(re.escape(char) for char in shown[1:])
+    for match in re.finditer(pattern, source):
+        if not any(start <= match.start() < end for start, end in taken):
+            return match.start()
+    return None
+
+
+# "[" as a page may write it: itself, or a character reference (decimal, hexadecimal or named).
+OPENING_BRACKET = r"(?:\[|&#0*91;|&#[xX]0*5[bB];|&lbrack;|&lsqb;)"
 
 
 # Code that shows a footnote reference where the source had a citation: the plugin rewrote code.

@@ -27,6 +27,9 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 # Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
 SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
 SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
+# Of those, what readers never see: the rest (a drawing's text, a text box, the small separators
+# and permalinks) is in the visible text, where a literal citation is one readers see.
+UNSEEN_TAGS = {"script", "style", "template", "noscript"}
 CODE_TAGS = {"code", "pre", "kbd", "samp"}
 
 # Elements page content may not hold: they run script, load other documents or change the page's base.
@@ -534,6 +537,8 @@ class _Walker:
             modes.append("code")
         if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
             modes.append("skip")
+        if tag in UNSEEN_TAGS:
+            modes.append("unseen")
         if tag == "div" and "footnote" in classes:
             modes.append("footnotes")
         if tag == "li" and self.modes.get("footnotes") and anchor.startswith("fn:"):
@@ -569,7 +574,7 @@ class _Walker:
             self.reading.unsafe.append(Unsafe("text", "bidi", data[control.start():control.end() + 30], self.footnote_item))
         if self.modes.get("code"):
             self.code.append(data)
-        elif not self.modes.get("skip") and not self.modes.get("marker"):
+        elif not self.modes.get("unseen") and not self.modes.get("marker"):
             self.visible.append(data)
         if self.modes.get("skip") or self.modes.get("marker"):
             return
