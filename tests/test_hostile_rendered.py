@@ -294,6 +294,13 @@ REPORTED = [
              "</text></svg>\n", {f"{PAGE}:5:49: HTM001 '[@clark2016faulty]' is shown as literal text"}),
     Reported("literal-in-textarea", '<textarea readonly rows="1" cols="60">&#91;@clark2016faulty] A text box.</textarea>\n',
              {f"{PAGE}:5:39: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+    # Links drawn as markers to a source's footnote, which only a citation may give.
+    Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
+             {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
+    Reported("drawn-marker-percent-encoded", 'An uncited claim.<sup><a href="#fn%3Ahubinger2019risks">6</a></sup>\n',
+             {f"{PAGE}:5:23: HTM002 footnote link '#fn%3Ahubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
+    Reported("drawn-marker-in-svg", '<svg width="10" height="14"><a xlink:href="#fn:hubinger2019risks"><text x="0" y="10">6'
+             "</text></a></svg>\n", {f"{PAGE}:5:29: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own

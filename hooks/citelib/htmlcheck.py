@@ -127,10 +127,11 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
     # footnote: there must be one. A marker's own link is the marker's problem, reported above.
     for href in dict.fromkeys(reading.footnote_links):
         label = rendered.footnote_label(href)
-        if label is None or (label not in reading.footnotes and all(marker.label != label for marker in reading.markers)):
+        to_source = label is not None and is_source(label)
+        if label is None or to_source or label not in reading.footnotes:
             written = Locator(page_scan.text).locate(Unsafe("a", "href", href, ""))
-            problems.append(Problem("HTM002", rendered.footnote_link_message(href),
-                                    written if written is not None else refs.get(label)))
+            problems.append(Problem("HTM002", rendered.footnote_link_message(href, to_source),
+                                    written if written is not None else _written_at(page_scan.text, href)))
     for label, item in reading.footnotes.items():
         if is_source(label) or any(is_source(ref) for ref in item.refs):
             continue

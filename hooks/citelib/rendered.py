@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import unquote
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
@@ -216,7 +217,7 @@ class Reading:
     blocks: list[Block] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
     footnotes: dict[str, FootnoteItem] = field(default_factory=dict)
-    # Where links drawn as markers lead (`#fn:label` for this page's footnotes), in order.
+    # Where links drawn as markers (not a marker's own) lead: `#fn:label` for this page's footnotes.
     footnote_links: list[str] = field(default_factory=list)
     stamps: dict[int, Stamp] = field(default_factory=dict)
     # The text readers see, format characters left out (code, markers and skipped parts too).
@@ -376,13 +377,19 @@ def defang(html_text: str) -> str:
     return BIDI_CONTROLS.sub("", tree.body.inner_html) if tree.body is not None else ""
 
 
-# The footnote of this page a link drawn as a marker leads to (None: it leads elsewhere).
+# The footnote of this page a link drawn as a marker leads to (None: it leads elsewhere), with the
+# fragment decoded as a browser decodes it.
 def footnote_label(href: str) -> str | None:
-    return href[4:] if href.startswith("#fn:") else None
+    decoded = unquote(href)
+    return decoded[4:] if decoded.startswith("#fn:") else None
 
 
-# The problem of a link drawn as a marker that leads to no footnote of the page.
-def footnote_link_message(href: str) -> str:
+# The problem of a link drawn as a marker that leads to no footnote of the page, or to a source's:
+# only a citation gives a source's marker.
+def footnote_link_message(href: str, to_source: bool = False) -> str:
+    if to_source:
+        return (f"footnote link {href!r} leads to a source's footnote, but no citation wrote it: cite the source "
+                "with [@key]")
     if footnote_label(href) is not None:
         return f"footnote link {href!r} leads to no footnote"
     return f"link {href!r}, drawn as a footnote marker, leads to no footnote of this page"
@@ -527,10 +534,13 @@ class _Walker:
                 self.reading.footnotes[self.footnote_item].refs.append(marker.label)
             modes.append("marker")
         self.settle_stamp()
-        # Any link to a footnote is drawn as a marker's, whatever its class (raw HTML writes one), and
-        # so is a link with the marker's class, wherever it leads.
-        if tag == "a" and ("#fn:" in attributes.get("href", "") or "footnote-ref" in classes):
-            self.reading.footnote_links.append(attributes.get("href", ""))
+        # Any link to a footnote but a marker's own is drawn as a marker, whatever its class (raw HTML
+        # writes one), and so is a link with the marker's class, wherever it leads. A browser decodes
+        # the fragment it follows, and an SVG link may name it in xlink:href.
+        if tag == "a" and not self.modes.get("marker"):
+            href = attributes.get("href") or attributes.get("xlink:href") or ""
+            if "#fn:" in unquote(href) or "footnote-ref" in classes:
+                self.reading.footnote_links.append(href)
         if tag == "span" and "cite-locator" in classes:
             modes.append("locator")
         if tag in CODE_TAGS:

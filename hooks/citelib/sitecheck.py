@@ -426,9 +426,10 @@ def _check_page(page: BuiltPage, reading: rendered.Reading, is_source, must_cite
                        f"footnote marker '{marker.label}' points at no footnote")
     for href in dict.fromkeys(reading.footnote_links):
         label = rendered.footnote_label(href)
-        if label is None or (label not in reading.footnotes and all(marker.label != label for marker in reading.markers)):
+        to_source = label is not None and is_source(label)
+        if label is None or to_source or label not in reading.footnotes:
             report.add(where, *places.place(lambda r: href in r.footnote_links, tag="a"), "HTM002",
-                       rendered.footnote_link_message(href))
+                       rendered.footnote_link_message(href, to_source))
     for label, item in reading.footnotes.items():
         if not is_source(label) and not any(is_source(ref) for ref in item.refs):
             report.add(where, *places.place(lambda r: label in r.footnotes), "HTM002",
