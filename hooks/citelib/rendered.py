@@ -47,19 +47,27 @@ REREAD_ATTRIBUTES = {"srcdoc", "data-preview"}
 # Classes the theme's scripts select (Material 9.x; tests/test_hostile_rendered.py holds the list to
 # its bundle): an element of a page's content with one is taken for the theme's own, as when the
 # tooltip of a title cut short (.md-ellipsis) shows the element's text as HTML.
-THEME_SCRIPT_CLASSES = {"md-annotation", "md-content", "md-ellipsis", "md-grid", "md-header__topic", "md-nav__link",
-                        "md-nav__link--active", "md-sidebar__scrollwrap", "md-status", "md-toggle--indeterminate",
-                        "md-typeset", "md-version"}
+THEME_SCRIPT_CLASSES = {"annotate", "md-annotation", "md-content", "md-ellipsis", "md-grid", "md-header__topic",
+                        "md-nav__link", "md-nav__link--active", "md-sidebar__scrollwrap", "md-status",
+                        "md-toggle--indeterminate", "md-typeset", "md-version"}
 # Attributes the theme's scripts act on: data-copy and data-clipboard-text set what a copy button
 # copies, data-clipboard-target which element it copies; data-md-* name the theme's own parts.
-THEME_SCRIPT_ATTRIBUTES = {"data-copy", "data-clipboard-text", "data-clipboard-target", "data-tabs"}
+# What two of them do, for the report.
+CLASS_EFFECTS = {"md-ellipsis": " (its tooltip shows the element's text as HTML)",
+                 "annotate": " (it hides the list after it, as the block's annotations)"}
+# data-linenos is shown by the theme's style sheet (`content: attr(data-linenos)`), as text no check reads.
+THEME_SCRIPT_ATTRIBUTES = {"data-copy", "data-clipboard-text", "data-clipboard-target", "data-tabs", "data-linenos"}
 THEME_ATTRIBUTE_PREFIX = "data-md-"
-# The copy buttons the hooks write themselves (overrides/partials/citations/cite-this-page.html).
+# The copy buttons the hooks write themselves, after the build has read a page's content, and the
+# ids of what they copy (overrides/partials/citations/cite-this-page.html): only the site check
+# reads them, inside that block.
 OWN_CLIPBOARD_TARGETS = {"#cite-apa", "#cite-chicago", "#cite-bibtex", "#cite-ris"}
+OWN_IDS = {target[1:] for target in OWN_CLIPBOARD_TARGETS}
+OWN_BLOCK_CLASS = "cite-this-page"
 # What has readers see other text than the checks read (hidden, restyled or reordered text), and
 # the one style Python-Markdown writes itself (a table column's alignment).
-PRESENTATION_ELEMENTS = {"style", "bdo"}
-PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style"}
+PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font"}
+PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style", "popover"}
 TABLE_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")
 # Bidi embeddings, overrides and isolates: they show characters in another order than written,
 # "[nepo3202repsac@]" reversed reads as a citation.
@@ -181,13 +189,18 @@ class Unsafe:
             value = f" '{shown}'" if shown else ""
             return f"{self.attribute} attribute{value} on <{self.tag}>, {hides}"
         if self.attribute == "class":
-            return (f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element (the "
-                    "tooltip of an .md-ellipsis shows its text as HTML)")
+            what = CLASS_EFFECTS.get(shown, "")
+            return f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element{what}"
+        if self.attribute == "data-linenos":
+            return f"data-linenos attribute on <{self.tag}>, whose value the theme's style sheet shows as text no check reads"
         if self.attribute in ("data-copy", "data-clipboard-text", "data-clipboard-target"):
             return (f"{self.attribute} attribute on <{self.tag}>, which sets what a copy button copies: readers "
                     "would copy other text than they see")
         if self.attribute in THEME_SCRIPT_ATTRIBUTES or self.attribute.startswith(THEME_ATTRIBUTE_PREFIX):
             return f"{self.attribute} attribute on <{self.tag}>, which the theme's scripts act on"
+        if self.attribute == "id" and shown in OWN_IDS:
+            return (f"id '{shown}' on <{self.tag}>: the cite-this-page block's copy buttons copy the element with "
+                    "this id, which the hooks write")
         if self.attribute == "id":
             return f"id '{shown}' on <{self.tag}>: ids that start with '__' are the theme's, which its scripts give and look up"
         if self.attribute == "autolink":
@@ -269,8 +282,9 @@ def more_unsafe(first: list[Unsafe], second: list[Unsafe]) -> list[Unsafe]:
 # Read one element of a parsed page and all it holds (None: nothing). The site check reads a built
 # page's article where the page's own parse put it: serialized and parsed again, it could be
 # another tree than the one a browser builds (the way of mutation XSS).
-def read_element(element, stamp: re.Pattern | None = None, content_rules: bool = True) -> Reading:
-    walker = _Walker(stamp, content_rules)
+def read_element(element, stamp: re.Pattern | None = None, content_rules: bool = True,
+                 own_parts: bool = False) -> Reading:
+    walker = _Walker(stamp, content_rules, own_parts)
     if element is not None:
         walker.walk(element)
     walker.flush()
@@ -308,25 +322,59 @@ def content_selector(tree: LexborHTMLParser) -> str | None:
 
 
 # The elements of a built page's `content` whose id another element of the page has too, in document
-# order, each with whether that one is the theme's (around the content): a theme finds its own
-# elements by id (Material reads its configuration from #__config) and a link its footnote, and the
-# first element of the page with that id is the one found. Content that takes the id takes the
-# element: a configuration whose search worker is a script of the page's choosing, a marker whose
-# footnote is a paragraph of the page's own (`{: #fn:key }`). Every element of a repeated id is listed.
-def ids_taken(tree: LexborHTMLParser, content) -> list[tuple[object, bool]]:
+# order, each with why: "theirs" (the other is the theme's, around the content), "repeated" (the
+# content has it twice) or "code" (its code blocks get one id). A theme finds its own elements by
+# id (Material reads its configuration from #__config), a link its footnote, and the first element
+# of the page with that id is the one found: content that takes the id takes the element (a
+# configuration whose search worker is a script of the page's choosing, a marker whose footnote is
+# a paragraph of the page's own). Material names each code block after the nearest element with an
+# id around it (`__code_<id>`, else a count), and its copy button copies the first block so named:
+# two blocks in one such element share one name, and the button of the second copies the first.
+def ids_taken(tree: LexborHTMLParser, content) -> list[tuple[object, str]]:
     inside = [node for node in content.css("[id]") if node.attributes.get("id")]
     own = {node.mem_id for node in inside} | {content.mem_id}
     around = {node.attributes.get("id") for node in tree.css("[id]") if node.mem_id not in own}
     counts = Counter(node.attributes.get("id") for node in inside)
-    return [(node, node.attributes.get("id") in around) for node in inside
-            if node.attributes.get("id") in around or counts[node.attributes.get("id")] > 1]
+    taken = [(node, "theirs" if node.attributes.get("id") in around else "repeated") for node in inside
+             if node.attributes.get("id") in around or counts[node.attributes.get("id")] > 1]
+    listed = {node.mem_id for node, _ in taken}
+    for holder in _code_id_holders(content):
+        if holder.mem_id not in listed:
+            listed.add(holder.mem_id)
+            taken.append((holder, "code"))
+    return taken
 
 
-# The problem of an element of the content with the id of one of the theme's elements, or of
-# another element of the content.
-def taken_id_message(value: str, theirs: bool = True) -> str:
-    if theirs:
+# The elements of the content whose id names more than one code block, as Material names them
+# (one counted block may take the name of an element with a number for its id).
+def _code_id_holders(content) -> list:
+    named: dict[str, object | None] = {}
+    holders, counted = [], 0
+    for code in content.css("pre > code"):
+        holder = code.parent
+        while holder is not None and holder.mem_id != content.mem_id and not holder.attributes.get("id"):
+            holder = holder.parent
+        if holder is None or holder.mem_id == content.mem_id:
+            name, holder = str(counted), None
+            counted += 1
+        else:
+            name = holder.attributes["id"]
+        if name in named:
+            holders += [node for node in (named[name], holder) if node is not None]
+        named.setdefault(name, holder)
+        if named[name] is None and holder is not None:
+            named[name] = holder
+    return holders
+
+
+# The problem of an element of the content whose id another element has too (see ids_taken).
+def taken_id_message(value: str, kind: str = "theirs") -> str:
+    if kind == "theirs":
         return f"the id {value!r} is the theme's, on an element around the page's content: its script would find this one"
+    if kind == "code":
+        return (f"the code blocks inside the element with the id {value!r} get one name from the theme "
+                f"(__code_{value}), so a copy button copies another block than its own: give the element no id, "
+                "or each block its own element")
     return (f"the id {value!r} is on more than one element of the page's content: links and scripts find only the "
             "first (a footnote marker leads to it, a copy button copies it)")
 
@@ -397,12 +445,14 @@ def footnote_link_message(href: str, to_source: bool = False) -> str:
 
 # Whether an attribute (its name in lower case) is one a page's content may not have: one the
 # theme's scripts act on, one that hides, restyles or reorders text, an id in the theme's "__" names.
-def breaks_content_rules(name: str, value: str) -> bool:
+# Inside the hooks' own cite-this-page block (`own`, in a built page), its copy buttons and ids are
+# allowed.
+def breaks_content_rules(name: str, value: str, own: bool = False) -> bool:
     if name in THEME_SCRIPT_ATTRIBUTES or name.startswith(THEME_ATTRIBUTE_PREFIX):
-        return not (name == "data-clipboard-target" and value in OWN_CLIPBOARD_TARGETS)
+        return not (own and name == "data-clipboard-target" and value in OWN_CLIPBOARD_TARGETS)
     if name in PRESENTATION_ATTRIBUTES:
         return not (name == "style" and TABLE_ALIGNMENT.fullmatch(value))
-    return name == "id" and value.startswith("__")
+    return name == "id" and (value.startswith("__") or (value in OWN_IDS and not own))
 
 
 # Whether a title, which Material's tooltips (content.tooltips) show as HTML (the theme writes it
@@ -466,10 +516,12 @@ def srcset_urls(value: str) -> list[str]:
 
 # Walks the tree once, depth first, without recursion (a hostile page may nest deeply).
 class _Walker:
-    def __init__(self, stamp: re.Pattern | None, content_rules: bool = True) -> None:
+    def __init__(self, stamp: re.Pattern | None, content_rules: bool = True, own_parts: bool = False) -> None:
         self.stamp = stamp
-        # A page's content, not a whole file: the theme's own parts around it have theirs.
+        # A page's content, not a whole file: the theme's own parts around it have theirs; in a built
+        # page, the hooks' own cite-this-page block has its copy buttons.
         self.content_rules = content_rules
+        self.own_parts = own_parts
         self.root_id = None
         self.reading = Reading()
         self.visible: list[str] = []
@@ -513,8 +565,9 @@ class _Walker:
         attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
         self.check_element(tag, attributes)
         classes = set(attributes.get("class", "").split())
+        own = self.own_parts and (bool(self.modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes))
         if self.content_rules and node.mem_id != self.root_id:
-            self.check_content_element(tag, attributes, classes)
+            self.check_content_element(tag, attributes, classes, own)
         if tag in BLOCKS:
             self.flush()
         if tag == "br":
@@ -559,6 +612,8 @@ class _Walker:
             modes.append("heading")
         if tag == "a":
             modes.append("link")
+        if own and tag == "details" and OWN_BLOCK_CLASS in classes:
+            modes.append("own")
         if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
             self.last_marker = None
         for mode in modes:
@@ -643,14 +698,14 @@ class _Walker:
 
     # What an element of a page's content may not have besides: what the theme's scripts take for
     # their own, and what shows readers other text than the checks read.
-    def check_content_element(self, tag: str, attributes: dict[str, str], classes: set[str]) -> None:
+    def check_content_element(self, tag: str, attributes: dict[str, str], classes: set[str], own: bool) -> None:
         unsafe, item = self.reading.unsafe, self.footnote_item
         if tag in PRESENTATION_ELEMENTS:
             unsafe.append(Unsafe(tag, "", "", item))
         for name in sorted(classes & THEME_SCRIPT_CLASSES):
             unsafe.append(Unsafe(tag, "class", name, item))
         for name, value in attributes.items():
-            if breaks_content_rules(name, value):
+            if breaks_content_rules(name, value, own):
                 unsafe.append(Unsafe(tag, name, value, item))
 
     # Append text, with runs of white space as one space.

@@ -109,7 +109,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         if target is not None:
             _check_redirect(site_dir, page, target, report, shown(page.path))
         selector = rendered.content_selector(tree)
-        reading = rendered.read_element(_content(tree, selector))
+        reading = rendered.read_element(_content(tree, selector), own_parts=True)
         where = shown(page.path)
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
                     Places(html_text, lambda tree: _read_content(tree, selector)))
@@ -307,7 +307,7 @@ def _content(tree: LexborHTMLParser, selector: str | None):
 # The reading of the page's content (empty until the content has begun, in a start of the page).
 def _read_content(tree: LexborHTMLParser, selector: str | None) -> rendered.Reading:
     content = _content(tree, selector)
-    return rendered.read_element(content) if content is not None else rendered.Reading()
+    return rendered.read_element(content, own_parts=True) if content is not None else rendered.Reading()
 
 
 # The reading of the page around its content: the theme's own (its scripts, styles and links stand
@@ -361,14 +361,15 @@ def _check_images_respelled(html_text: str, reading: rendered.Reading, selector:
                    known=[unsafe for unsafe in first if unsafe.attribute])
 
 
-# Each element of the content that takes the id of one of the theme's elements around it, or whose
-# id another element of the content has too (see rendered.ids_taken), where its start tag stands; `tree` is the page's own parse, read, not changed.
+# Each element of the content that takes the id of one of the theme's elements around it, or whose id
+# another element of the content or several code blocks have too (see rendered.ids_taken), where its
+# start tag stands; `tree` is the page's own parse, read, not changed.
 def _check_ids_taken(html_text: str, tree: LexborHTMLParser, selector: str | None, report: Report,
                      where: str) -> None:
     if selector is None:
         return
     content = tree.css_first(selector)
-    found = [(node.attributes["id"], node.tag, theirs) for node, theirs in rendered.ids_taken(tree, content)]
+    found = [(node.attributes["id"], node.tag, kind) for node, kind in rendered.ids_taken(tree, content)]
     if not found:
         return
 
@@ -378,10 +379,10 @@ def _check_ids_taken(html_text: str, tree: LexborHTMLParser, selector: str | Non
         return [] if content is None else [(node.attributes.get("id"), node.tag) for node in content.css("[id]")]
 
     places = Places(html_text, content_ids)
-    for index, (value, tag, theirs) in enumerate(found):
+    for index, (value, tag, kind) in enumerate(found):
         nth = [(v, t) for v, t, _ in found[:index + 1]].count((value, tag))
         line, col = places.place(lambda ids: ids.count((value, tag)) >= nth, tag=tag, nth=nth)
-        report.add(where, line, col, "HTM006", rendered.taken_id_message(value, theirs))
+        report.add(where, line, col, "HTM006", rendered.taken_id_message(value, kind))
 
 
 # Each unsafe finding of a reading where it stands: the n-th of several equal ones stands where the
