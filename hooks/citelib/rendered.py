@@ -420,7 +420,7 @@ def defang(html_text: str) -> str:
         classes = (node.attributes.get("class") or "").split()
         if THEME_SCRIPT_CLASSES.intersection(classes):
             node.attrs["class"] = " ".join(name for name in classes if name not in THEME_SCRIPT_CLASSES)
-        if tag == "bdo":
+        if tag in PRESENTATION_ELEMENTS:  # <style> went above; what the others hold stays, as text
             node.unwrap()
     return BIDI_CONTROLS.sub("", tree.body.inner_html) if tree.body is not None else ""
 
