@@ -1,8 +1,9 @@
 """MkDocs hook: glossary terms show their definition on hover, on every page, offline too.
 
 Once per build, read the definition list in docs/glossary.md and turn every term into
-Python-Markdown abbreviations, `*[Term]: definition`, with the citation brackets and the
-Markdown of the definition stripped. They are handed to the `abbr` extension of every page as its
+Python-Markdown abbreviations, `*[Term]: definition`: the terms and the text of their definitions
+as the glossary page shows them (rendered with the site's Markdown, citations left out), so that
+nothing the page hides reaches a tooltip. They are handed to the `abbr` extension of every page as its
 glossary (not appended to each page as lines, which every page would parse again, one block
 processor pass per line). The `abbr` extension then wraps each use of a term in
 `<abbr title="definition">`. Material's `content.tooltips` feature shows the title as a tooltip;
@@ -37,7 +38,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from selectolax.lexbor import LexborHTMLParser
 
-from citelib.scan import MarkdownSettings, scan
+from citelib.scan import SITE_SETTINGS, MarkdownSettings, scan
 from citelib.state import state
 
 log = logging.getLogger("mkdocs.hooks.glossary")
@@ -71,17 +72,6 @@ PLACEHOLDER_TERM = re.compile("(?:wzxhzdk|klzzwxh)(?::(?:0|[1-9][0-9]*)?)?|:(?:0
 
 # A run of word characters, as `abbr`'s pattern reads them (\w and \b in a str pattern, no flags).
 WORD = re.compile(r"\w+")
-
-# Markdown to strip from a definition, in this order: each pattern and its replacement.
-MARKDOWN = [
-    (re.compile(r"<[^>]+>"), ""),                               # HTML tags
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),            # links and images
-    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),           # reference links
-    (re.compile(r"`+([^`]*)`+"), r"\1"),                        # code spans
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),                   # strong
-    (re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])"), r"\2"),  # emphasis
-    (re.compile(r"\[\^[^\]]*\]"), ""),                          # footnote markers
-]
 
 # -----------------------------------------------------------------------------
 # Hooks
@@ -118,20 +108,20 @@ def on_pre_build(config: MkDocsConfig) -> None:
             "glossary: %s:%d: the term %r is defined again; only its first definition is used. "
             "Keep one definition of each term.", path, line, term,
         )
-    # A term the glossary page does not show (one inside a comment) gets no definition on the pages.
+    # The terms and definitions as the glossary page shows them: a term it does not show (one inside
+    # a comment) gets no definition on the pages, and a definition's hidden parts are not in it.
     settings = MarkdownSettings.of(config.markdown_extensions, config.mdx_configs)
-    shown_on_the_page = shown_terms(text, settings)
+    shown_on_the_page = shown_definitions(text, settings, state.scan_cache.scan if state.scan_cache else scan)
     for term in [term for term in terms if term not in shown_on_the_page]:
         log.warning("glossary: %s: the term %r is not shown on the glossary page (a comment or raw HTML hides it), "
                     "so it gets no hover definition: define it in the page's definition list, or remove it",
                     path, term)
         del terms[term]
-    for term in sorted(shown_on_the_page - set(terms)):
+    for term in sorted(set(shown_on_the_page) - set(terms)):
         log.warning("glossary: %s: the glossary page shows the term %r, but the hover definitions cannot read it: "
                     "write it on its own line, its definition after ':   '", path, term)
-    # Through the citation hook's scan cache: a definition is rendered once, not once a build.
-    for term, definition in terms.items():
-        title = plain_text(definition, state.scan_cache.scan if state.scan_cache else scan)
+    for term in terms:
+        title = shown_on_the_page[term]
         if not title:
             log.warning("glossary: the term %r has an empty definition", term)
             continue
@@ -272,19 +262,43 @@ def atomize(el: etree.Element) -> None:
 
 
 
-# The terms of the glossary page's definition lists as the site's Markdown renders them (their text,
-# white space as one space); kept for the last text, since a serve rebuild reads it again.
-def shown_terms(text: str, settings: MarkdownSettings) -> frozenset[str]:
+# The glossary page's terms and the first definition of each, as the site's Markdown renders the
+# page, citations left out: {term: definition}, as text on one line (white space as one space).
+# Kept for the last text, since a serve rebuild reads it again.
+def shown_definitions(text: str, settings: MarkdownSettings, scanner=scan) -> dict[str, str]:
     key = (text, settings.cache_key)
-    if _shown_terms.get("key") != key:
-        rendered = markdown.Markdown(extensions=list(settings.extensions),
-                                     extension_configs=settings.configs).convert(text)
-        _shown_terms.update(key=key, terms=frozenset(" ".join(node.text().split())
-                                                     for node in LexborHTMLParser(rendered).css("dt")))
-    return _shown_terms["terms"]
+    if _shown.get("key") != key:
+        tree = LexborHTMLParser(_render(without_citations(text, scanner), settings))
+        definitions: dict[str, str] = {}
+        for term in tree.css("dt"):
+            definition = term.next
+            while definition is not None and definition.tag in ("dt", "-text", "_comment"):
+                definition = definition.next
+            if definition is not None and definition.tag == "dd":
+                definitions.setdefault(_one_line(term.text()), _one_line(definition.text()))
+        _shown.update(key=key, definitions=definitions)
+    return _shown["definitions"]
 
 
-_shown_terms: dict = {}
+_shown: dict = {}
+
+
+# HTML of Markdown text as the site renders it.
+def _render(text: str, settings: MarkdownSettings) -> str:
+    return markdown.Markdown(extensions=list(settings.extensions), extension_configs=settings.configs).convert(text)
+
+
+# Text on one line: white space as one space, none before punctuation (where a citation stood).
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+
+
+# Markdown text with its citations left out: the citation checks' own scanner says where they are.
+def without_citations(text: str, scanner=scan) -> str:
+    citations = scanner(text).citations
+    ends = [0] + [citation.end for citation in citations]
+    starts = [citation.start for citation in citations] + [len(text)]
+    return "".join(text[end:start] for end, start in zip(ends, starts))
 
 
 # Read the terms of a Markdown definition list and the first definition of each, in order.
@@ -356,19 +370,9 @@ def join_lines(text: str | None) -> str | None:
     return text.replace("\n", " ")
 
 
-# Turn a definition into one line of plain text: no citations, no Markdown, no line breaks.
-def plain_text(definition: str, scanner=scan) -> str:
-    # The citation checks' own scanner says where the citations are; the text between them stays.
-    citations = scanner(definition).citations
-    ends = [0] + [citation.end for citation in citations]
-    starts = [citation.start for citation in citations] + [len(definition)]
-    text = "".join(definition[end:start] for end, start in zip(ends, starts))
-    for pattern, replacement in MARKDOWN:
-        text = pattern.sub(replacement, text)
-    text = text.replace("\\", "")
-    text = re.sub(r"\s+", " ", text).strip()
-    # A citation directly after a full stop leaves no space to clean up; one before it would.
-    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+# A definition as one line of the text the page shows: no citations, no Markdown, no line breaks.
+def plain_text(definition: str, scanner=scan, settings: MarkdownSettings = SITE_SETTINGS) -> str:
+    return _one_line(LexborHTMLParser(_render(without_citations(definition, scanner), settings)).text())
 
 
 # A definition's text as an abbreviation's title. Material's tooltip shows a title as HTML, and

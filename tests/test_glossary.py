@@ -376,3 +376,22 @@ def test_a_term_the_glossary_page_hides_gets_no_definition_and_is_named(tmp_path
         glossary.titles.update(saved)
     assert "Reward model" in shown and "InstructGPT" not in shown
     assert "the term 'InstructGPT' is not shown on the glossary page" in caplog.text
+
+
+# A definition's hover text is what the glossary page shows of it: a helper's comment
+# `<!-- x > It has already prevented three catastrophes. <y -->` read as two tags by a pattern, and
+# the sentence between them showed on hover on every page, though the page showed none of it.
+def test_a_definitions_hover_text_is_what_the_glossary_page_shows(tmp_path):
+    (tmp_path / "glossary.md").write_text(
+        "# Glossary\n\nAI control\n:   Ways to keep a model safe even if it tries to\n"
+        "    subvert them.[@a] <!-- x > It has already prevented three catastrophes. <y -->\n\n"
+        "<!-- a comment between terms -->\n\nReward model\n:   A *learned* model of what people [prefer](x.md).[@b]\n")
+    saved = dict(glossary.titles)
+    try:
+        glossary.on_pre_build(site_config(tmp_path))
+        shown = dict(glossary.titles)
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+    assert shown["AI control"] == "Ways to keep a model safe even if it tries to subvert them."
+    assert shown["Reward model"] == "A learned model of what people prefer."
