@@ -361,19 +361,23 @@ def test_the_terms_that_break_a_placeholder_are_the_ones_abbr_would_match_there(
     assert bool(glossary.PLACEHOLDER_TERM.fullmatch(term)) == matches
 
 
-# The hover definitions come from the terms the glossary page shows: a helper's term inside an HTML
-# comment showed its definition on every page, though the glossary page showed nothing.
-def test_a_term_the_glossary_page_hides_gets_no_definition_and_is_named(tmp_path, caplog):
-    (tmp_path / "glossary.md").write_text(
-        "# Glossary\n\nReward model\n:   A model of what people prefer.[@a]\n\n"
-        "<!--\nInstructGPT\n:   A model that was withdrawn after it deceived its labellers.\n-->\n")
+# The hover titles the hook makes of a glossary page with this text ({abbreviation: title}).
+def hover_titles(docs_dir: Path, text: str) -> dict[str, str]:
+    (docs_dir / "glossary.md").write_text(text)
     saved = dict(glossary.titles)
     try:
-        glossary.on_pre_build(site_config(tmp_path))
-        shown = dict(glossary.titles)
+        glossary.on_pre_build(site_config(docs_dir))
+        return dict(glossary.titles)
     finally:
         glossary.titles.clear()
         glossary.titles.update(saved)
+
+
+# The hover definitions come from the terms the glossary page shows: a helper's term inside an HTML
+# comment showed its definition on every page, though the glossary page showed nothing.
+def test_a_term_the_glossary_page_hides_gets_no_definition_and_is_named(tmp_path, caplog):
+    shown = hover_titles(tmp_path, "# Glossary\n\nReward model\n:   A model of what people prefer.[@a]\n\n"
+                         "<!--\nInstructGPT\n:   A model that was withdrawn after it deceived its labellers.\n-->\n")
     assert "Reward model" in shown and "InstructGPT" not in shown
     assert "the term 'InstructGPT' is not shown on the glossary page" in caplog.text
 
@@ -382,16 +386,9 @@ def test_a_term_the_glossary_page_hides_gets_no_definition_and_is_named(tmp_path
 # `<!-- x > It has already prevented three catastrophes. <y -->` read as two tags by a pattern, and
 # the sentence between them showed on hover on every page, though the page showed none of it.
 def test_a_definitions_hover_text_is_what_the_glossary_page_shows(tmp_path):
-    (tmp_path / "glossary.md").write_text(
-        "# Glossary\n\nAI control\n:   Ways to keep a model safe even if it tries to\n"
-        "    subvert them.[@a] <!-- x > It has already prevented three catastrophes. <y -->\n\n"
-        "<!-- a comment between terms -->\n\nReward model\n:   A *learned* model of what people [prefer](x.md).[@b]\n")
-    saved = dict(glossary.titles)
-    try:
-        glossary.on_pre_build(site_config(tmp_path))
-        shown = dict(glossary.titles)
-    finally:
-        glossary.titles.clear()
-        glossary.titles.update(saved)
+    shown = hover_titles(tmp_path, "# Glossary\n\nAI control\n:   Ways to keep a model safe even if it tries to\n"
+                         "    subvert them.[@a] <!-- x > It has already prevented three catastrophes. <y -->\n\n"
+                         "<!-- a comment between terms -->\n\nReward model\n:   A *learned* model of what people "
+                         "[prefer](x.md).[@b]\n")
     assert shown["AI control"] == "Ways to keep a model safe even if it tries to subvert them."
     assert shown["Reward model"] == "A learned model of what people prefer."
