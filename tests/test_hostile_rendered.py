@@ -35,6 +35,7 @@ PAGE = "docs/claims/page.md"
 # How a report ends for what hides, restyles or reorders what readers see.
 HIDES = "which hides, restyles or reorders what readers see, where the checks cannot read it"
 COPIES = "which sets what a copy button copies: readers would copy other text than they see"
+SMALL = "in one of the hooks' or the extensions' own classes (separators, permalinks, backlinks): readers see it, but the claims leave it out"
 # Every page starts with these four lines, so a case's own text starts on line 5.
 HEAD = "# A page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n\n"
 FRONT = "---\ntitle: A page\ndescription: Four lines of front matter\n---\n"
@@ -289,7 +290,8 @@ REPORTED = [
               "links and scripts find only the first (a footnote marker leads to it, a copy button copies it)"}),
     # Text readers see in small print, in a drawing or in a text box counts too.
     Reported("literal-in-separator-class", 'A sentence.[@clark2016faulty] <span class="cite-sep">Shown &#91;@clark2016faulty] '
-             "and a claim.</span>\n", {f"{PAGE}:5:60: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+             "and a claim.</span>\n", {f"{PAGE}:5:60: HTM001 '[@clark2016faulty]' is shown as literal text",
+                                        f"{PAGE}:5:83: HTM006 unsafe text 'Shown [@clark2016faulty] and a claim.' {SMALL}"}),
     Reported("literal-in-svg-text", '<svg width="600" height="30"><text x="0" y="20">&#91;@clark2016faulty] A drawing.'
              "</text></svg>\n", {f"{PAGE}:5:49: HTM001 '[@clark2016faulty]' is shown as literal text"}),
     Reported("literal-in-textarea", '<textarea readonly rows="1" cols="60">&#91;@clark2016faulty] A text box.</textarea>\n',
@@ -324,6 +326,27 @@ REPORTED = [
     Reported("dialog-and-white-font", "<dialog>A claim in a closed dialog.</dialog>\n\n"
              '<font color="#ffffff">White text.</font>\n',
              {f"{PAGE}:5:1: HTM006 unsafe <dialog> element, {HIDES}", f"{PAGE}:7:1: HTM006 unsafe <font> element, {HIDES}"}),
+    # A helper's sixth round: text readers see that the checks did not read, and the reverse.
+    Reported("literal-between-direction-marks", "Bidi test: \u200f@]\u200fclark2016faulty\u200f[\u200f and more.\n",
+             {f"{PAGE}:5:12: HTM006 unsafe bidi control character in '\\u200f@]\\u200fclark2016faulty\\u200f[\\u200f and "
+              "more', which shows the text in another order than it is written"}),
+    Reported("literal-in-shown-attributes", 'A box: <input value="&#91;@clark2016faulty]"> and '
+             '<img alt="&#91;@hubinger2019risks]" src="nope.png">.\n',
+             {f"{PAGE}:5:22: HTM001 '[@clark2016faulty]' is shown as literal text",
+              f"{PAGE}:5:61: HTM001 '[@hubinger2019risks]' is shown as literal text"}),
+    Reported("words-readers-never-see", "Learned rewards are <rp>not </rp>exploitable.[@clark2016faulty] "
+             "<datalist><option>not</option></datalist>\n",
+             {f"{PAGE}:5:21: HTM006 unsafe <rp> element, {HIDES}", f"{PAGE}:5:65: HTM006 unsafe <datalist> element, {HIDES}"}),
+    Reported("theme-class-hides-words", 'Rewards are <span class="md-toggle">never </span>exploitable.[@clark2016faulty] '
+             '<span class="tabbed-block">only in toys</span>\n',
+             {f"{PAGE}:5:13: HTM006 unsafe class 'md-toggle' on <span>, one of the theme's, whose style sheet may hide the text or show it apart: use Markdown",
+              f"{PAGE}:5:81: HTM006 unsafe class 'tabbed-block' on <span>, one of the theme's, whose style sheet may hide the text or show it apart: use Markdown"}),
+    Reported("word-in-separator-class", 'Reward models are <span class="cite-sep">never</span> useful.[@clark2016faulty]\n',
+             {f"{PAGE}:5:42: HTM006 unsafe text 'never' {SMALL}"}),
+    Reported("drawn-marker-in-image-map", 'Overfit.<img src="nope.png" usemap="#m" width="20" height="20" alt="1">'
+             '<map name="m"><area shape="rect" coords="0,0,20,20" href="#fn:hubinger2019risks" alt="1"></map>\n',
+             {f"{PAGE}:5:86: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation "
+              "wrote it: cite the source with [@key]", f"{PAGE}:5:72: HTM006 unsafe <map> element, {HIDES}"}),
     Reported("iframe-srcdoc", '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>\n',
              {element(5, 1, "iframe"), handler(5, 1, "srcdoc", "iframe")}),
     # Markup that reaches around the article: the parser gives a <body onload> to the page's own
@@ -335,7 +358,8 @@ REPORTED = [
     # Browsers read an <image> tag as <img>; in a table or a select lexbor dropped it, and the
     # build passed a page on which Chromium ran the onerror.
     Reported("table-image", "<table><image src=x onerror=alert(1)></table>\n", {handler(5, 8, "onerror", "img")}),
-    Reported("select-image", "<select><IMAGE/src=x onerror=alert(1)></select>\n", {handler(5, 9, "onerror", "img")}),
+    Reported("select-image", "<select><IMAGE/src=x onerror=alert(1)></select>\n",
+             {handler(5, 9, "onerror", "img"), f"{PAGE}:5:1: HTM006 unsafe <select> element, {HIDES}"}),
     # A marker drawn in raw HTML without its id: readers see a citation that leads nowhere.
     Reported("drawn-marker", 'Said <sup><a class="footnote-ref" href="#fn:ghost">3</a></sup>.\n',
              {f"{PAGE}:5:11: HTM002 footnote link '#fn:ghost' leads to no footnote"}),

@@ -244,6 +244,8 @@ class Locator:
                 return offset
         if item.attribute in ("text", "page-title"):
             return self._find_text(item)
+        if item.attribute == "small-print":
+            return self._find_words(item)
         return self._find(item) if item.value else self._find_name(item)
 
     # The first place of `key` not taken yet for this attribute.
@@ -276,6 +278,12 @@ class Locator:
                 self.text[opened + 1:opened + 1 + len(item.tag)].lower() == item.tag:
             return opened
         return found
+
+    # Text readers see in small print: where its longest run of words, as written (no markup, no
+    # brackets, no citation key), first stands.
+    def _find_words(self, item: Unsafe) -> int | None:
+        runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run), key=len, reverse=True)
+        return next((found for run in runs if run and (found := self.text.find(run)) >= 0), None)
 
     # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest
     # run written as it shows stands (escapes and references differ from what it shows).

@@ -27,6 +27,11 @@ BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 # Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
 SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
+# What those show, as the extensions and the hooks write them: anything else in them is a word the
+# claims would leave out while readers see it.
+SKIPPED_CLASS_TEXT = {"", ",", ";", "\u00b6", "\u21a9", "\u21a9\ufe0e"}
+# Attributes whose value a browser shows as text (a text box's value, a broken image's alt text).
+SHOWN_ATTRIBUTES = ("value", "placeholder", "alt", "title", "label")
 SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
 # Of those, what readers never see: the rest (a drawing's text, a text box, the small separators
 # and permalinks) is in the visible text, where a literal citation is one readers see.
@@ -55,6 +60,8 @@ THEME_SCRIPT_CLASSES = {"annotate", "md-annotation", "md-content", "md-ellipsis"
 # What two of them do, for the report.
 CLASS_EFFECTS = {"md-ellipsis": " (its tooltip shows the element's text as HTML)",
                  "annotate": " (it hides the list after it, as the block's annotations)"}
+# The report of one of the theme's other classes, which its style sheet may hide or move.
+THEME_CLASS_EFFECT = "one of the theme's, whose style sheet may hide the text or show it apart: use Markdown"
 # data-linenos is shown by the theme's style sheet (`content: attr(data-linenos)`), as text no check reads.
 THEME_SCRIPT_ATTRIBUTES = {"data-copy", "data-clipboard-text", "data-clipboard-target", "data-tabs", "data-linenos"}
 THEME_ATTRIBUTE_PREFIX = "data-md-"
@@ -64,14 +71,23 @@ THEME_ATTRIBUTE_PREFIX = "data-md-"
 OWN_CLIPBOARD_TARGETS = {"#cite-apa", "#cite-chicago", "#cite-bibtex", "#cite-ris"}
 OWN_IDS = {target[1:] for target in OWN_CLIPBOARD_TARGETS}
 OWN_BLOCK_CLASS = "cite-this-page"
+# What Material writes inside a built page's article besides the content: its edit and view
+# buttons, and the page's dates (read by the site check only).
+THEME_PARTS = {"md-content__button", "md-source-file"}
 # What has readers see other text than the checks read (hidden, restyled or reordered text), and
 # the one style Python-Markdown writes itself (a table column's alignment).
-PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font"}
+PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font", "rp", "audio", "video", "canvas", "datalist", "noframes",
+                         "select", "map"}
+# Classes the theme's style sheet hides or shows apart (Material's own, and pymdownx.tabbed's panels):
+# on a page's content, text readers never see, which the claims would read. Only its buttons are
+# the authors' (Material documents .md-button).
+AUTHOR_THEME_CLASSES = {"md-button", "md-button--primary"}
 PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style", "popover"}
 TABLE_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")
-# Bidi embeddings, overrides and isolates: they show characters in another order than written,
-# "[nepo3202repsac@]" reversed reads as a citation.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides and isolates, and the marks that set a direction: they show characters
+# in another order than written ("[nepo3202repsac@]" reversed, or "@]key[" between two U+200F,
+# reads as a citation).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Attributes that hold a URL a browser may load or follow (srcset holds several).
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite",
                   "background", "ping", "manifest", "codebase", "longdesc", "lowsrc", "dynsrc", "srcset"}
@@ -188,9 +204,14 @@ class Unsafe:
         if self.attribute in PRESENTATION_ATTRIBUTES:
             value = f" '{shown}'" if shown else ""
             return f"{self.attribute} attribute{value} on <{self.tag}>, {hides}"
+        if self.attribute == "class" and shown not in THEME_SCRIPT_CLASSES:
+            return f"class '{shown}' on <{self.tag}>, {THEME_CLASS_EFFECT}"
         if self.attribute == "class":
             what = CLASS_EFFECTS.get(shown, "")
             return f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element{what}"
+        if self.attribute == "small-print":
+            return (f"text '{shown}' in one of the hooks' or the extensions' own classes (separators, permalinks, "
+                    "backlinks): readers see it, but the claims leave it out")
         if self.attribute == "data-linenos":
             return f"data-linenos attribute on <{self.tag}>, whose value the theme's style sheet shows as text no check reads"
         if self.attribute in ("data-copy", "data-clipboard-text", "data-clipboard-target"):
@@ -565,7 +586,8 @@ class _Walker:
         attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
         self.check_element(tag, attributes)
         classes = set(attributes.get("class", "").split())
-        own = self.own_parts and (bool(self.modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes))
+        own = self.own_parts and (bool(self.modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes)
+                                  or bool(THEME_PARTS & classes))
         if self.content_rules and node.mem_id != self.root_id:
             self.check_content_element(tag, attributes, classes, own)
         if tag in BLOCKS:
@@ -590,7 +612,7 @@ class _Walker:
         # Any link to a footnote but a marker's own is drawn as a marker, whatever its class (raw HTML
         # writes one), and so is a link with the marker's class, wherever it leads. A browser decodes
         # the fragment it follows, and an SVG link may name it in xlink:href.
-        if tag == "a" and not self.modes.get("marker"):
+        if tag in ("a", "area") and not self.modes.get("marker"):
             href = attributes.get("href") or attributes.get("xlink:href") or ""
             if "#fn:" in unquote(href) or "footnote-ref" in classes:
                 self.reading.footnote_links.append(href)
@@ -600,6 +622,11 @@ class _Walker:
             modes.append("code")
         if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
             modes.append("skip")
+        if SKIPPED_CLASSES & classes:
+            modes.append("small")
+        for name in SHOWN_ATTRIBUTES:  # a literal citation there is one readers see
+            if attributes.get(name):
+                self.visible.append(f" {attributes[name]} ")
         if tag in UNSEEN_TAGS:
             modes.append("unseen")
         if tag == "div" and "footnote" in classes:
@@ -612,7 +639,7 @@ class _Walker:
             modes.append("heading")
         if tag == "a":
             modes.append("link")
-        if own and tag == "details" and OWN_BLOCK_CLASS in classes:
+        if own and ((tag == "details" and OWN_BLOCK_CLASS in classes) or THEME_PARTS & classes):
             modes.append("own")
         if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
             self.last_marker = None
@@ -635,6 +662,9 @@ class _Walker:
     def handle_text(self, data: str) -> None:
         if self.stamp is not None and "\ue002" in data:
             data = self.take_stamps(data)
+        if self.content_rules and self.modes.get("small") and not self.modes.get("marker") \
+                and data.strip() not in SKIPPED_CLASS_TEXT:
+            self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
         if self.content_rules and (control := BIDI_CONTROLS.search(data)):
             self.reading.unsafe.append(Unsafe("text", "bidi", data[control.start():control.end() + 30], self.footnote_item))
         if self.modes.get("code"):
@@ -704,6 +734,10 @@ class _Walker:
             unsafe.append(Unsafe(tag, "", "", item))
         for name in sorted(classes & THEME_SCRIPT_CLASSES):
             unsafe.append(Unsafe(tag, "class", name, item))
+        if not own:
+            for name in sorted(classes - THEME_SCRIPT_CLASSES - AUTHOR_THEME_CLASSES):
+                if name.startswith(("md-", "tabbed-")):
+                    unsafe.append(Unsafe(tag, "class", name, item))
         for name, value in attributes.items():
             if breaks_content_rules(name, value, own):
                 unsafe.append(Unsafe(tag, name, value, item))
