@@ -31,7 +31,7 @@ SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
 # claims would leave out while readers see it.
 SKIPPED_CLASS_TEXT = {"", ",", ";", "\u00b6", "\u21a9", "\u21a9\ufe0e"}
 # Attributes whose value a browser shows as text (a text box's value, a broken image's alt text).
-SHOWN_ATTRIBUTES = ("value", "placeholder", "alt", "title", "label")
+SHOWN_ATTRIBUTES = {"value", "placeholder", "alt", "title", "label"}
 SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
 # Of those, what readers never see: the rest (a drawing's text, a text box, the small separators
 # and permalinks) is in the visible text, where a literal citation is one readers see.
@@ -469,6 +469,8 @@ def footnote_link_message(href: str, to_source: bool = False) -> str:
 # Inside the hooks' own cite-this-page block (`own`, in a built page), its copy buttons and ids are
 # allowed.
 def breaks_content_rules(name: str, value: str, own: bool = False) -> bool:
+    if name in ("class", "href", "title"):  # the most common ones, none of them
+        return False
     if name in THEME_SCRIPT_ATTRIBUTES or name.startswith(THEME_ATTRIBUTE_PREFIX):
         return not (own and name == "data-clipboard-target" and value in OWN_CLIPBOARD_TARGETS)
     if name in PRESENTATION_ATTRIBUTES:
@@ -624,8 +626,8 @@ class _Walker:
             modes.append("skip")
         if SKIPPED_CLASSES & classes:
             modes.append("small")
-        for name in SHOWN_ATTRIBUTES:  # a literal citation there is one readers see
-            if attributes.get(name):
+        if attributes:
+            for name in SHOWN_ATTRIBUTES.intersection(attributes):  # a literal citation there is one readers see
                 self.visible.append(f" {attributes[name]} ")
         if tag in UNSEEN_TAGS:
             modes.append("unseen")
@@ -732,12 +734,12 @@ class _Walker:
         unsafe, item = self.reading.unsafe, self.footnote_item
         if tag in PRESENTATION_ELEMENTS:
             unsafe.append(Unsafe(tag, "", "", item))
-        for name in sorted(classes & THEME_SCRIPT_CLASSES):
-            unsafe.append(Unsafe(tag, "class", name, item))
-        if not own:
-            for name in sorted(classes - THEME_SCRIPT_CLASSES - AUTHOR_THEME_CLASSES):
-                if name.startswith(("md-", "tabbed-")):
-                    unsafe.append(Unsafe(tag, "class", name, item))
+        if not attributes:
+            return
+        for name in sorted(classes):
+            if name in THEME_SCRIPT_CLASSES or (not own and name.startswith(("md-", "tabbed-"))
+                                                and name not in AUTHOR_THEME_CLASSES):
+                unsafe.append(Unsafe(tag, "class", name, item))
         for name, value in attributes.items():
             if breaks_content_rules(name, value, own):
                 unsafe.append(Unsafe(tag, name, value, item))
