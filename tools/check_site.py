@@ -39,7 +39,8 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
     except UnicodeDecodeError as error:
         line = error.object[:error.start].count(b"\n") + 1
         col = error.start - (error.object.rfind(b"\n", 0, error.start) + 1) + 1
-        raise UnreadableConfig(f"{_shown(config_file, root)}:{line}:{col}: byte 0x{error.object[error.start]:02x} is not "
+        byte = error.object[error.start]
+        raise UnreadableConfig(f"{_shown(config_file, root)}:{line}:{col}: byte 0x{byte:02x} is not "
                                "UTF-8: save the file as UTF-8 (MkDocs reads UTF-8, or UTF-16 after a byte order "
                                "mark), and build again") from None
     try:
@@ -58,7 +59,8 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
     except ConfigurationError:
         config = {}  # a tag that builds a Python object: CFG003 below names it
     if not isinstance(config, dict):
-        raise UnreadableConfig(f"{_shown(config_file, root)}:1:1: holds no mapping of settings; fix it, and build again")
+        raise UnreadableConfig(f"{_shown(config_file, root)}:1:1: holds no mapping of settings; fix it, and build "
+                               "again")
     bib_dir = "bib"
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("bibtex"), dict):

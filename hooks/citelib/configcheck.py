@@ -181,6 +181,7 @@ def _replace_inside(container, depth: int = 0) -> None:
             _replace_inside(value, depth + 1)
     # A title in nav is a key: the mapping is written again, in its order.
     if type(container) is dict and any(isinstance(key, str) and SURROGATE.search(key) for key in container):
-        renamed = {SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key: value for key, value in container.items()}
+        renamed = {SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key: value
+                   for key, value in container.items()}
         container.clear()
         container.update(renamed)

@@ -54,8 +54,8 @@ def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: 
 
 # The whole built page (the theme's template around the content): each id of the content that an
 # element of the theme's or another of the content has too (rendered.ids_taken), once, at the first
-# place the page's source writes it, and the page with those ids taken out, so that a preview does not hand the theme's element
-# over either (None: nothing taken).
+# place the page's source writes it, and the page with those ids taken out, so that a preview does
+# not hand the theme's element over either (None: nothing taken).
 def taken_id_problems(page_html: str, page_scan: Scan) -> tuple[list[Problem], str | None]:
     tree = LexborHTMLParser(page_html)
     selector = rendered.content_selector(tree)
@@ -121,8 +121,8 @@ def _footnote_problems(reading: Reading, page_scan: Scan, is_source, stamped: li
             # Only a citation gives a source's marker (it stands after the citation's stamp): raw HTML
             # that writes one, with a footnote of its own making, credits the source with its text.
             written = Locator(page_scan.text).locate(Unsafe("sup", "id", marker.anchor, ""))
-            problems.append(Problem("HTM002", f"footnote marker '{marker.label}' names a source, but no citation on the "
-                                    "page wrote it: cite the source with [@key]", written))
+            problems.append(Problem("HTM002", f"footnote marker '{marker.label}' names a source, but no citation "
+                                    "on the page wrote it: cite the source with [@key]", written))
     # A link drawn as a marker (raw HTML can write one without the marker's id) leads readers to a
     # footnote: there must be one. A marker's own link is the marker's problem, reported above.
     for href in dict.fromkeys(reading.footnote_links):
@@ -168,7 +168,8 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
         label = match[1]
         if label in defined or any(s.after.startswith(match[0]) for s in reading.stamps.values()):
             continue
-        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text", _written_at(page_scan.text, match[0], cited)))
+        problems.append(Problem("HTM001", f"'{match[0]}' is shown as literal text",
+                                _written_at(page_scan.text, match[0], cited)))
     return problems
 
 
@@ -177,6 +178,8 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
 # any format characters (which readers do not see) between its characters; None when it writes it
 # nowhere.
 def _written_at(source: str, shown: str, taken: list[tuple[int, int]] = ()) -> int | None:
+    if not shown:
+        return None
     between = f"{rendered.FORMAT_CHARACTERS.pattern}*"
     first = OPENING_BRACKET if shown.startswith("[") else re.escape(shown[:1])
     pattern = first + between + between.join(re.escape(char) for char in shown[1:])
@@ -282,7 +285,8 @@ class Locator:
     # Text readers see in small print: where its longest run of words, as written (no markup, no
     # brackets, no citation key), first stands.
     def _find_words(self, item: Unsafe) -> int | None:
-        runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run), key=len, reverse=True)
+        runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run),
+                      key=len, reverse=True)
         return next((found for run in runs if run and (found := self.text.find(run)) >= 0), None)
 
     # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest

@@ -213,7 +213,8 @@ class Unsafe:
             return (f"text '{shown}' in one of the hooks' or the extensions' own classes (separators, permalinks, "
                     "backlinks): readers see it, but the claims leave it out")
         if self.attribute == "data-linenos":
-            return f"data-linenos attribute on <{self.tag}>, whose value the theme's style sheet shows as text no check reads"
+            return (f"data-linenos attribute on <{self.tag}>, whose value the theme's style sheet shows as text no "
+                    "check reads")
         if self.attribute in ("data-copy", "data-clipboard-text", "data-clipboard-target"):
             return (f"{self.attribute} attribute on <{self.tag}>, which sets what a copy button copies: readers "
                     "would copy other text than they see")
@@ -223,7 +224,8 @@ class Unsafe:
             return (f"id '{shown}' on <{self.tag}>: the cite-this-page block's copy buttons copy the element with "
                     "this id, which the hooks write")
         if self.attribute == "id":
-            return f"id '{shown}' on <{self.tag}>: ids that start with '__' are the theme's, which its scripts give and look up"
+            return (f"id '{shown}' on <{self.tag}>: ids that start with '__' are the theme's, which its scripts give "
+                    "and look up")
         if self.attribute == "autolink":
             return f"link '{shown}' written as an autolink, which Markdown leaves as an element <{self.tag}>"
         if self.attribute.startswith("on") or self.attribute == "srcdoc":
@@ -427,7 +429,8 @@ def defang(html_text: str) -> str:
         if not node.is_element_node or node.tag in ("html", "head", "body"):
             continue
         tag = node.tag.lower()
-        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template", "style") or _animates_unsafe_link(tag, node.attributes):
+        if tag in ACTIVE_ELEMENTS or tag in ("noscript", "template", "style") \
+                or _animates_unsafe_link(tag, node.attributes):
             node.decompose()
             continue
         for name, value in list(node.attributes.items()):
@@ -668,7 +671,8 @@ class _Walker:
                 and data.strip() not in SKIPPED_CLASS_TEXT:
             self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
         if self.content_rules and (control := BIDI_CONTROLS.search(data)):
-            self.reading.unsafe.append(Unsafe("text", "bidi", data[control.start():control.end() + 30], self.footnote_item))
+            shown = data[control.start():control.end() + 30]
+            self.reading.unsafe.append(Unsafe("text", "bidi", shown, self.footnote_item))
         if self.modes.get("code"):
             self.code.append(data)
         elif not self.modes.get("unseen") and not self.modes.get("marker"):
