@@ -145,3 +145,26 @@ def test_a_build_from_a_utf16_configuration_reports_its_values(tmp_path):
 def test_a_relative_path_value_is_checked_as_the_text_it_writes():
     text = "extra:\n  scope: !relative '$config_dir/\",location),alert(document.domain),(\"'\n"
     assert [(line, col) for line, col, _ in problems(text)] == [(2, 10)]
+
+
+# The site check reads mkdocs.yml as MkDocs does, INHERIT included: settings a file inherits are
+# the settings (here, which pages make claims), and an INHERIT it cannot follow stops it (exit 2).
+def test_the_site_check_reads_inherited_settings_and_stops_on_an_inherit_it_cannot_follow(tmp_path, capsys,
+                                                                                          monkeypatch):
+    site, project = hand_made_site(tmp_path, articles({"plain": ""}))
+    (site / "claims" / "uncited.html").write_text('<html><head><meta charset="utf-8"></head><body>'
+                                                  "<article><p>Said, with no source.</p></article></body></html>")
+    (project / "docs" / "claims" / "uncited.md").write_text("# Uncited\n")
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    settings = text[text.index("extra:"):text.index("plugins:")] if text.index("extra:") < text.index("plugins:") \
+        else text[text.index("extra:"):]
+    (project / "base.yml").write_text(settings)
+    config.write_text("INHERIT: base.yml\n" + text.replace(settings, ""))
+    assert "PAG001" in {d.code for d in check_site.check(site, project).diagnostics}
+    monkeypatch.setattr(check_site, "ROOT", project)
+    monkeypatch.chdir(project)
+    for inherited in ("missing.yml", "docs"):
+        config.write_text(f"INHERIT: {inherited}\n" + text)
+        assert check_site.main([str(site)]) == 2
+        assert capsys.readouterr().err.startswith("mkdocs.yml: ")

@@ -1119,3 +1119,14 @@ def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts
     attributes = set(re.findall(r"\[(data-[\w-]+)", bundle)) | set(re.findall(r"content:attr\((data-[\w-]+)\)", sheet))
     attributes = {name for name in attributes if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}
     assert attributes == rendered.THEME_SCRIPT_ATTRIBUTES | {name for name in rendered.REREAD_ATTRIBUTES if name.startswith("data-")}
+
+
+# A permalink's text and a backlink's are the extensions' settings: a site whose headings link with
+# "#" and whose footnotes link back with "back" shows no small print of its own making.
+def test_a_permalink_and_a_backlink_with_other_text_are_the_extensions_own(tmp_path):
+    config = base_config()
+    config["markdown_extensions"] = [item for item in config["markdown_extensions"] if item != "footnotes"] + [
+        {"toc": {"permalink": "#"}}, {"footnotes": {"BACKLINK_TEXT": "back"}}]
+    page = HEAD + "## A part\n\nAn aside.[^note]\n\n[^note]: Which cites too.[@clark2016faulty]\n"
+    config_file = write_site(tmp_path, {"claims/page.md": page}, config=config)
+    assert problems_of(config_file, tmp_path / "site") == set()

@@ -55,9 +55,18 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
         raise UnreadableConfig(f"{_shown(config_file, root)}{where}: not YAML ({' '.join(str(problem).split())}), "
                                "which MkDocs cannot build either: fix it, and build again") from None
     try:
-        config = configyaml.load(config_text)
-    except ConfigurationError:
-        config = {}  # a tag that builds a Python object: CFG003 below names it
+        # From the file, so that MkDocs' loader follows INHERIT from the file's own folder.
+        with open(config_file, "rb") as handle:
+            config = configyaml.load(handle)
+    except ConfigurationError as error:
+        # A tag that builds a Python object: CFG003 below names it. Anything else (an INHERIT that
+        # names no file, an inherited file that is not YAML) leaves no settings to check against.
+        if not isinstance(error.__context__, yaml.constructor.ConstructorError):
+            raise UnreadableConfig(f"{_shown(config_file, root)}: {' '.join(str(error).split())}") from None
+        config = {}
+    except OSError as error:  # INHERIT names a folder, or a file that cannot be read
+        raise UnreadableConfig(f"{_shown(config_file, root)}: INHERIT names a file that cannot be read "
+                               f"({error.strerror or error})") from None
     if not isinstance(config, dict):
         raise UnreadableConfig(f"{_shown(config_file, root)}:1:1: holds no mapping of settings; fix it, and build "
                                "again")

@@ -27,9 +27,10 @@ BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 # Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
 SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
-# What those show, as the extensions and the hooks write them: anything else in them is a word the
-# claims would leave out while readers see it.
-SKIPPED_CLASS_TEXT = {"", ",", ";", "\u00b6", "\u21a9", "\u21a9\ufe0e"}
+# What a separator holds, as the hooks write it: anything else in one, and any text in a permalink
+# outside a heading or a backlink that leads nowhere back, is a word readers see and the claims
+# leave out. (A permalink's and a backlink's own text is the extensions' setting.)
+SEPARATOR_TEXT = {"", ",", ";"}
 # Attributes whose value a browser shows as text (a text box's value, a broken image's alt text).
 SHOWN_ATTRIBUTES = {"value", "placeholder", "alt", "title", "label"}
 SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
@@ -627,8 +628,14 @@ class _Walker:
             modes.append("code")
         if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
             modes.append("skip")
-        if SKIPPED_CLASSES & classes:
-            modes.append("small")
+        if "cite-sep" in classes:
+            modes.append("separator")
+        elif SKIPPED_CLASSES & classes:
+            href = attributes.get("href", "")
+            own_shape = tag == "a" and (("headerlink" in classes and self.modes.get("heading") and href.startswith("#"))
+                                        or ("footnote-backref" in classes and href.startswith("#fnref")))
+            if not own_shape:
+                modes.append("small")
         if attributes:
             for name in SHOWN_ATTRIBUTES.intersection(attributes):  # a literal citation there is one readers see
                 self.visible.append(f" {attributes[name]} ")
@@ -667,8 +674,8 @@ class _Walker:
     def handle_text(self, data: str) -> None:
         if self.stamp is not None and "\ue002" in data:
             data = self.take_stamps(data)
-        if self.content_rules and self.modes.get("small") and not self.modes.get("marker") \
-                and data.strip() not in SKIPPED_CLASS_TEXT:
+        if self.content_rules and not self.modes.get("marker") and data.strip() and (
+                self.modes.get("small") or (self.modes.get("separator") and data.strip() not in SEPARATOR_TEXT)):
             self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
         if self.content_rules and (control := BIDI_CONTROLS.search(data)):
             shown = data[control.start():control.end() + 30]
