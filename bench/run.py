@@ -15,8 +15,9 @@ its own `mkdocs build --strict` process:
 It prints the median wall time of each, a/b and a/c, the median CPU time (user + sys of the
 build process, which a busy machine disturbs less than wall time) and the peak resident memory
 of the build process (ru_maxrss from os.wait4, i.e. getrusage of that child).
-Then it times the real site: a full build, a `mkdocs serve`-style rebuild after one page edit
-(bench/rebuild.py, on a copy of the project), and a reader's first load of an explainer page.
+Then it times the real site: a full build against its floor (the same site without the citation
+hooks and mkdocs-bibtex), a `mkdocs serve`-style rebuild after one page edit (bench/rebuild.py, on a
+copy of the project), and a reader's first load of an explainer page.
 
 Then the live preview at each size (bench/preview.py): `make serve` after page edits and a .bib
 edit, the floor's serve rebuild, Sphinx's incremental rebuild, and memory over 50 edits at 200 pages.
@@ -227,24 +228,45 @@ def copy_project(dest: Path) -> Path:
     return dest / "mkdocs.yml"
 
 
-# Median full build of the real site (3 runs), its serve rebuild, and the first-load bytes.
+# The real site's floor: the project with the citation hooks and mkdocs-bibtex left out (citations
+# stay text), written beside a copy's mkdocs.yml as a config that inherits it and names the rest.
+def floor_config(project: Path) -> Path:
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(project / "mkdocs.yml", "rb") as file:
+        plugins = yaml_load(file).get("plugins") or []
+    kept = [plugin for plugin in plugins if (next(iter(plugin)) if isinstance(plugin, dict) else plugin) != "bibtex"]
+    path = project / "floor.yml"
+    path.write_text(json.dumps({"INHERIT": "mkdocs.yml", "hooks": [], "plugins": kept}), encoding="utf-8")
+    return path
+
+
+# Median full build of the real site and of its floor (3 runs each, in turns), its serve rebuild,
+# and the first-load bytes.
 def bench_real_site() -> dict:
-    walls, cpus, rss = [], [], []
+    times: dict[str, list[tuple[float, float, float]]] = {"build": [], "floor": []}
     site = Path(tempfile.mkdtemp(prefix="bench-real-"))
-    for _ in range(3):
-        wall, cpu, peak, _ = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--strict",
-                                      "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)], cwd=ROOT)
-        walls.append(wall)
-        cpus.append(cpu)
-        rss.append(peak)
     with tempfile.TemporaryDirectory(prefix="bench-copy-") as copy:
         config = copy_project(Path(copy))
+        floor = floor_config(Path(copy))
+        for _ in range(3):
+            wall, cpu, peak, _ = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--strict",
+                                          "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)], cwd=ROOT)
+            times["build"].append((wall, cpu, peak))
+            with tempfile.TemporaryDirectory(prefix="bench-floor-") as floor_site:
+                wall, cpu, peak, _ = measure([sys.executable, "-m", "mkdocs", "build", "-q", "--strict",
+                                              "-f", str(floor), "-d", floor_site], cwd=copy)
+            times["floor"].append((wall, cpu, peak))
         _, _, _, out = measure([sys.executable, str(BENCH / "rebuild.py"), str(config),
                                 "questions/rlhf.md", str(Path(copy) / "site")], cwd=copy)
     first_load = first_load_bytes(site)
     shutil.rmtree(site, ignore_errors=True)
-    return {"build": median(walls), "build_cpu": median(cpus), "build_mb": max(rss),
-            "rebuild": json.loads(out.strip().splitlines()[-1]), "first_load": first_load}
+    result = {"rebuild": json.loads(out.strip().splitlines()[-1]), "first_load": first_load}
+    for key, values in times.items():
+        result[key] = median([v[0] for v in values])
+        result[key + "_cpu"] = median([v[1] for v in values])
+        result[key + "_mb"] = max(v[2] for v in values)
+    return result
 
 
 # What a reader's browser fetches for the largest explainer page, uncompressed, by kind.
@@ -382,6 +404,9 @@ def main(argv: list[str]) -> int:
     print("Real site (mkdocs.yml):")
     print(f"  full build (`mkdocs build --strict`, median of 3): {real['build']:.2f}s "
           f"(CPU {real['build_cpu']:.2f}s), peak {real['build_mb']:.0f} MB")
+    print(f"  its floor (the same site without the citation hooks and mkdocs-bibtex, built in turns): "
+          f"{real['floor']:.2f}s (CPU {real['floor_cpu']:.2f}s): build/floor {real['build'] / real['floor']:.2f} "
+          f"(CPU {real['build_cpu'] / real['floor_cpu']:.2f})")
     rb = real["rebuild"]
     print(f"  serve-style: first build {rb['first']:.2f}s, rebuild after editing one page {rb['rebuild']:.2f}s")
     fl = real["first_load"]
