@@ -53,6 +53,26 @@ def test_a_tag_that_builds_something_other_than_text_is_reported(value):
         (3, "extra.consent.description")]
 
 
+# The theme writes these as links on every page: a script URL passed the build and only the site
+# check stopped it (a helper's cases); web addresses, paths and mail stay allowed.
+@pytest.mark.parametrize("text, place", [
+    ("repo_url: 'javascript://%0aalert(1)'\n", (1, 11)),
+    ("edit_uri: 'javascript:alert(1)//'\n", (1, 11)),
+    ("extra:\n  homepage: ' javascript:alert(1)'\n", (2, 13)),
+    ("extra:\n  social:\n    - icon: x\n      link: 'data:text/html,<b>'\n", (4, 13)),
+    ("extra:\n  alternate:\n    - name: x\n      link: 'JavaScript:alert(1)'\n", (4, 13)),
+])
+def test_a_link_the_theme_writes_on_every_page_must_be_a_web_address(text, place):
+    found = problems(text)
+    assert [(line, col) for line, col, _ in found] == [place], found
+    assert "is written as a link on every page, and it is no web address" in found[0][2]
+
+
+def test_web_addresses_paths_and_mail_are_links_the_theme_may_write():
+    assert problems("site_url: https://example.org/\nrepo_url: https://github.com/x/y\nedit_uri: edit/main/docs/\n"
+                    "extra:\n  homepage: ../\n  social:\n    - link: mailto:a@example.org\n") == []
+
+
 # pymdownx documents `!!python/name:` for a Markdown extension's function: that names, and builds nothing.
 def test_a_markdown_extension_may_name_a_python_function():
     assert problems("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: "

@@ -50,6 +50,17 @@ def element(line: int, col: int, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe <{tag}> element"
 
 
+# Text shrunk out of sight by nested small-making elements.
+def shrunk(text: str) -> str:
+    return (f"text '{text}' inside more than {rendered.MOST_SHRINKING} nested <small>, <sub>, <sup> or <rt> elements, "
+            "each smaller than the last: readers cannot see it, but the claims read it")
+
+
+# An element refused for what it shows readers, reported with its own effect (rendered.ELEMENT_EFFECTS).
+def shows(line: int, col: int, tag: str) -> str:
+    return f"{PAGE}:{line}:{col}: HTM006 unsafe <{tag}> element, {rendered.ELEMENT_EFFECTS[tag]}"
+
+
 def title(line: int, col: int, value: str, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe title '{value}' on <{tag}>, which the theme's tooltip shows as HTML: it runs a script"
 
@@ -180,14 +191,15 @@ REPORTED = [
     Reported("srcset", '<img alt="i" srcset="x.png 1x, javascript:alert(1) 2x">\n',
              {link(5, 1, "x.png 1x, javascript:alert(1) 2x", "srcset", "img")}),
     Reported("svg-xlink-href", '<svg><a xlink:href="javascript:alert(1)"><text>s</text></a></svg>\n',
-             {link(5, 6, "javascript:alert(1)", "xlink:href")}),
+             {link(5, 6, "javascript:alert(1)", "xlink:href"), shows(5, 1, "svg")}),
     Reported("svg-href", '<svg><a href="javascript:alert(1)"><text>s</text></a></svg>\n',
-             {link(5, 6, "javascript:alert(1)")}),
+             {link(5, 6, "javascript:alert(1)"), shows(5, 1, "svg")}),
     # An SVG animation writes the link as the page runs: no URL attribute of the page holds it.
     Reported("svg-animate-href", '<svg><a><animate attributeName="href" values="javascript:alert(1)"></animate>'
-             '<text>s</text></a></svg>\n', {link(5, 9, "javascript:alert(1)", "values", "animate")}),
+             '<text>s</text></a></svg>\n',
+             {link(5, 9, "javascript:alert(1)", "values", "animate"), shows(5, 1, "svg")}),
     Reported("svg-set-href", '<svg><a><set attributeName="href" to="javascript:alert(1)"></set><text>s</text></a></svg>\n',
-             {link(5, 9, "javascript:alert(1)", "to", "set")}),
+             {link(5, 9, "javascript:alert(1)", "to", "set"), shows(5, 1, "svg")}),
     Reported("formaction", '<form><button formaction="javascript:alert(1)">go</button></form>\n',
              {link(5, 7, "javascript:alert(1)", "formaction", "button")}),
     Reported("input-image", '<input type="image" src="javascript:alert(1)">\n',
@@ -195,7 +207,7 @@ REPORTED = [
     Reported("ping", '<a href="https://example.org" ping="javascript:x">p</a>\n',
              {link(5, 1, "javascript:x", "ping")}),
     Reported("math-href", '<math href="javascript:alert(1)"><mi>x</mi></math>\n',
-             {link(5, 1, "javascript:alert(1)", "href", "math")}),
+             {link(5, 1, "javascript:alert(1)", "href", "math"), shows(5, 1, "math")}),
     # Elements that run script, load another document or change where links go.
     Reported("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">\n',
              {element(5, 1, "meta")}),
@@ -237,7 +249,7 @@ REPORTED = [
     # never read (a claim written by `content:`): content may hold neither.
     Reported("mathml-style-stays-text",
              "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>\n",
-             {f"{PAGE}:5:29: HTM006 unsafe <style> element, {HIDES}"}),
+             {f"{PAGE}:5:29: HTM006 unsafe <style> element, {HIDES}", shows(5, 1, "math")}),
     Reported("css-url-is-not-script", '<p style="background:url(javascript:alert(1))">styled</p>\n',
              {f"{PAGE}:5:1: HTM006 unsafe style attribute 'background:url(javascript:alert(1))' on <p>, {HIDES}"}),
     Reported("theme-configuration-id", '<div id="__config" hidden>{"base": "..", "features": [], "search": '
@@ -293,16 +305,38 @@ REPORTED = [
              "and a claim.</span>\n", {f"{PAGE}:5:60: HTM001 '[@clark2016faulty]' is shown as literal text",
                                         f"{PAGE}:5:83: HTM006 unsafe text 'Shown [@clark2016faulty] and a claim.' {SMALL}"}),
     Reported("literal-in-svg-text", '<svg width="600" height="30"><text x="0" y="20">&#91;@clark2016faulty] A drawing.'
-             "</text></svg>\n", {f"{PAGE}:5:49: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+             "</text></svg>\n",
+             {f"{PAGE}:5:49: HTM001 '[@clark2016faulty]' is shown as literal text", shows(5, 1, "svg")}),
     Reported("literal-in-textarea", '<textarea readonly rows="1" cols="60">&#91;@clark2016faulty] A text box.</textarea>\n',
-             {f"{PAGE}:5:39: HTM001 '[@clark2016faulty]' is shown as literal text"}),
+             {f"{PAGE}:5:39: HTM001 '[@clark2016faulty]' is shown as literal text", shows(5, 1, "textarea")}),
+    # Drawings, formulas, text boxes and shrunk text show readers other words than the claims read
+    # (a helper's cases): "never" drawn in an SVG, a white box over "not", a copy button's block
+    # covered by another command, "not" in white, a word shrunk to nothing.
+    Reported("svg-text-adds-a-word", 'Models are <svg width="44" height="18"><text x="0" y="14">never</text></svg> '
+             "exploitable.[@clark2016faulty]\n", {shows(5, 12, "svg")}),
+    Reported("svg-box-covers-a-word", 'Models are not<svg width="1" height="1" overflow="visible"><rect x="-28" '
+             'y="-18" width="30" height="24" fill="#fff"/></svg> exploitable.[@clark2016faulty]\n',
+             {shows(5, 15, "svg")}),
+    Reported("math-colour-hides-a-word", 'Models are <math><mtext mathcolor="#fff">not</mtext></math> '
+             "exploitable.[@clark2016faulty]\n", {shows(5, 12, "math")}),
+    Reported("title-hides-a-word", "Models are <title>not</title> exploitable.[@clark2016faulty]\n",
+             {shows(5, 12, "title")}),
+    Reported("marquee-clips-a-word", 'Models are <marquee width="1" height="1">never</marquee> '
+             "exploitable.[@clark2016faulty]\n", {shows(5, 12, "marquee")}),
+    Reported("nested-small-shrinks-a-word", "Models are <small><sub><sup>never</sup></sub></small> "
+             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:29: HTM006 unsafe {shrunk('never')}"}),
+    Reported("nested-ruby-shrinks-a-word", "Models are <ruby>a<rt><ruby>b<rt><ruby>c<rt>never</rt></ruby></rt></ruby>"
+             "</rt></ruby> exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:45: HTM006 unsafe {shrunk('never')}"}),
+    Reported("mermaid-diagram", '<pre class="mermaid">graph LR; A[Models are never exploitable]</pre>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe class 'mermaid' on <pre>, which the theme's scripts take for their own "
+              f"element{rendered.CLASS_EFFECTS['mermaid']}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
     Reported("drawn-marker-percent-encoded", 'An uncited claim.<sup><a href="#fn%3Ahubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn%3Ahubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
     Reported("drawn-marker-in-svg", '<svg width="10" height="14"><a xlink:href="#fn:hubinger2019risks"><text x="0" y="10">6'
-             "</text></a></svg>\n", {f"{PAGE}:5:29: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
+             "</text></a></svg>\n", {f"{PAGE}:5:29: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]", shows(5, 1, "svg")}),
     # What the theme's copy buttons, annotations and style sheet act on, and more ways to hide text.
     Reported("code-blocks-share-a-name", '<div id="install" markdown>\n\n```\ncurl -s https://example.org/x.sh | sh\n```\n\n'
              "To install, run:\n\n```\npip install alignment-basics\n```\n\n</div>\n",
@@ -354,7 +388,7 @@ REPORTED = [
     Reported("body-onload", "<body onload=alert(1)></body>\n", {handler(5, 1, "onload", "body")}),
     Reported("html-handler", "<html onmouseover=alert(1)></html>\n", {handler(5, 1, "onmouseover", "html")}),
     Reported("end-of-article", "</article></div><img src=x onerror=alert(1)>\n", {handler(5, 17, "onerror", "img")}),
-    Reported("svg-onload", '<svg onload="alert(1)"></svg>\n', {handler(5, 1, "onload", "svg")}),
+    Reported("svg-onload", '<svg onload="alert(1)"></svg>\n', {handler(5, 1, "onload", "svg"), shows(5, 1, "svg")}),
     # Browsers read an <image> tag as <img>; in a table or a select lexbor dropped it, and the
     # build passed a page on which Chromium ran the onerror.
     Reported("table-image", "<table><image src=x onerror=alert(1)></table>\n", {handler(5, 8, "onerror", "img")}),
@@ -367,6 +401,13 @@ REPORTED = [
     # page showed "[^clark2016faulty]" (a helper's case).
     Reported("joined-footnote-reference", "Said.[\u2060^clark2016faulty]\n", {literal(5, 6, "[^clark2016faulty]")}),
     Reported("joined-citation", "Said.[\u2060@nokey2024]\n", {literal(5, 6, "[@nokey2024]")}),
+    # Characters readers do not see, or see as "[" and "@" (a helper's cases): Hangul fillers and a
+    # combining grapheme joiner, which are no format characters, and fullwidth forms.
+    Reported("hangul-filler-citation", "Said.[\u3164@clark2016faulty]\n", {literal(5, 6, "[@clark2016faulty]")}),
+    Reported("grapheme-joiner-citation", "Said.[\u034f@clark2016faulty]\n",
+             {f"{PAGE}:5:8: CIT003 '@clark2016faulty' inside '[\u034f@clark2016faulty]' is not a citation"}),
+    Reported("fullwidth-brackets", "Said.\uff3b@clark2016faulty\uff3d\n", {literal(5, 6, "[@clark2016faulty]")}),
+    Reported("fullwidth-at", "Said.[\uff20clark2016faulty]\n", {literal(5, 6, "[@clark2016faulty]")}),
     # An escaped citation shows the syntax on a contributor's page; on a page that makes claims it
     # is a citation that leads nowhere (a helper's case, with a key bib/ does not have).
     Reported("escaped-citation", "A corrigible agent accepts correction.\\[@nosuchkey2024]\n",
@@ -375,7 +416,8 @@ REPORTED = [
     # Without the marker's class too (a helper's case): a link to a footnote is a marker to readers.
     Reported("drawn-marker-without-class", 'Said <sup><a href="#fn:ghost">9</a></sup>.\n',
              {f"{PAGE}:5:11: HTM002 footnote link '#fn:ghost' leads to no footnote"}),
-    Reported("svg-image", '<svg><image href="x" onerror="alert(1)"></image></svg>\n', {handler(5, 6, "onerror", "image")}),
+    Reported("svg-image", '<svg><image href="x" onerror="alert(1)"></image></svg>\n',
+             {handler(5, 6, "onerror", "image"), shows(5, 1, "svg")}),
     Reported("details-ontoggle", '<details open ontoggle="alert(1)"><summary>s</summary>x</details>\n',
              {handler(5, 1, "ontoggle", "details")}),
     # Inert here, live in a script; a browser with scripting on reads <noscript> as raw text, so
@@ -1115,6 +1157,7 @@ def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts
     bundle = next((assets / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
     sheet = next((assets / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
     selected = set(re.findall(r'\("\.(md-[\w-]+)', bundle)) | set(re.findall(r'classList\.contains\("([\w-]+)"\)', bundle))
+    selected |= set(re.findall(r'\("pre\.([\w-]+)"', bundle))  # pre.mermaid: a diagram drawn from the block's text
     assert selected - {"focus-visible"} == rendered.THEME_SCRIPT_CLASSES
     attributes = set(re.findall(r"\[(data-[\w-]+)", bundle)) | set(re.findall(r"content:attr\((data-[\w-]+)\)", sheet))
     attributes = {name for name in attributes if not name.startswith(rendered.THEME_ATTRIBUTE_PREFIX)}

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import check_site  # noqa: E402
-from citelib import sitecheck  # noqa: E402
+from citelib import rendered, sitecheck  # noqa: E402
 
 
 # The project's sources (pages, bib, overrides, config) in a temporary folder, to build another way.
@@ -148,6 +148,27 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
                    if d.path.endswith("placed.html"))
     assert found == [(5, 9, "HTM001"), (6, 8, "HTM003"), (7, 4, "HTM006"), (7, 26, "HTM006"),
                      (8, 4, "HTM002"), (9, 4, "HTM003"), (10, 15, "HTM002")], found
+
+
+# What shows readers other words than the claims read, in any builder's output: a drawing, a formula,
+# a text box, a hidden <title>, a clipping marquee, text shrunk out of sight, and citations written
+# with characters readers do not see or see as "[" and "@".
+def test_drawn_hidden_shrunk_and_look_alike_text_is_reported_where_it_stands(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    lines = [
+        f'<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>',  # 1
+        '<p>Models are <svg width="9" height="9"><text>never</text></svg> exploitable.</p>',  # 2
+        '<p>Models are <math><mtext mathcolor="#fff">not</mtext></math> safe. <textarea>Box</textarea></p>',  # 3
+        '<p>Models are <title>not</title> <marquee width="1">never</marquee> safe.</p>',  # 4
+        "<p>Models are <small><sub><sup>never</sup></sub></small> safe.</p>",  # 5
+        "<p>See \uff3b@real2020\uff3d and [\u3164@other2021].</p>",  # 6
+        f"{FOOTNOTES}</article></body></html>",
+    ]
+    (site / "claims" / "shown.html").write_text("\n".join(lines), encoding="utf-8")
+    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("shown.html"))
+    assert found == [(2, 15, "HTM006"), (3, 15, "HTM006"), (3, 70, "HTM006"), (4, 15, "HTM006"), (4, 34, "HTM006"),
+                     (5, 15, "HTM006"), (6, 8, "HTM001"), (6, 24, "HTM001")], found
 
 
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
@@ -392,6 +413,7 @@ def test_a_page_must_say_utf8_in_its_first_bytes_and_nothing_else(tmp_path):
                                 "the check reads UTF-8"),
         ("switched.html", "SIT003", "the page names the encoding 'iso-2022-jp' first: a browser reads the page "
                                     "in it, the check in UTF-8"),
+        ("switched.html", "HTM006", f"unsafe <svg> element, {rendered.ELEMENT_EFFECTS['svg']}"),
     }, found
 
 
@@ -441,9 +463,9 @@ def test_the_check_reads_each_article_in_the_tree_a_browser_builds(tmp_path):
     pages = articles(MUTATING)
     pages.update(articles({"live": LIVE}))
     site, project = hand_made_site(tmp_path, pages)
-    # (Each page's <style> is reported as well: content may hold none.)
+    # (Each page's <style>, <svg> and <math> is reported as well: content may hold none.)
     found = [(Path(d.path).name, d.code, d.message) for d in check_site.check(site, project).diagnostics
-             if "<style>" not in d.message]
+             if not any(f"<{tag}> element," in d.message for tag in ("style", "svg", "math"))]
     assert found == [("live.html", "HTM006", "unsafe onerror attribute on <img>")], found
 
 

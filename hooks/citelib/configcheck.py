@@ -26,6 +26,9 @@ BUILD_ONLY = {"INHERIT", "docs_dir", "site_dir", "hooks", "watch", "not_in_nav",
 SURROGATE = re.compile("[\ud800-\udfff]")
 # Values the theme writes as HTML (Material's copyright may hold a link): markup that runs is refused.
 HTML_VALUES = {"copyright"}
+# Values the theme writes as a link's address on every page (the repository, the edit button, the
+# logo's home, social and language links): a script URL there runs when a reader follows it.
+LINK_VALUES = {"site_url", "repo_url", "edit_uri", "extra.homepage", "extra.social.link", "extra.alternate.link"}
 # What ends the text, the attribute value or the script string a value stands in (Material writes
 # none between single quotes).
 BREAKS_OUT = re.compile(r'[<>"\\`\r\n]')
@@ -139,6 +142,9 @@ def _problem(name: str, value: str) -> str:
     refused = REFUSED.get((name, value.strip()), REFUSED.get((name, None)))
     if refused:
         return f"{name} {value.strip()!r} {refused}"
+    if name in LINK_VALUES and not rendered.safe_url(value):
+        return (f"{name} {value.strip()!r} is written as a link on every page, and it is no web address: write an "
+                "http(s) address or a path")
     if name in HTML_VALUES:
         unsafe = rendered.read(value).unsafe if "<" in value else []
         return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""

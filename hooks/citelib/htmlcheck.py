@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from citelib import rendered
 from citelib.rendered import Reading, Unsafe
-from citelib.scan import Scan
+from citelib.scan import Scan, prefixed_keys
 
 # Literal text that shows a citation or a footnote reference did not become a marker.
 LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
@@ -152,6 +152,10 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
     explained = len(ESCAPED_CITATION.findall(_outside(page_scan.text, code)))
     explained += sum(1 for c in page_scan.citations if c.error or not all(is_source(x.key) for x in c.cites))
     explained += sum(1 for start, end in page_scan.text_brackets if page_scan.text.startswith("[@", start))
+    # "[\u034f@key]" reads as "[@key]", and the Markdown checks name its key (CIT003) already.
+    explained += sum(1 for start, end in page_scan.text_brackets if not page_scan.text.startswith("[@", start)
+                     and rendered.read_as_shown(page_scan.text[start:end]).startswith("[@")
+                     and any(is_source(key) for key, _ in prefixed_keys(page_scan.text, start + 1, end - 1)))
     explained += sum(1 for s in reading.stamps.values() if s.where == "text" and s.after.startswith("[@"))
     shown = LITERAL_CITATION.findall(reading.visible)
     if len(shown) > explained:
@@ -175,17 +179,34 @@ def _literal_problems(reading: Reading, page_scan: Scan, is_source) -> list[Prob
 
 # Where the source writes text a reader sees as `shown`: the first place outside `taken` (spans of
 # citations that rendered as markers), its "[" written as it is or as a character reference, with
-# any format characters (which readers do not see) between its characters; None when it writes it
-# nowhere.
+# any characters readers do not see between its characters; else written in compatibility forms
+# (a fullwidth "［"); None when it writes it nowhere.
 def _written_at(source: str, shown: str, taken: list[tuple[int, int]] = ()) -> int | None:
     if not shown:
         return None
-    between = f"{rendered.FORMAT_CHARACTERS.pattern}*"
+    between = f"{rendered.UNSEEN_CHARACTERS.pattern}*"
     first = OPENING_BRACKET if shown.startswith("[") else re.escape(shown[:1])
     pattern = first + between + between.join(re.escape(char) for char in shown[1:])
     for match in re.finditer(pattern, source):
         if not any(start <= match.start() < end for start, end in taken):
             return match.start()
+    return _written_in_other_forms(source, shown, taken)
+
+
+# Where the source writes `shown` with characters that read as its own (rendered.read_as_shown),
+# each character of the source read alone, so that every place maps back to an offset.
+def _written_in_other_forms(source: str, shown: str, taken: list[tuple[int, int]]) -> int | None:
+    read, offsets = [], []
+    for offset, char in enumerate(source):
+        for shown_char in rendered.read_as_shown(char) if ord(char) > 127 else char:
+            read.append(shown_char)
+            offsets.append(offset)
+    text = "".join(read)
+    found = text.find(shown)
+    while found >= 0:
+        if not any(start <= offsets[found] < end for start, end in taken):
+            return offsets[found]
+        found = text.find(shown, found + 1)
     return None
 
 
@@ -247,7 +268,7 @@ class Locator:
                 return offset
         if item.attribute in ("text", "page-title"):
             return self._find_text(item)
-        if item.attribute == "small-print":
+        if item.attribute in ("small-print", "shrunk"):
             return self._find_words(item)
         return self._find(item) if item.value else self._find_name(item)
 

@@ -7,6 +7,7 @@ the page whose reading shows the problem, which ends at the problem's tag or tex
 from __future__ import annotations
 
 import bisect
+import html
 import itertools
 import re
 
@@ -80,12 +81,23 @@ class Places:
                 high = middle
             else:
                 low = middle + 1
-        start = self.html_text.rfind(needle, 0, high) if needle else -1
+        start = self._written_before(needle, high) if needle else -1
         if start < 0:
             tags = [m.start() for m in TAG_START.finditer(self.html_text, 0, high)]
             found = [s for s in reversed(tags[-CANDIDATES:]) if alone and alone(rendered.read(self.html_text[s:high]))]
             start = found[0] if found else tags[-1] if tags else max(high - 1, 0)
         return self._line_col(start)
+
+    # Where `needle` starts that ends at `end`: written as it is, or as readers read it (character
+    # references decoded, characters they do not see left out, fullwidth forms as "[" and "@"); -1 if not.
+    def _written_before(self, needle: str, end: int) -> int:
+        start = self.html_text.rfind(needle, 0, end)
+        if start >= 0:
+            return start
+        for start in range(end - len(needle), max(end - 8 * len(needle) - 16, -1), -1):
+            if rendered.read_as_shown(html.unescape(self.html_text[start:end])).startswith(needle):
+                return start
+        return -1
 
     # Lines end as the HTML standard ends them (CR LF, CR alone, LF), as an editor shows them.
     def _line_col(self, offset: int) -> tuple[int, int]:

@@ -10,6 +10,7 @@ text, citation stamps (see guard.py) and anything that could run a script.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from urllib.parse import unquote
 from dataclasses import dataclass, field
@@ -55,12 +56,14 @@ REREAD_ATTRIBUTES = {"srcdoc", "data-preview"}
 # tooltip of a title cut short (.md-ellipsis) shows the element's text as HTML.
 THEME_SCRIPT_CLASSES = {"annotate", "md-annotation", "md-content", "md-ellipsis", "md-grid", "md-header__topic",
                         "md-nav__link", "md-nav__link--active", "md-sidebar__scrollwrap", "md-status",
-                        "md-toggle--indeterminate", "md-typeset", "md-version"}
+                        "md-toggle--indeterminate", "md-typeset", "md-version", "mermaid"}
 # Attributes the theme's scripts act on: data-copy and data-clipboard-text set what a copy button
 # copies, data-clipboard-target which element it copies; data-md-* name the theme's own parts.
 # What two of them do, for the report.
 CLASS_EFFECTS = {"md-ellipsis": " (its tooltip shows the element's text as HTML)",
-                 "annotate": " (it hides the list after it, as the block's annotations)"}
+                 "annotate": " (it hides the list after it, as the block's annotations)",
+                 "mermaid": " (on a <pre>, it fetches a diagram library and draws the block's text as a diagram no "
+                            "check reads)"}
 # The report of one of the theme's other classes, which its style sheet may hide or move.
 THEME_CLASS_EFFECT = "one of the theme's, whose style sheet may hide the text or show it apart: use Markdown"
 # data-linenos is shown by the theme's style sheet (`content: attr(data-linenos)`), as text no check reads.
@@ -78,7 +81,21 @@ THEME_PARTS = {"md-content__button", "md-source-file"}
 # What has readers see other text than the checks read (hidden, restyled or reordered text), and
 # the one style Python-Markdown writes itself (a table column's alignment).
 PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font", "rp", "audio", "video", "canvas", "datalist", "noframes",
-                         "select", "map"}
+                         "select", "map", "svg", "math", "textarea", "title", "marquee"}
+# Of those, the ones that do it in a way of their own, for the report (the rest: HIDES).
+ELEMENT_EFFECTS = {
+    "svg": ("which paints shapes and text anywhere on the page (over a word, a marker or a code block), where no "
+            "check reads them: put the drawing in a file and show it as an image"),
+    "math": "whose own attributes colour, move and resize text (mathcolor, mpadded), where no check reads them",
+    "textarea": "a text box, whose text readers see but the claims leave out",
+    "title": "which the browser hides: the claims would read text readers never see",
+    "marquee": "which moves text and clips it to its width and height, out of readers' sight",
+}
+# Elements that each make text smaller than around them: nested, they shrink it out of sight (20
+# <small> give a word 0.4 px in Chromium). A footnote marker is one <sup>; more than this many is text
+# no reader sees.
+SHRINKING_TAGS = {"small", "sub", "sup", "rt"}
+MOST_SHRINKING = 2
 # Classes the theme's style sheet hides or shows apart (Material's own, and pymdownx.tabbed's panels):
 # on a page's content, text readers never see, which the claims would read. Only its buttons are
 # the authors' (Material documents .md-button).
@@ -115,6 +132,12 @@ FORMAT_CHARACTERS = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+# The other characters Unicode marks Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which
+# a reader does not see either: a combining grapheme joiner, the Hangul fillers ("[\u3164@key]"
+# shows as "[@key]"), Khmer inherent vowels, Mongolian and other variation selectors.
+IGNORABLE_CHARACTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f"
+                                  "\uffa0\U000e0100-\U000e01ef]")
+UNSEEN_CHARACTERS = re.compile(f"(?:{FORMAT_CHARACTERS.pattern}|{IGNORABLE_CHARACTERS.pattern})")
 # Control characters, shown escaped in messages.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -196,7 +219,9 @@ class Unsafe:
     def describe(self) -> str:
         hides = "which hides, restyles or reorders what readers see, where the checks cannot read it"
         if not self.attribute:
-            return f"<{self.tag}> element, {hides}" if self.tag in PRESENTATION_ELEMENTS else f"<{self.tag}> element"
+            if self.tag in PRESENTATION_ELEMENTS:
+                return f"<{self.tag}> element, {ELEMENT_EFFECTS.get(self.tag, hides)}"
+            return f"<{self.tag}> element"
         shown = CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", self.value)
         shown = shown if len(shown) <= 60 else shown[:59] + "…"
         if self.attribute == "bidi":
@@ -210,6 +235,9 @@ class Unsafe:
         if self.attribute == "class":
             what = CLASS_EFFECTS.get(shown, "")
             return f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element{what}"
+        if self.attribute == "shrunk":
+            return (f"text '{shown}' inside more than {MOST_SHRINKING} nested <small>, <sub>, <sup> or <rt> "
+                    "elements, each smaller than the last: readers cannot see it, but the claims read it")
         if self.attribute == "small-print":
             return (f"text '{shown}' in one of the hooks' or the extensions' own classes (separators, permalinks, "
                     "backlinks): readers see it, but the claims leave it out")
@@ -313,10 +341,16 @@ def read_element(element, stamp: re.Pattern | None = None, content_rules: bool =
         walker.walk(element)
     walker.flush()
     reading = walker.reading
-    reading.visible = FORMAT_CHARACTERS.sub("", "".join(walker.visible))
+    reading.visible = read_as_shown("".join(walker.visible))
     reading.code = "".join(walker.code)
     reading.short_answer = _short_answer(element, stamp) if element is not None else ""
     return reading
+
+
+# Text as readers read it: characters they do not see left out, and compatibility forms as the
+# characters they show (NFKC: a fullwidth "［" or "＠" reads as "[" or "@").
+def read_as_shown(text: str) -> str:
+    return unicodedata.normalize("NFKC", UNSEEN_CHARACTERS.sub("", text))
 
 
 # The text of the page's short answer (the first `!!! abstract "Short answer"`), as readers read
@@ -651,6 +685,8 @@ class _Walker:
             modes.append("heading")
         if tag == "a":
             modes.append("link")
+        if tag in SHRINKING_TAGS:
+            modes.append("shrink")
         if own and ((tag == "details" and OWN_BLOCK_CLASS in classes) or THEME_PARTS & classes):
             modes.append("own")
         if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
@@ -677,6 +713,8 @@ class _Walker:
         if self.content_rules and not self.modes.get("marker") and data.strip() and (
                 self.modes.get("small") or (self.modes.get("separator") and data.strip() not in SEPARATOR_TEXT)):
             self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
+        if self.content_rules and self.modes.get("shrink", 0) > MOST_SHRINKING and data.strip():
+            self.reading.unsafe.append(Unsafe("text", "shrunk", data.strip()[:60], self.footnote_item))
         if self.content_rules and (control := BIDI_CONTROLS.search(data)):
             shown = data[control.start():control.end() + 30]
             self.reading.unsafe.append(Unsafe("text", "bidi", shown, self.footnote_item))
@@ -743,7 +781,7 @@ class _Walker:
     # their own, and what shows readers other text than the checks read.
     def check_content_element(self, tag: str, attributes: dict[str, str], classes: set[str], own: bool) -> None:
         unsafe, item = self.reading.unsafe, self.footnote_item
-        if tag in PRESENTATION_ELEMENTS:
+        if tag in PRESENTATION_ELEMENTS and not own:
             unsafe.append(Unsafe(tag, "", "", item))
         if not attributes:
             return
@@ -771,10 +809,11 @@ class _Walker:
         raw = "".join(self.text)
         lead = len(raw) - len(raw.lstrip())
         text = raw.strip()
-        if self.modes.get("heading") and shows_unsafe_markup(text):
-            self.reading.unsafe.append(Unsafe("heading", "text", text, self.footnote_item))
-        elif self.modes.get("heading") and leaves_the_title(text):
+        # A heading that closes the page's <title> puts markup in the page itself: said first.
+        if self.modes.get("heading") and leaves_the_title(text):
             self.reading.unsafe.append(Unsafe("heading", "page-title", text, self.footnote_item))
+        elif self.modes.get("heading") and shows_unsafe_markup(text):
+            self.reading.unsafe.append(Unsafe("heading", "text", text, self.footnote_item))
         if text or self.block_markers:
             markers = [(max(0, min(p - lead, len(text))), m) for p, m in self.block_markers]
             prose = not self.modes.get("heading") and self.linked < len(text)
