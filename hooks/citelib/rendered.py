@@ -134,9 +134,10 @@ FORMAT_CHARACTERS = re.compile(
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
 # The other characters Unicode marks Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which
 # a reader does not see either: a combining grapheme joiner, the Hangul fillers ("[\u3164@key]"
-# shows as "[@key]"), Khmer inherent vowels, Mongolian and other variation selectors.
-IGNORABLE_CHARACTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f"
-                                  "\uffa0\U000e0100-\U000e01ef]")
+# shows as "[@key]"), Khmer inherent vowels, Mongolian and other variation selectors, and the code
+# points kept unassigned for more of them (U+2065, U+FFF0 to U+FFF8, the rest of U+E0000 to U+E0FFF).
+IGNORABLE_CHARACTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2065\u3164"
+                                  "\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]")
 UNSEEN_CHARACTERS = re.compile(f"(?:{FORMAT_CHARACTERS.pattern}|{IGNORABLE_CHARACTERS.pattern})")
 # Control characters, shown escaped in messages.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
