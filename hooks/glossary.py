@@ -146,6 +146,7 @@ def on_page_markdown(
 ) -> str:
     if guard_extension is not None:
         guard_extension.placeholder_terms.clear()
+        guard_extension.redefined_terms.clear()
     return markdown
 
 
@@ -156,6 +157,10 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
         log.warning("glossary: %s: the abbreviation %r (of the glossary or the page) matches inside the "
                     "placeholder Python-Markdown writes for raw HTML, where it would cut it and lose the HTML; "
                     "it is left out of the page: write the term with other words", page.file.src_uri, term)
+    for term in dict.fromkeys(guard_extension.redefined_terms if guard_extension is not None else []):
+        log.warning("glossary: %s: the page defines the abbreviation %r, a term of the glossary, again: its hover "
+                    "would show other words than the glossary page; the glossary's definition is used: remove the "
+                    "page's '*[%s]:' line, or change the definition in the glossary", page.file.src_uri, term, term)
     return html
 
 
@@ -170,6 +175,8 @@ class GuardExtension(Extension):
         super().__init__(**kwargs)
         # Terms left out of the page rendered last because they match inside a placeholder.
         self.placeholder_terms: list[str] = []
+        # Glossary terms that the page rendered last defined again as its own abbreviations.
+        self.redefined_terms: list[str] = []
 
     def extendMarkdown(self, md) -> None:
         processor = GuardTreeprocessor(md)
@@ -195,6 +202,8 @@ class GuardTreeprocessor(Treeprocessor):
             el.text = join_lines(el.text)
             el.tail = join_lines(el.tail)
             texts += [text for text in (el.text, el.tail) if text and not isinstance(text, AtomicString)]
+        if "abbr" in self.md.treeprocessors:
+            self.extension.redefined_terms += keep_glossary_titles(self.md.treeprocessors["abbr"].abbrs, titles)
         if runs_right_after(self.md.treeprocessors, "glossary-guard", "abbr"):
             drop_absent_terms(self.md.treeprocessors["abbr"], texts)
         if "abbr" in self.md.treeprocessors:
@@ -204,6 +213,15 @@ class GuardTreeprocessor(Treeprocessor):
 # -----------------------------------------------------------------------------
 # Helper functions
 # -----------------------------------------------------------------------------
+
+
+# Give every glossary term its glossary definition again where the page's own `*[term]:` line
+# replaced it in `abbrs` (abbr's page definitions win over its glossary); the terms it gave back.
+def keep_glossary_titles(abbrs: dict[str, str], glossary: dict[str, str]) -> list[str]:
+    redefined = [term for term, title in glossary.items() if abbrs.get(term, title) != title]
+    for term in redefined:
+        abbrs[term] = glossary[term]
+    return redefined
 
 
 # Take out of `abbr`'s terms each one that could match nowhere. `abbr` searches each text that is

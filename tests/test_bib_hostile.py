@@ -154,6 +154,14 @@ CASES = [
      {"bib/a.bib:6:3: BIB013"}, set(), {"ref"}),
     ("a right-to-left override in a title", {"a.bib": entry("bidi", title="{Safe\u202etxt.exe}")},
      {"bib/a.bib:3:3: BIB013"}, set(), {"bidi"}),
+    # A helper's title: readers saw "[@һubinger2019risks]" (a Cyrillic letter) in the reference.
+    ("a title whose decoded LaTeX shows a citation",
+     {"a.bib": entry("cites", title="{Looks cited {[}@\u04bbubinger2019risks{]} here}")},
+     {"bib/a.bib:3:3: BIB013"}, set(), {"cites"}),
+    ("a note that shows a footnote reference", {"a.bib": entry("fnref", note="{See [^1] below}")},
+     {"bib/a.bib:6:3: BIB013"}, set(), {"fnref"}),
+    ("an e-mail address and a power are no citation",
+     {"a.bib": entry("mail", note="{Write to a@example.org about x^2}")}, set(), {"mail"}, set()),
     ("a key that would break out of an attribute", {"a.bib": entry('x"onmouseover=alert(1)')},
      {"bib/a.bib:1:1: BIB007"}, set(), {'x"onmouseover=alert(1)'}),
     # --- url -----------------------------------------------------------------------------------

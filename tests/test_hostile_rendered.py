@@ -203,7 +203,7 @@ REPORTED = [
     Reported("formaction", '<form><button formaction="javascript:alert(1)">go</button></form>\n',
              {link(5, 7, "javascript:alert(1)", "formaction", "button")}),
     Reported("input-image", '<input type="image" src="javascript:alert(1)">\n',
-             {link(5, 1, "javascript:alert(1)", "src", "input")}),
+             {link(5, 1, "javascript:alert(1)", "src", "input"), shows(5, 1, "input")}),
     Reported("ping", '<a href="https://example.org" ping="javascript:x">p</a>\n',
              {link(5, 1, "javascript:x", "ping")}),
     Reported("math-href", '<math href="javascript:alert(1)"><mi>x</mi></math>\n',
@@ -330,6 +330,20 @@ REPORTED = [
     Reported("mermaid-diagram", '<pre class="mermaid">graph LR; A[Models are never exploitable]</pre>\n',
              {f"{PAGE}:5:1: HTM006 unsafe class 'mermaid' on <pre>, which the theme's scripts take for their own "
               f"element{rendered.CLASS_EFFECTS['mermaid']}"}),
+    # A bar in place of words, a form field's value, old colour attributes and a look-alike letter
+    # (a helper's cases): readers saw other words than the claims read.
+    Reported("meter-hides-a-word", "Models are <meter>not </meter>exploitable.[@clark2016faulty]\n",
+             {shows(5, 12, "meter")}),
+    Reported("progress-hides-a-word", "Models are <progress>never </progress>exploitable.[@clark2016faulty]\n",
+             {shows(5, 12, "progress")}),
+    Reported("input-value-adds-a-claim", 'Policies trust <input value="All models are safe." readonly> the '
+             "overseer.[@clark2016faulty]\n", {shows(5, 16, "input")}),
+    Reported("bgcolor-hides-a-cell", '<table><tr><td bgcolor="#000000">Models are always gamed.</td></tr></table>\n',
+             {f"{PAGE}:5:12: HTM006 unsafe bgcolor attribute '#000000' on <td>, {HIDES}"}),
+    Reported("body-text-colours-every-word", '<body text="#ffffff"></body>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe text attribute '#ffffff' on <body>, {HIDES}"}),
+    Reported("cyrillic-letter-literal", "Some text &#91;@\u04bbubinger2019risks] in prose.[@clark2016faulty]\n",
+             {literal(5, 11, "[@\u04bbubinger2019risks]")}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
@@ -359,7 +373,9 @@ REPORTED = [
              {f"{PAGE}:6:4: HTM006 unsafe popover attribute on <p>, {HIDES}"}),
     Reported("dialog-and-white-font", "<dialog>A claim in a closed dialog.</dialog>\n\n"
              '<font color="#ffffff">White text.</font>\n',
-             {f"{PAGE}:5:1: HTM006 unsafe <dialog> element, {HIDES}", f"{PAGE}:7:1: HTM006 unsafe <font> element, {HIDES}"}),
+             {f"{PAGE}:5:1: HTM006 unsafe <dialog> element, {HIDES}",
+              f"{PAGE}:7:1: HTM006 unsafe <font> element, {HIDES}",
+              f"{PAGE}:7:1: HTM006 unsafe color attribute '#ffffff' on <font>, {HIDES}"}),
     # A helper's sixth round: text readers see that the checks did not read, and the reverse.
     Reported("literal-between-direction-marks", "Bidi test: \u200f@]\u200fclark2016faulty\u200f[\u200f and more.\n",
              {f"{PAGE}:5:12: HTM006 unsafe bidi control character in '\\u200f@]\\u200fclark2016faulty\\u200f[\\u200f and "
@@ -367,7 +383,7 @@ REPORTED = [
     Reported("literal-in-shown-attributes", 'A box: <input value="&#91;@clark2016faulty]"> and '
              '<img alt="&#91;@hubinger2019risks]" src="nope.png">.\n',
              {f"{PAGE}:5:22: HTM001 '[@clark2016faulty]' is shown as literal text",
-              f"{PAGE}:5:61: HTM001 '[@hubinger2019risks]' is shown as literal text"}),
+              f"{PAGE}:5:61: HTM001 '[@hubinger2019risks]' is shown as literal text", shows(5, 8, "input")}),
     Reported("words-readers-never-see", "Learned rewards are <rp>not </rp>exploitable.[@clark2016faulty] "
              "<datalist><option>not</option></datalist>\n",
              {f"{PAGE}:5:21: HTM006 unsafe <rp> element, {HIDES}", f"{PAGE}:5:65: HTM006 unsafe <datalist> element, {HIDES}"}),

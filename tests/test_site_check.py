@@ -171,6 +171,24 @@ def test_drawn_hidden_shrunk_and_look_alike_text_is_reported_where_it_stands(tmp
                      (5, 15, "HTM006"), (6, 8, "HTM001"), (6, 24, "HTM001")], found
 
 
+# Bars in place of words, a form field's value, old colour attributes and a look-alike letter.
+def test_bars_fields_colours_and_look_alike_letters_are_reported_where_they_stand(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    lines = [
+        f'<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>',  # 1
+        "<p>Models are <meter>not </meter>exploitable, <progress>never</progress>.</p>",  # 2
+        '<p>Trust <input value="All models are safe."> the overseer.</p>',  # 3
+        '<table><tr><td bgcolor="#000">Always gamed.</td></tr></table>',  # 4
+        "<p>Some text [@\u04bbubinger2019risks] in prose.</p>",  # 5
+        f"{FOOTNOTES}</article></body></html>",
+    ]
+    (site / "claims" / "shown.html").write_text("\n".join(lines), encoding="utf-8")
+    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("shown.html"))
+    assert found == [(2, 15, "HTM006"), (2, 47, "HTM006"), (3, 10, "HTM006"), (4, 12, "HTM006"),
+                     (5, 14, "HTM001")], found
+
+
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
 @pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
 def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):

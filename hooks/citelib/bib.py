@@ -33,7 +33,7 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.textutils import normalize_whitespace
 from pybtex.utils import CaseInsensitiveDict
 
-from citelib import entries
+from citelib import entries, rendered
 from citelib.diagnostics import Report
 from citelib.formatting import PLAIN_LATEX
 
@@ -621,6 +621,10 @@ def _quarantine(source: Source, problems: list) -> bool:
         if reason:
             marked.add(lower)
             add(name, "BIB013", f"has {name} {_show(value)}, which holds {reason}")
+        elif shown := _reads_as_a_citation(value):
+            marked.add(lower)
+            add(name, "BIB013", f"has {name} {_show(value)}, which readers read as {shown!r} once its LaTeX is "
+                "decoded: a reference that shows a citation leads nowhere (write the text without it)")
         elif LATEX_COMMENT.search(value):
             marked.add(lower)
             add(name, "BIB018", f"has {name} {_show(value)}, where a '%' starts a LaTeX comment that hides "
@@ -702,6 +706,18 @@ def markup_in(value: str) -> str:
     if invisible:
         return f"the invisible character U+{ord(invisible):04X}"
     return ""
+
+
+# A citation or a footnote reference that a value shows readers once pybtex decodes its LaTeX
+# ("{[}@key{]}" shows "[@key"), read as readers read text (rendered.read_as_shown), or "".
+def _reads_as_a_citation(value: str) -> str:
+    if value.isascii() and "@" not in value and "^" not in value:
+        return ""
+    found = SHOWN_CITATION.search(rendered.read_as_shown(_shown_text(value)))
+    return found[0] if found else ""
+
+
+SHOWN_CITATION = re.compile(r"\[[@^][\w-]+")
 
 
 # The first control or invisible formatting character of `value` (bidi overrides, zero widths), or "".

@@ -19,7 +19,8 @@ from citelib.rendered import Reading, Unsafe
 from citelib.scan import Scan, prefixed_keys
 
 # Literal text that shows a citation or a footnote reference did not become a marker.
-LITERAL_CITATION = re.compile(r"\[@([A-Za-z0-9_-]+)")
+# Any letter counts: "[@һubinger2019risks]" (a Cyrillic "һ") reads as a citation too.
+LITERAL_CITATION = re.compile(r"\[@([\w-]+)")
 LITERAL_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
 ESCAPED_CITATION = re.compile(r"\\\[@")
 CODE_FOOTNOTE = re.compile(r"\[\^([A-Za-z0-9_-]+)\]")

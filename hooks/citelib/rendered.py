@@ -81,7 +81,7 @@ THEME_PARTS = {"md-content__button", "md-source-file"}
 # What has readers see other text than the checks read (hidden, restyled or reordered text), and
 # the one style Python-Markdown writes itself (a table column's alignment).
 PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font", "rp", "audio", "video", "canvas", "datalist", "noframes",
-                         "select", "map", "svg", "math", "textarea", "title", "marquee"}
+                         "select", "map", "svg", "math", "textarea", "title", "marquee", "meter", "progress", "input"}
 # Of those, the ones that do it in a way of their own, for the report (the rest: HIDES).
 ELEMENT_EFFECTS = {
     "svg": ("which paints shapes and text anywhere on the page (over a word, a marker or a code block), where no "
@@ -90,6 +90,10 @@ ELEMENT_EFFECTS = {
     "textarea": "a text box, whose text readers see but the claims leave out",
     "title": "which the browser hides: the claims would read text readers never see",
     "marquee": "which moves text and clips it to its width and height, out of readers' sight",
+    "meter": "which draws a bar in place of its text: the claims would read words readers never see",
+    "progress": "which draws a bar in place of its text: the claims would read words readers never see",
+    "input": ("a form field, whose value readers see but the claims leave out (and a copy button leaves it out of "
+              "what it copies)"),
 }
 # Elements that each make text smaller than around them: nested, they shrink it out of sight (20
 # <small> give a word 0.4 px in Chromium). A footnote marker is one <sup>; more than this many is text
@@ -100,7 +104,10 @@ MOST_SHRINKING = 2
 # on a page's content, text readers never see, which the claims would read. Only its buttons are
 # the authors' (Material documents .md-button).
 AUTHOR_THEME_CLASSES = {"md-button", "md-button--primary"}
-PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style", "popover"}
+# HTML's old presentational attributes colour text and its background without a style (a cell with
+# bgcolor="#000" hid its sentence), and a <body text=...> in content gives every page's text its colour.
+PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style", "popover", "bgcolor", "background", "color", "text", "link",
+                           "vlink", "alink"}
 TABLE_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")
 # Bidi embeddings, overrides and isolates, and the marks that set a direction: they show characters
 # in another order than written ("[nepo3202repsac@]" reversed, or "@]key[" between two U+200F,
@@ -228,6 +235,9 @@ class Unsafe:
         if self.attribute == "bidi":
             shown = BIDI_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", shown)
             return f"bidi control character in '{shown}', which shows the text in another order than it is written"
+        if self.attribute == "text" and self.tag == "heading":  # before <body text=...>, a presentation attribute
+            return (f"heading '{shown}': where the theme cuts a title short (navigation, contents, header), "
+                    "its tooltip shows the text as HTML, and it runs a script")
         if self.attribute in PRESENTATION_ATTRIBUTES:
             value = f" '{shown}'" if shown else ""
             return f"{self.attribute} attribute{value} on <{self.tag}>, {hides}"
@@ -265,9 +275,6 @@ class Unsafe:
                     "second time as HTML, where markup can turn into other markup")
         if self.attribute == "title":
             return f"title '{shown}' on <{self.tag}>, which the theme's tooltip shows as HTML: it runs a script"
-        if self.attribute == "text":
-            return (f"heading '{shown}': where the theme cuts a title short (navigation, contents, header), "
-                    "its tooltip shows the text as HTML, and it runs a script")
         if self.attribute == "markup":
             return (f"element <{shown}> in a title the theme cuts short (navigation, header), where it writes only "
                     "text: its tooltip shows what a reader sees of the title as HTML")

@@ -28,7 +28,7 @@ from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 from citelib.places import Places
 
-ESCAPED_CITATION = re.compile(r"\\\[@([A-Za-z0-9_-]+)")
+ESCAPED_CITATION = re.compile(r"\\\[@([\w-]+)")
 CLAIMS_FILE = "claims.json"
 # What a browser opens, by a file's extension in any case: as an HTML page, or as an XML document
 # that can run scripts (an SVG drawing opened at its own address, an XHTML page, any XML: an
