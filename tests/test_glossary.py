@@ -328,22 +328,29 @@ def test_a_term_added_between_the_guard_and_abbr_still_gets_its_definition():
     assert '<abbr title="Reinforcement learning from human feedback">RLHF</abbr>' in html
 
 
+# Each of `pages` rendered in turn by one Markdown with `extensions`, the glossary's titles being
+# `titles` meanwhile.
+def rendered_with_glossary(titles: dict[str, str], pages: list[str], extensions: list) -> list[str]:
+    saved = dict(glossary.titles)
+    try:
+        glossary.titles.clear()
+        glossary.titles.update(titles)
+        md = markdown.Markdown(extensions=extensions)
+        return [md.convert(page) for page in pages]
+    finally:
+        glossary.titles.clear()
+        glossary.titles.update(saved)
+
+
 # A term that matches inside Python-Markdown's placeholder for raw HTML cut it, and the HTML was
 # lost ("*[1]: ..." on a page turned its <picture> into the text "wzxhzdk:1"; a glossary term
 # "wzxhzdk" emptied every raw HTML block of the site). Such a term is left out of the page and
 # named; a footnote marker never gets a definition either.
 def test_a_term_that_matches_inside_a_placeholder_is_left_out_and_the_html_kept():
     extension = glossary.GuardExtension()
-    saved = dict(glossary.titles)
-    try:
-        glossary.titles.clear()
-        glossary.titles["wzxhzdk"] = "A made-up word"
-        page = ("A claim.[^1]\n\n<picture><img src=\"a.png\" alt=\"A\"></picture>\n\n<div>Raw 1</div>\n\n"
-                "*[1]: Smith and Jones (2021), a proof that RLHF is safe\n\n[^1]: A note.\n")
-        html = markdown.Markdown(extensions=["abbr", "footnotes", extension]).convert(page)
-    finally:
-        glossary.titles.clear()
-        glossary.titles.update(saved)
+    page = ("A claim.[^1]\n\n<picture><img src=\"a.png\" alt=\"A\"></picture>\n\n<div>Raw 1</div>\n\n"
+            "*[1]: Smith and Jones (2021), a proof that RLHF is safe\n\n[^1]: A note.\n")
+    html, = rendered_with_glossary({"wzxhzdk": "A made-up word"}, [page], ["abbr", "footnotes", extension])
     assert "<picture>" in html and "<div>Raw 1</div>" in html and "wzxhzdk" not in html
     assert "Smith" not in html and "A made-up word" not in html
     assert sorted(set(extension.placeholder_terms)) == ["1", "wzxhzdk"]
@@ -354,18 +361,10 @@ def test_a_term_that_matches_inside_a_placeholder_is_left_out_and_the_html_kept(
 # The glossary's definition is used, and the term named; a page's other abbreviations stay its own.
 def test_a_page_that_defines_a_glossary_term_again_gets_the_glossary_definition_and_is_named():
     extension = glossary.GuardExtension()
-    saved = dict(glossary.titles)
-    try:
-        glossary.titles.clear()
-        glossary.titles["Sycophancy"] = "Telling users what they want to hear"
-        page = ("Sycophancy and KL are both here.\n\n*[Sycophancy]: A harmless quirk no study has found\n"
-                "*[KL]: Kullback-Leibler divergence\n")
-        md = markdown.Markdown(extensions=["abbr", extension])
-        html = md.convert(page)
-        again = md.convert("Sycophancy again, with no line of its own.\n")
-    finally:
-        glossary.titles.clear()
-        glossary.titles.update(saved)
+    page = ("Sycophancy and KL are both here.\n\n*[Sycophancy]: A harmless quirk no study has found\n"
+            "*[KL]: Kullback-Leibler divergence\n")
+    html, again = rendered_with_glossary({"Sycophancy": "Telling users what they want to hear"},
+                                         [page, "Sycophancy again, with no line of its own.\n"], ["abbr", extension])
     assert '<abbr title="Telling users what they want to hear">Sycophancy</abbr>' in html
     assert "harmless quirk" not in html and '<abbr title="Kullback-Leibler divergence">KL</abbr>' in html
     assert extension.redefined_terms == ["Sycophancy"]

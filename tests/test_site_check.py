@@ -150,41 +150,40 @@ def test_each_problem_is_reported_where_it_stands_in_the_page(tmp_path):
                      (8, 4, "HTM002"), (9, 4, "HTM003"), (10, 15, "HTM002")], found
 
 
+# The (line, col, code) of each problem the site check finds in a hand-made page: a cited sentence
+# on line 1, then `lines` from line 2, then the footnotes.
+def problems_in_page(tmp_path: Path, lines: list[str]) -> list[tuple[int, int, str]]:
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = [f'<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>', *lines,
+            f"{FOOTNOTES}</article></body></html>"]
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    return sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
+                  if d.path.endswith("shown.html"))
+
+
 # What shows readers other words than the claims read, in any builder's output: a drawing, a formula,
 # a text box, a hidden <title>, a clipping marquee, text shrunk out of sight, and citations written
 # with characters readers do not see or see as "[" and "@".
 def test_drawn_hidden_shrunk_and_look_alike_text_is_reported_where_it_stands(tmp_path):
-    site, project = hand_made_site(tmp_path, {"shown": ""})
-    lines = [
-        f'<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>',  # 1
+    found = problems_in_page(tmp_path, [
         '<p>Models are <svg width="9" height="9"><text>never</text></svg> exploitable.</p>',  # 2
         '<p>Models are <math><mtext mathcolor="#fff">not</mtext></math> safe. <textarea>Box</textarea></p>',  # 3
         '<p>Models are <title>not</title> <marquee width="1">never</marquee> safe.</p>',  # 4
         "<p>Models are <small><sub><sup>never</sup></sub></small> safe.</p>",  # 5
         "<p>See \uff3b@real2020\uff3d and [\u3164@other2021].</p>",  # 6
-        f"{FOOTNOTES}</article></body></html>",
-    ]
-    (site / "claims" / "shown.html").write_text("\n".join(lines), encoding="utf-8")
-    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
-                   if d.path.endswith("shown.html"))
+    ])
     assert found == [(2, 15, "HTM006"), (3, 15, "HTM006"), (3, 70, "HTM006"), (4, 15, "HTM006"), (4, 34, "HTM006"),
                      (5, 15, "HTM006"), (6, 8, "HTM001"), (6, 24, "HTM001")], found
 
 
 # Bars in place of words, a form field's value, old colour attributes and a look-alike letter.
 def test_bars_fields_colours_and_look_alike_letters_are_reported_where_they_stand(tmp_path):
-    site, project = hand_made_site(tmp_path, {"shown": ""})
-    lines = [
-        f'<html><head><meta charset="utf-8"></head><body><article><p>Said.{MARKER}</p>',  # 1
+    found = problems_in_page(tmp_path, [
         "<p>Models are <meter>not </meter>exploitable, <progress>never</progress>.</p>",  # 2
         '<p>Trust <input value="All models are safe."> the overseer.</p>',  # 3
         '<table><tr><td bgcolor="#000">Always gamed.</td></tr></table>',  # 4
         "<p>Some text [@\u04bbubinger2019risks] in prose.</p>",  # 5
-        f"{FOOTNOTES}</article></body></html>",
-    ]
-    (site / "claims" / "shown.html").write_text("\n".join(lines), encoding="utf-8")
-    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
-                   if d.path.endswith("shown.html"))
+    ])
     assert found == [(2, 15, "HTM006"), (2, 47, "HTM006"), (3, 10, "HTM006"), (4, 12, "HTM006"),
                      (5, 14, "HTM001")], found
 
