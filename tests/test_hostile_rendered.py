@@ -52,8 +52,8 @@ def element(line: int, col: int, tag: str) -> str:
 
 # Text shrunk out of sight by nested small-making elements.
 def shrunk(text: str) -> str:
-    return (f"text '{text}' inside more than {rendered.MOST_SHRINKING} nested <small>, <sub>, <sup> or <rt> elements, "
-            "each smaller than the last: readers cannot see it, but the claims read it")
+    return (f"text '{text}' inside more than {rendered.MOST_SHRINKING} nested <small>, <sub>, <sup>, <rt>, <code>, "
+            "<kbd> or <samp> elements, each smaller than the last: readers cannot see it, but the claims read it")
 
 
 # An element refused for what it shows readers, reported with its own effect (rendered.ELEMENT_EFFECTS).
@@ -344,6 +344,21 @@ REPORTED = [
              {f"{PAGE}:5:1: HTM006 unsafe text attribute '#ffffff' on <body>, {HIDES}"}),
     Reported("cyrillic-letter-literal", "Some text &#91;@\u04bbubinger2019risks] in prose.[@clark2016faulty]\n",
              {literal(5, 11, "[@\u04bbubinger2019risks]")}),
+    # Drawn with no width, a hair space wide, an id a link reaches undecoded, and the marker's class
+    # nested to shrink a word (a helper's ninth round).
+    Reported("object-replacement-literal", "Said.&#91;\ufffc@clark2016faulty] More.[@hubinger2019risks]\n",
+             {literal(5, 6, "[@clark2016faulty]")}),
+    Reported("hair-space-literal", "Said.&#91;\u200a@clark2016faulty] More.[@hubinger2019risks]\n",
+             {literal(5, 6, "[@clark2016faulty]")}),
+    Reported("percent-encoded-id", '<div id="fn%3Ahubinger2019risks">Human raters never err.</div>\n',
+             {f"{PAGE}:5:1: HTM006 unsafe id 'fn%3Ahubinger2019risks' on <div>: a link to '#fn%3Ahubinger2019risks' "
+              "leads to it, where the checks read the link decoded, as leading elsewhere: give the element an id "
+              "without '%'"}),
+    Reported("marker-class-on-a-span",
+             'Models are <span class="footnote-ref">not</span> exploitable.[@clark2016faulty]\n',
+             {f"{PAGE}:5:12: HTM006 unsafe class 'footnote-ref' on <span>, {rendered.THEME_CLASS_EFFECT}"}),
+    Reported("nested-code-shrinks-a-word", "Models are <code><kbd><samp>never</samp></kbd></code> "
+             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:29: HTM006 unsafe {shrunk('never')}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),
@@ -1189,3 +1204,11 @@ def test_a_permalink_and_a_backlink_with_other_text_are_the_extensions_own(tmp_p
     page = HEAD + "## A part\n\nAn aside.[^note]\n\n[^note]: Which cites too.[@clark2016faulty]\n"
     config_file = write_site(tmp_path, {"claims/page.md": page}, config=config)
     assert problems_of(config_file, tmp_path / "site") == set()
+
+
+# Each element a browser's own style sheet shows as a block starts a block of text: two lines that
+# readers see apart are never one sentence of the ledger (a helper's reading of the code).
+def test_every_element_a_browser_shows_as_a_block_starts_a_block_of_text():
+    reading = rendered.read("<aside>Raters err</aside><center>Models lie</center><fieldset><legend>Note</legend>"
+                            "Text</fieldset><nav>Menu</nav><address>Here</address>")
+    assert [block.text for block in reading.blocks] == ["Raters err", "Models lie", "Note", "Text", "Menu", "Here"]

@@ -188,6 +188,17 @@ def test_bars_fields_colours_and_look_alike_letters_are_reported_where_they_stan
                      (5, 14, "HTM001")], found
 
 
+# A literal drawn with no width or spaced by a hair, an id that an undecoded link reaches, and the
+# marker's class on a span.
+def test_unseen_and_spaced_literals_percent_ids_and_marker_classes_are_reported(tmp_path):
+    found = problems_in_page(tmp_path, [
+        "<p>One [\ufffc@real2020] and [\u200a^gone].</p>",  # 2
+        '<div id="fn%3Areal2020">Raters never err.</div>',  # 3
+        '<p>Models are <span class="footnote-ref">not</span> exploitable.</p>',  # 4
+    ])
+    assert found == [(2, 8, "HTM001"), (2, 25, "HTM001"), (3, 1, "HTM006"), (4, 15, "HTM006")], found
+
+
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
 @pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
 def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):

@@ -187,7 +187,8 @@ def _written_at(source: str, shown: str, taken: list[tuple[int, int]] = ()) -> i
         return None
     between = f"{rendered.UNSEEN_CHARACTERS.pattern}*"
     first = OPENING_BRACKET if shown.startswith("[") else re.escape(shown[:1])
-    pattern = first + between + between.join(re.escape(char) for char in shown[1:])
+    spaced = f"(?:{rendered.UNSEEN_CHARACTERS.pattern}|\\s)*" if shown.startswith("[") else between
+    pattern = first + spaced + between.join(re.escape(char) for char in shown[1:])
     for match in re.finditer(pattern, source):
         if not any(start <= match.start() < end for start, end in taken):
             return match.start()

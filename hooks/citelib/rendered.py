@@ -22,9 +22,13 @@ from selectolax.lexbor import LexborHTMLParser
 # -----------------------------------------------------------------------------
 
 # Elements that start a new block of text.
+# (Every element a browser's own style sheet shows as a block: two lines readers see apart are never
+# one sentence of the ledger.)
 BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
           "blockquote", "summary", "div", "ol", "ul", "dl", "table", "tr", "details", "figure",
-          "section", "article", "pre", "body", "head"}
+          "section", "article", "pre", "body", "head", "address", "aside", "center", "fieldset", "legend",
+          "footer", "header", "hgroup", "main", "nav", "search", "caption", "menu", "dir", "hr", "listing",
+          "xmp", "plaintext", "form", "optgroup", "option"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 # Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
 SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
@@ -98,7 +102,7 @@ ELEMENT_EFFECTS = {
 # Elements that each make text smaller than around them: nested, they shrink it out of sight (20
 # <small> give a word 0.4 px in Chromium). A footnote marker is one <sup>; more than this many is text
 # no reader sees.
-SHRINKING_TAGS = {"small", "sub", "sup", "rt"}
+SHRINKING_TAGS = {"small", "sub", "sup", "rt", "code", "kbd", "samp"}
 MOST_SHRINKING = 2
 # Classes the theme's style sheet hides or shows apart (Material's own, and pymdownx.tabbed's panels):
 # on a page's content, text readers never see, which the claims would read. Only its buttons are
@@ -145,7 +149,11 @@ FORMAT_CHARACTERS = re.compile(
 # points kept unassigned for more of them (U+2065, U+FFF0 to U+FFF8, the rest of U+E0000 to U+E0FFF).
 IGNORABLE_CHARACTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u2065\u3164"
                                   "\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]")
-UNSEEN_CHARACTERS = re.compile(f"(?:{FORMAT_CHARACTERS.pattern}|{IGNORABLE_CHARACTERS.pattern})")
+# And U+FFFC, the object replacement character, which Chromium draws with no width: "[\ufffc@key]"
+# showed as "[@key]".
+UNSEEN_CHARACTERS = re.compile(f"(?:{FORMAT_CHARACTERS.pattern}|{IGNORABLE_CHARACTERS.pattern}|\ufffc)")
+# White space between a bracket and "@" or "^": "[\u200a@key]" (a hair space) reads as "[@key]".
+SPACED_BRACKET = re.compile(r"\[\s+(?=[@^])")
 # Control characters, shown escaped in messages.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -247,8 +255,9 @@ class Unsafe:
             what = CLASS_EFFECTS.get(shown, "")
             return f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element{what}"
         if self.attribute == "shrunk":
-            return (f"text '{shown}' inside more than {MOST_SHRINKING} nested <small>, <sub>, <sup> or <rt> "
-                    "elements, each smaller than the last: readers cannot see it, but the claims read it")
+            return (f"text '{shown}' inside more than {MOST_SHRINKING} nested <small>, <sub>, <sup>, <rt>, <code>, "
+                    "<kbd> or <samp> elements, each smaller than the last: readers cannot see it, but the claims "
+                    "read it")
         if self.attribute == "small-print":
             return (f"text '{shown}' in one of the hooks' or the extensions' own classes (separators, permalinks, "
                     "backlinks): readers see it, but the claims leave it out")
@@ -263,6 +272,9 @@ class Unsafe:
         if self.attribute == "id" and shown in OWN_IDS:
             return (f"id '{shown}' on <{self.tag}>: the cite-this-page block's copy buttons copy the element with "
                     "this id, which the hooks write")
+        if self.attribute == "id" and "%" in shown:
+            return (f"id '{shown}' on <{self.tag}>: a link to '#{shown}' leads to it, where the checks read the "
+                    "link decoded, as leading elsewhere: give the element an id without '%'")
         if self.attribute == "id":
             return (f"id '{shown}' on <{self.tag}>: ids that start with '__' are the theme's, which its scripts give "
                     "and look up")
@@ -355,10 +367,11 @@ def read_element(element, stamp: re.Pattern | None = None, content_rules: bool =
     return reading
 
 
-# Text as readers read it: characters they do not see left out, and compatibility forms as the
-# characters they show (NFKC: a fullwidth "［" or "＠" reads as "[" or "@").
+# Text as readers read it: characters they do not see left out, compatibility forms as the
+# characters they show (NFKC: a fullwidth "［" or "＠" reads as "[" or "@"), and a bracket spaced
+# from an "@" or a "^" as one that is not.
 def read_as_shown(text: str) -> str:
-    return unicodedata.normalize("NFKC", UNSEEN_CHARACTERS.sub("", text))
+    return SPACED_BRACKET.sub("[", unicodedata.normalize("NFKC", UNSEEN_CHARACTERS.sub("", text)))
 
 
 # The text of the page's short answer (the first `!!! abstract "Short answer"`), as readers read
@@ -521,7 +534,7 @@ def breaks_content_rules(name: str, value: str, own: bool = False) -> bool:
         return not (own and name == "data-clipboard-target" and value in OWN_CLIPBOARD_TARGETS)
     if name in PRESENTATION_ATTRIBUTES:
         return not (name == "style" and TABLE_ALIGNMENT.fullmatch(value))
-    return name == "id" and (value.startswith("__") or (value in OWN_IDS and not own))
+    return name == "id" and (value.startswith("__") or "%" in value or (value in OWN_IDS and not own))
 
 
 # Whether a title, which Material's tooltips (content.tooltips) show as HTML (the theme writes it
@@ -797,6 +810,10 @@ class _Walker:
             if name in THEME_SCRIPT_CLASSES or (not own and name.startswith(("md-", "tabbed-"))
                                                 and name not in AUTHOR_THEME_CLASSES):
                 unsafe.append(Unsafe(tag, "class", name, item))
+        # The marker's class, which the theme draws small and raised, is its link's alone: nested on
+        # spans it shrank a word to nothing.
+        if "footnote-ref" in classes and tag != "a":
+            unsafe.append(Unsafe(tag, "class", "footnote-ref", item))
         for name, value in attributes.items():
             if breaks_content_rules(name, value, own):
                 unsafe.append(Unsafe(tag, name, value, item))
