@@ -356,9 +356,29 @@ REPORTED = [
               "without '%'"}),
     Reported("marker-class-on-a-span",
              'Models are <span class="footnote-ref">not</span> exploitable.[@clark2016faulty]\n',
-             {f"{PAGE}:5:12: HTM006 unsafe class 'footnote-ref' on <span>, {rendered.THEME_CLASS_EFFECT}"}),
+             {f"{PAGE}:5:12: HTM006 unsafe class 'footnote-ref' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['footnote-ref']}"}),
     Reported("nested-code-shrinks-a-word", "Models are <code><kbd><samp>never</samp></kbd></code> "
              "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:29: HTM006 unsafe {shrunk('never')}"}),
+    # A helper's tenth round: an anchor the theme hides in a highlighted block, a title the tooltip
+    # reads as HTML, a number in a <sup> drawn as a marker, and the hooks' own locator and the
+    # admonition title's class where the hooks and the extension do not write them.
+    Reported("highlight-hides-an-anchor", '<code>Models are <a id="q1">not</a> safe</code>.[@clark2016faulty]\n'
+             "{: .highlight }\n",
+             {f"{PAGE}:5:18: HTM006 unsafe link anchor 'q1' inside code, which the theme hides in a highlighted "
+              "block (its line anchors): the claims would read words readers never see"}),
+    Reported("title-read-as-html", 'Said <span title="&amp;#91;@clark2016faulty]">this</span>.[@hubinger2019risks]\n',
+             {literal(5, 19, "[@clark2016faulty]")}),
+    Reported("number-drawn-as-a-marker", 'Raters are reliable.<sup><a href="#references" title="Amodei">3</a></sup>\n',
+             {f"{PAGE}:5:26: HTM002 link '#references', drawn as a footnote marker, leads to no footnote of this "
+              "page"}),
+    Reported("handwritten-locator", 'Models are aligned.[@clark2016faulty]<span class="cite-locator">Models never '
+             "deceive anyone.</span>\n",
+             {f"{PAGE}:5:38: HTM006 unsafe class 'cite-locator' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['cite-locator']}"}),
+    Reported("admonition-title-on-a-paragraph", "Models always obey.\n{: .admonition-title }\n",
+             {f"{PAGE}:6:5: HTM006 unsafe class 'admonition-title' on <p>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['admonition-title']}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),

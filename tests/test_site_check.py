@@ -199,6 +199,20 @@ def test_unseen_and_spaced_literals_percent_ids_and_marker_classes_are_reported(
     assert found == [(2, 8, "HTM001"), (2, 25, "HTM001"), (3, 1, "HTM006"), (4, 15, "HTM006")], found
 
 
+# An anchor the theme hides in highlighted code, a tooltip's literal, a number drawn as a marker, and
+# the hooks' locator and the admonition title's class out of their places.
+def test_hidden_anchors_tooltip_literals_drawn_numbers_and_misplaced_classes_are_reported(tmp_path):
+    found = problems_in_page(tmp_path, [
+        '<div class="highlight"><code>Models are <a id="q1">not</a> safe</code></div>',  # 2
+        '<p>Said <span title="&amp;#91;@real2020]">this</span>.</p>',  # 3
+        '<p>Raters are reliable.<sup><a href="#references">3</a></sup></p>',  # 4
+        '<p>Aligned.<span class="cite-locator">Models never deceive.</span></p>',  # 5
+        '<p class="admonition-title">Models always obey.</p>',  # 6
+    ])
+    assert found == [(2, 41, "HTM006"), (3, 9, "HTM001"), (4, 29, "HTM002"), (5, 12, "HTM006"),
+                     (6, 1, "HTM006")], found
+
+
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
 @pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
 def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):

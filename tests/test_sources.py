@@ -454,3 +454,32 @@ def test_read_page_sentences_locators_and_asides():
     # Four sentences in the paragraph, one in the aside; the reference itself is not counted.
     assert counts["sentences"] == 5 and counts["cited_sentences"] == 3 and counts["sources"] == ["other", "src"]
     assert counts["uncited"] == ["Smith et al. found a thing.", "No source here."]
+
+
+# Sentences end where readers end them: initials ("the U.S. AI models") and "No. 5" end none, a
+# capital of any script starts one, and "said no." ends one (a helper's cases: a marker got the
+# opposite half of its sentence, or an uncited sentence merged into a cited one).
+@pytest.mark.parametrize("text, sentences", [
+    ("It is false that the U.S. AI models never deceive users.",
+     ["It is false that the U.S. AI models never deceive users."]),
+    ("The model said no. Models always obey their operators.",
+     ["The model said no.", "Models always obey their operators."]),
+    ("Éléphants are safe. Élan vital is proven.", ["Éléphants are safe.", "Élan vital is proven."]),
+    ("See No. 5 for the proof. It holds.", ["See No. 5 for the proof.", "It holds."]),
+    ("Written by J. Smith in 2020. Then it spread.", ["Written by J. Smith in 2020.", "Then it spread."]),
+])
+def test_sentences_end_where_readers_end_them(text, sentences):
+    from citelib import claims
+
+    assert [text[start:end].strip() for start, end in claims.sentence_spans(text, [])] == sentences
+
+
+# Two lines that readers see apart are two blocks: the marker after the second claims it alone.
+def test_a_line_break_ends_a_block_of_the_ledger():
+    from citelib import claims, rendered
+
+    page = ('<p>Models are safe<br>Models deceive.<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a>'
+            "</sup></p>")
+    found, counts = claims.page_claims(rendered.read(page), "p.html", "T", lambda label: label == "src")
+    assert [claim.marker.text for claim in found] == ["Models deceive."]
+    assert counts["uncited"] == ["Models are safe"]

@@ -15,13 +15,17 @@ from citelib.rendered import Marker, Reading
 CLAIMS_FORMAT = "alignment-basics/claims"
 CLAIMS_VERSION = 1
 
-# A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit.
-SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
-# Characters of a word before a full stop, and a lone capital ("J. Smith": an initial).
+# A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit
+# (of any script: "Élan" starts one); the group is the character after.
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?(\w))")
+# Characters of a word before a full stop, and initials ("J. Smith", "the U.S. AI models"), whose
+# full stop ends no sentence: a cut there would give the marker the half after it.
 WORD_CHARACTERS = re.compile(r"[\w.]+")
-SINGLE_CAPITAL = re.compile(r"[A-Z]")
-# Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3").
-ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "no", "vol", "eq", "ed"}
+INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3"); "no." only before a
+# number ("No. 5"): "The model said no. Models obey." is two sentences.
+ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "vol", "eq", "ed"}
+NUMBER_ABBREVIATIONS = {"no"}
 
 
 # One marker of one page, as the ledger lists it.
@@ -77,9 +81,12 @@ def _resolve_cites(markers: list[Marker], is_source) -> None:
 def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
     ends = set()
     for match in SENTENCE_END.finditer(text):
+        if not (match[1].isupper() or match[1].isdigit()):
+            continue
         # The word before the stop; a bounded window keeps this linear in long blocks.
         word = word_at_end(text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
-        if text[match.start()] == "." and (word.lower() in ABBREVIATIONS or SINGLE_CAPITAL.fullmatch(word)):
+        if text[match.start()] == "." and (word.lower() in ABBREVIATIONS or INITIALS.fullmatch(word)
+                                           or (word.lower() in NUMBER_ABBREVIATIONS and match[1].isdigit())):
             continue
         ends.add(match.end())
     for position in markers:

@@ -212,8 +212,9 @@ def _written_in_other_forms(source: str, shown: str, taken: list[tuple[int, int]
     return None
 
 
-# "[" as a page may write it: itself, or a character reference (decimal, hexadecimal or named).
-OPENING_BRACKET = r"(?:\[|&#0*91;|&#[xX]0*5[bB];|&lbrack;|&lsqb;)"
+# "[" as a page may write it: itself, or a character reference (decimal, hexadecimal or named), also
+# escaped once more in a title, which the theme's tooltip reads as HTML ("&amp;#91;").
+OPENING_BRACKET = r"(?:\[|(?:&|&amp;)(?:#0*91;|#[xX]0*5[bB];|lbrack;|lsqb;))"
 
 
 # Code that shows a footnote reference where the source had a citation: the plugin rewrote code.

@@ -68,6 +68,15 @@ CLASS_EFFECTS = {"md-ellipsis": " (its tooltip shows the element's text as HTML)
                  "annotate": " (it hides the list after it, as the block's annotations)",
                  "mermaid": " (on a <pre>, it fetches a diagram library and draws the block's text as a diagram no "
                             "check reads)"}
+# Classes that the hooks and the extensions write in one place only, and what they do elsewhere.
+PLACED_CLASS_EFFECTS = {
+    "cite-locator": ("the hooks' own for a citation's locator, which the claims read as the locator of the marker "
+                     "before it, not as words of the page: write the locator in the citation ([@key, p. 3])"),
+    "admonition-title": ("the admonition extension's own for an admonition's title, which the claims skip as a "
+                         "heading: write an admonition (!!! note \"Title\")"),
+    "footnote-ref": ("the footnote marker's own, which the theme draws small and raised: readers take the text for "
+                     "a marker, and nested it shrinks text out of sight"),
+}
 # The report of one of the theme's other classes, which its style sheet may hide or move.
 THEME_CLASS_EFFECT = "one of the theme's, whose style sheet may hide the text or show it apart: use Markdown"
 # data-linenos is shown by the theme's style sheet (`content: attr(data-linenos)`), as text no check reads.
@@ -249,11 +258,16 @@ class Unsafe:
         if self.attribute in PRESENTATION_ATTRIBUTES:
             value = f" '{shown}'" if shown else ""
             return f"{self.attribute} attribute{value} on <{self.tag}>, {hides}"
+        if self.attribute == "class" and shown in PLACED_CLASS_EFFECTS:
+            return f"class '{shown}' on <{self.tag}>, {PLACED_CLASS_EFFECTS[shown]}"
         if self.attribute == "class" and shown not in THEME_SCRIPT_CLASSES:
             return f"class '{shown}' on <{self.tag}>, {THEME_CLASS_EFFECT}"
         if self.attribute == "class":
             what = CLASS_EFFECTS.get(shown, "")
             return f"class '{shown}' on <{self.tag}>, which the theme's scripts take for their own element{what}"
+        if self.attribute == "code-anchor":
+            return (f"link anchor '{shown}' inside code, which the theme hides in a highlighted block (its line "
+                    "anchors): the claims would read words readers never see")
         if self.attribute == "shrunk":
             return (f"text '{shown}' inside more than {MOST_SHRINKING} nested <small>, <sub>, <sup>, <rt>, <code>, "
                     "<kbd> or <samp> elements, each smaller than the last: readers cannot see it, but the claims "
@@ -650,11 +664,11 @@ class _Walker:
         own = self.own_parts and (bool(self.modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes)
                                   or bool(THEME_PARTS & classes))
         if self.content_rules and node.mem_id != self.root_id:
-            self.check_content_element(tag, attributes, classes, own)
+            self.check_content_element(node, tag, attributes, classes, own)
         if tag in BLOCKS:
             self.flush()
-        if tag == "br":
-            self.add(" ")
+        if tag == "br":  # two lines readers see apart are two blocks of the ledger
+            self.flush()
         modes = []
         anchor = attributes.get("id", "")
         if tag == "sup" and (found := MARKER_ID.fullmatch(anchor)):
@@ -675,10 +689,15 @@ class _Walker:
         # the fragment it follows, and an SVG link may name it in xlink:href.
         if tag in ("a", "area") and not self.modes.get("marker"):
             href = attributes.get("href") or attributes.get("xlink:href") or ""
-            if "#fn:" in unquote(href) or "footnote-ref" in classes:
+            if "#fn:" in unquote(href) or "footnote-ref" in classes or _drawn_as_a_marker(node):
                 self.reading.footnote_links.append(href)
+        # The theme hides an anchor inside code in a highlighted block (its line anchors).
+        if tag == "a" and "id" in attributes and self.modes.get("code") and self.content_rules:
+            self.reading.unsafe.append(Unsafe(tag, "code-anchor", attributes["id"], self.footnote_item))
         if tag == "span" and "cite-locator" in classes:
             modes.append("locator")
+            if self.content_rules and not _written_as_a_locator(node):
+                self.reading.unsafe.append(Unsafe(tag, "class", "cite-locator", self.footnote_item))
         if tag in CODE_TAGS:
             modes.append("code")
         if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
@@ -693,7 +712,7 @@ class _Walker:
                 modes.append("small")
         if attributes:
             for name in SHOWN_ATTRIBUTES.intersection(attributes):  # a literal citation there is one readers see
-                self.visible.append(f" {attributes[name]} ")
+                self.visible.append(f" {tooltip_text(attributes[name]) if name == 'title' else attributes[name]} ")
         if tag in UNSEEN_TAGS:
             modes.append("unseen")
         if tag == "div" and "footnote" in classes:
@@ -800,7 +819,7 @@ class _Walker:
 
     # What an element of a page's content may not have besides: what the theme's scripts take for
     # their own, and what shows readers other text than the checks read.
-    def check_content_element(self, tag: str, attributes: dict[str, str], classes: set[str], own: bool) -> None:
+    def check_content_element(self, node, tag: str, attributes: dict[str, str], classes: set[str], own: bool) -> None:
         unsafe, item = self.reading.unsafe, self.footnote_item
         if tag in PRESENTATION_ELEMENTS and not own:
             unsafe.append(Unsafe(tag, "", "", item))
@@ -814,6 +833,10 @@ class _Walker:
         # spans it shrank a word to nothing.
         if "footnote-ref" in classes and tag != "a":
             unsafe.append(Unsafe(tag, "class", "footnote-ref", item))
+        # An admonition's title bar is the first paragraph the extension writes in one: elsewhere the
+        # class takes a sentence out of the ledger, as a heading.
+        if "admonition-title" in classes and not own and not _admonition_title(node):
+            unsafe.append(Unsafe(tag, "class", "admonition-title", item))
         for name, value in attributes.items():
             if breaks_content_rules(name, value, own):
                 unsafe.append(Unsafe(tag, name, value, item))
@@ -844,6 +867,46 @@ class _Walker:
             prose = not self.modes.get("heading") and self.linked < len(text)
             self.reading.blocks.append(Block(text, markers, prose, self.footnote_item))
         self.text, self.block_markers, self.length, self.linked = [], [], 0, 0
+
+
+# Whether a link is drawn as a footnote marker though it is none: a number in a <sup>.
+def _drawn_as_a_marker(node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.tag == "sup" and node.text(deep=True).strip().isdigit()
+
+
+# Whether a locator span stands where the hooks write one (templates/citation.html): in a pinned
+# citation, right after its marker.
+def _written_as_a_locator(node) -> bool:
+    parent, before = node.parent, _element_before(node)
+    if parent is None or parent.tag != "span" or before is None or before.tag != "sup":
+        return False
+    return "cite-pinned" in (parent.attributes.get("class") or "").split()
+
+
+# Whether a paragraph with the admonition title's class is an admonition's title: the first element
+# of an element with the class admonition (Python-Markdown's admonition extension writes it so).
+def _admonition_title(node) -> bool:
+    parent, before = node.parent, _element_before(node)
+    return (node.tag == "p" and before is None and parent is not None
+            and "admonition" in (parent.attributes.get("class") or "").split())
+
+
+# The element just before `node` among its siblings (text between skipped), or None.
+def _element_before(node):
+    before = node.prev
+    while before is not None and not before.is_element_node:
+        before = before.prev
+    return before
+
+
+# The text a tooltip shows for a title: Material's tooltips write it as HTML ("&amp;#91;@key]" shows
+# "[@key]").
+def tooltip_text(title: str) -> str:
+    if "&" not in title and "<" not in title:
+        return title
+    body = LexborHTMLParser(title).body
+    return body.text(deep=True) if body is not None else title
 
 
 # A stamp's index, written in private-use digits (guard.py).
