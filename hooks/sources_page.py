@@ -56,6 +56,10 @@ def on_nav(nav, *, config, files):
     _order = {page.url: index for index, page in enumerate(nav.pages)}
     found = files.get_file_from_path(state.settings.sources_page)
     _sources_url = found.url if found else ""
+    # A sources page that does not exist would leave the site with no list of sources, and no word.
+    if found is None:
+        log.warning("sources: extra.citations.sources_page names %s, which is no page of the site; no list of "
+                    "sources: name the page that holds %s", state.settings.sources_page, PLACEHOLDER)
     return nav
 
 

@@ -56,6 +56,12 @@ def shrunk(text: str) -> str:
             "<kbd> or <samp> elements, each smaller than the last: readers cannot see it, but the claims read it")
 
 
+# Text pushed out of the page's column by nested indented blocks.
+def indented(text: str) -> str:
+    return (f"text '{text}' inside more than {rendered.MOST_INDENTED} nested blockquotes, lists, admonitions or "
+            "other indented blocks, which push it out of the page's column: readers do not see it where it stands")
+
+
 # An element refused for what it shows readers, reported with its own effect (rendered.ELEMENT_EFFECTS).
 def shows(line: int, col: int, tag: str) -> str:
     return f"{PAGE}:{line}:{col}: HTM006 unsafe <{tag}> element, {rendered.ELEMENT_EFFECTS[tag]}"
@@ -379,6 +385,25 @@ REPORTED = [
     Reported("admonition-title-on-a-paragraph", "Models always obey.\n{: .admonition-title }\n",
              {f"{PAGE}:6:5: HTM006 unsafe class 'admonition-title' on <p>, "
               f"{rendered.PLACED_CLASS_EFFECTS['admonition-title']}"}),
+    # A helper's eleventh round: a forged pinned citation, numbers drawn as markers another way, words
+    # the PDF leaves out, and a claim pushed off the page.
+    Reported("forged-pinned-locator", 'Models are <span class="cite-pinned"><sup></sup><span class="cite-locator">'
+             "not </span></span>safe here.[@clark2016faulty]\n",
+             {f"{PAGE}:5:49: HTM006 unsafe class 'cite-locator' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['cite-locator']}"}),
+    Reported("number-in-a-span-in-a-sup", 'Fake.<sup><span><a href="https://example.org/fake">7</a></span></sup>\n',
+             {f"{PAGE}:5:17: HTM002 link 'https://example.org/fake', drawn as a footnote marker, leads to no "
+              "footnote of this page"}),
+    Reported("sup-in-a-link", 'Fake.<a href="#references" title="Smith, 2020"><sup>8</sup></a>\n',
+             {f"{PAGE}:5:6: HTM002 link '#references', drawn as a footnote marker, leads to no footnote of this "
+              "page"}),
+    Reported("print-hidden-classes", 'Labelers are <span class="cite-this-page">never </span>fallible, '
+             '<span class="giscus">not </span>safe.[@clark2016faulty]\n',
+             {f"{PAGE}:5:14: HTM006 unsafe class 'cite-this-page' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['cite-this-page']}",
+              f"{PAGE}:5:66: HTM006 unsafe class 'giscus' on <span>, {rendered.PLACED_CLASS_EFFECTS['giscus']}"}),
+    Reported("deep-blockquotes", ">" * 14 + " Models are not safe at all.[@clark2016faulty]\n",
+             {f"{PAGE}:5:16: HTM006 unsafe {indented('Models are not safe at all.')}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),

@@ -213,6 +213,20 @@ def test_hidden_anchors_tooltip_literals_drawn_numbers_and_misplaced_classes_are
                      (6, 1, "HTM006")], found
 
 
+# A forged pinned citation, numbers drawn as markers another way, words the PDF leaves out, and a
+# claim pushed off the page by nested quotes.
+def test_forged_locators_drawn_numbers_print_hidden_words_and_deep_quotes_are_reported(tmp_path):
+    found = problems_in_page(tmp_path, [
+        # 2, 3:
+        '<p>Models are <span class="cite-pinned"><sup></sup><span class="cite-locator">not </span></span>safe.</p>',
+        '<p>Fake.<sup><span><a href="https://example.org/fake">7</a></span></sup> <a href="#x"><sup>8</sup></a></p>',
+        '<p>Labelers are <span class="giscus">never </span>fallible.</p>',  # 4
+        "<blockquote>" * 13 + "<p>Models are not safe.</p>" + "</blockquote>" * 13,  # 5
+    ])
+    assert found == [(2, 52, "HTM006"), (3, 20, "HTM002"), (3, 87, "HTM002"), (4, 17, "HTM006"),
+                     (5, 157, "HTM006")], found
+
+
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
 @pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
 def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):

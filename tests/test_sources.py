@@ -467,6 +467,11 @@ def test_read_page_sentences_locators_and_asides():
     ("Éléphants are safe. Élan vital is proven.", ["Éléphants are safe.", "Élan vital is proven."]),
     ("See No. 5 for the proof. It holds.", ["See No. 5 for the proof.", "It holds."]),
     ("Written by J. Smith in 2020. Then it spread.", ["Written by J. Smith in 2020.", "Then it spread."]),
+    ("Reward models are perfect. «Labelers are fallible.»",
+     ["Reward models are perfect.", "«Labelers are fallible.»"]),
+    ("Said „Models lie.“ Then it spread.", ["Said „Models lie.“", "Then it spread."]),
+    ("Models lie‼ Labelers err.", ["Models lie‼", "Labelers err."]),
+    ("Dr. Smith said so. It holds.", ["Dr. Smith said so.", "It holds."]),
 ])
 def test_sentences_end_where_readers_end_them(text, sentences):
     from citelib import claims
@@ -483,3 +488,20 @@ def test_a_line_break_ends_a_block_of_the_ledger():
     found, counts = claims.page_claims(rendered.read(page), "p.html", "T", lambda label: label == "src")
     assert [claim.marker.text for claim in found] == ["Models deceive."]
     assert counts["uncited"] == ["Models are safe"]
+
+
+# A sources page that names no page of the site left the site with no list of sources, and no word
+# (a helper's `sources_page: nosuch.md`): the build says so, and a strict build stops.
+def test_a_sources_page_that_is_no_page_of_the_site_stops_a_strict_build(tmp_path, caplog):
+    from mkdocs.exceptions import Abort
+
+    from sitebuild import build_site
+    from tinysite import ALL_HOOKS, base_config, write_site
+
+    config = base_config(ALL_HOOKS)
+    config.setdefault("extra", {})["citations"] = {**config.get("extra", {}).get("citations", {}),
+                                                   "sources_page": "nosuch.md"}
+    config_file = write_site(tmp_path, {"claims/page.md": "# Page\n\nA claim.[@hubinger2019risks]\n"}, config=config)
+    with pytest.raises(Abort):
+        build_site(config_file, tmp_path / "site")
+    assert "extra.citations.sources_page names nosuch.md, which is no page of the site" in caplog.text

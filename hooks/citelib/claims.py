@@ -15,16 +15,21 @@ from citelib.rendered import Marker, Reading
 CLAIMS_FORMAT = "alignment-basics/claims"
 CLAIMS_VERSION = 1
 
-# A sentence ends at . ! ? (and closing quotes or brackets), before space and a capital or digit
-# (of any script: "Élan" starts one); the group is the character after.
-SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?(\w))")
+# A sentence ends at . ! ? (and their other forms, closing quotes or brackets), before space, an
+# opening quote of any language and a capital or digit (of any script: "Élan" starts one); the
+# group is the character after.
+ENDERS = ".!?…‼⁇⁈⁉。！？"
+CLOSERS = "\"”’“‘»«›‹')]」』"
+OPENERS = "\"“‘„‚«»‹›([「『"
+SENTENCE_END = re.compile(rf"[{ENDERS}][{re.escape(CLOSERS)}]*(?=\s+[{re.escape(OPENERS)}]?(\w))")
 # Characters of a word before a full stop, and initials ("J. Smith", "the U.S. AI models"), whose
 # full stop ends no sentence: a cut there would give the marker the half after it.
 WORD_CHARACTERS = re.compile(r"[\w.]+")
 INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 # Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3"); "no." only before a
 # number ("No. 5"): "The model said no. Models obey." is two sentences.
-ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "vol", "eq", "ed"}
+ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "vol", "eq", "ed",
+                 "dr", "mr", "mrs", "ms", "prof", "st"}
 NUMBER_ABBREVIATIONS = {"no"}
 
 
@@ -84,13 +89,13 @@ def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
         if not (match[1].isupper() or match[1].isdigit()):
             continue
         # The word before the stop; a bounded window keeps this linear in long blocks.
-        word = word_at_end(text[max(0, match.start() - 100): match.start() + 1].rstrip(".!?…"))
+        word = word_at_end(text[max(0, match.start() - 100): match.start() + 1].rstrip(ENDERS))
         if text[match.start()] == "." and (word.lower() in ABBREVIATIONS or INITIALS.fullmatch(word)
                                            or (word.lower() in NUMBER_ABBREVIATIONS and match[1].isdigit())):
             continue
         ends.add(match.end())
     for position in markers:
-        if 0 < position < len(text) and text[position - 1] in ".!?" and not text[position].isspace():
+        if 0 < position < len(text) and text[position - 1] in ENDERS and not text[position].isspace():
             ends.add(position)
     spans, start = [], 0
     for end in sorted(ends) + [len(text)]:

@@ -271,7 +271,7 @@ class Locator:
                 return offset
         if item.attribute in ("text", "page-title"):
             return self._find_text(item)
-        if item.attribute in ("small-print", "shrunk"):
+        if item.attribute in ("small-print", "shrunk", "indented"):
             return self._find_words(item)
         return self._find(item) if item.value else self._find_name(item)
 

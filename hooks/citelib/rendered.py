@@ -68,8 +68,13 @@ CLASS_EFFECTS = {"md-ellipsis": " (its tooltip shows the element's text as HTML)
                  "annotate": " (it hides the list after it, as the block's annotations)",
                  "mermaid": " (on a <pre>, it fetches a diagram library and draws the block's text as a diagram no "
                             "check reads)"}
+# Classes the PDF (tools/make_pdf.py) and print leave out, which content may not take.
+PRINT_HIDDEN_CLASSES = {"cite-this-page", "giscus"}
 # Classes that the hooks and the extensions write in one place only, and what they do elsewhere.
 PLACED_CLASS_EFFECTS = {
+    "cite-this-page": ("the hooks' own cite-this-page block, which the PDF leaves out: the words would be missing "
+                       "there"),
+    "giscus": "which Material's print style sheet hides: the words would be missing from the PDF",
     "cite-locator": ("the hooks' own for a citation's locator, which the claims read as the locator of the marker "
                      "before it, not as words of the page: write the locator in the citation ([@key, p. 3])"),
     "admonition-title": ("the admonition extension's own for an admonition's title, which the claims skip as a "
@@ -113,6 +118,10 @@ ELEMENT_EFFECTS = {
 # no reader sees.
 SHRINKING_TAGS = {"small", "sub", "sup", "rt", "code", "kbd", "samp"}
 MOST_SHRINKING = 2
+# Elements that each indent text (and admonitions): nested deep, they push it out of the page's
+# column (70 blockquotes put a claim at x=1416 in a window 1280 px wide). Lists nest a few deep.
+INDENTING_TAGS = {"blockquote", "ul", "ol", "dd", "menu", "dir", "details", "figure", "fieldset"}
+MOST_INDENTED = 12
 # Classes the theme's style sheet hides or shows apart (Material's own, and pymdownx.tabbed's panels):
 # on a page's content, text readers never see, which the claims would read. Only its buttons are
 # the authors' (Material documents .md-button).
@@ -268,6 +277,9 @@ class Unsafe:
         if self.attribute == "code-anchor":
             return (f"link anchor '{shown}' inside code, which the theme hides in a highlighted block (its line "
                     "anchors): the claims would read words readers never see")
+        if self.attribute == "indented":
+            return (f"text '{shown}' inside more than {MOST_INDENTED} nested blockquotes, lists, admonitions or other "
+                    "indented blocks, which push it out of the page's column: readers do not see it where it stands")
         if self.attribute == "shrunk":
             return (f"text '{shown}' inside more than {MOST_SHRINKING} nested <small>, <sub>, <sup>, <rt>, <code>, "
                     "<kbd> or <samp> elements, each smaller than the last: readers cannot see it, but the claims "
@@ -689,7 +701,8 @@ class _Walker:
         # the fragment it follows, and an SVG link may name it in xlink:href.
         if tag in ("a", "area") and not self.modes.get("marker"):
             href = attributes.get("href") or attributes.get("xlink:href") or ""
-            if "#fn:" in unquote(href) or "footnote-ref" in classes or _drawn_as_a_marker(node):
+            drawn = _drawn_as_a_marker(node, bool(self.modes.get("sup")))
+            if "#fn:" in unquote(href) or "footnote-ref" in classes or drawn:
                 self.reading.footnote_links.append(href)
         # The theme hides an anchor inside code in a highlighted block (its line anchors).
         if tag == "a" and "id" in attributes and self.modes.get("code") and self.content_rules:
@@ -727,6 +740,10 @@ class _Walker:
             modes.append("link")
         if tag in SHRINKING_TAGS:
             modes.append("shrink")
+        if tag == "sup":
+            modes.append("sup")
+        if tag in INDENTING_TAGS or (tag == "div" and "admonition" in classes):
+            modes.append("indent")
         if own and ((tag == "details" and OWN_BLOCK_CLASS in classes) or THEME_PARTS & classes):
             modes.append("own")
         if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
@@ -753,8 +770,11 @@ class _Walker:
         if self.content_rules and not self.modes.get("marker") and data.strip() and (
                 self.modes.get("small") or (self.modes.get("separator") and data.strip() not in SEPARATOR_TEXT)):
             self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
-        if self.content_rules and self.modes.get("shrink", 0) > MOST_SHRINKING and data.strip():
+        words = self.content_rules and not self.modes.get("marker") and data.strip()
+        if words and self.modes.get("shrink", 0) > MOST_SHRINKING:
             self.reading.unsafe.append(Unsafe("text", "shrunk", data.strip()[:60], self.footnote_item))
+        if words and self.modes.get("indent", 0) > MOST_INDENTED:
+            self.reading.unsafe.append(Unsafe("text", "indented", data.strip()[:60], self.footnote_item))
         if self.content_rules and (control := BIDI_CONTROLS.search(data)):
             shown = data[control.start():control.end() + 30]
             self.reading.unsafe.append(Unsafe("text", "bidi", shown, self.footnote_item))
@@ -833,6 +853,10 @@ class _Walker:
         # spans it shrank a word to nothing.
         if "footnote-ref" in classes and tag != "a":
             unsafe.append(Unsafe(tag, "class", "footnote-ref", item))
+        # What the PDF and print leave out: the hooks' cite-this-page block, and what Material's print
+        # style sheet hides.
+        for name in sorted(PRINT_HIDDEN_CLASSES & classes if not own else ()):
+            unsafe.append(Unsafe(tag, "class", name, item))
         # An admonition's title bar is the first paragraph the extension writes in one: elsewhere the
         # class takes a sentence out of the ledger, as a heading.
         if "admonition-title" in classes and not own and not _admonition_title(node):
@@ -869,10 +893,12 @@ class _Walker:
         self.text, self.block_markers, self.length, self.linked = [], [], 0, 0
 
 
-# Whether a link is drawn as a footnote marker though it is none: a number in a <sup>.
-def _drawn_as_a_marker(node) -> bool:
-    parent = node.parent
-    return parent is not None and parent.tag == "sup" and node.text(deep=True).strip().isdigit()
+# Whether a link is drawn as a footnote marker though it is none: a number in a <sup> (`in_sup`: the
+# link stands inside one, at any depth), or a <sup> of a number inside the link.
+def _drawn_as_a_marker(node, in_sup: bool) -> bool:
+    if not node.text(deep=True).strip().isdigit():
+        return False
+    return in_sup or node.css_first("sup") is not None
 
 
 # Whether a locator span stands where the hooks write one (templates/citation.html): in a pinned
@@ -881,7 +907,8 @@ def _written_as_a_locator(node) -> bool:
     parent, before = node.parent, _element_before(node)
     if parent is None or parent.tag != "span" or before is None or before.tag != "sup":
         return False
-    return "cite-pinned" in (parent.attributes.get("class") or "").split()
+    is_marker = MARKER_ID.fullmatch(before.attributes.get("id") or "") is not None
+    return is_marker and "cite-pinned" in (parent.attributes.get("class") or "").split()
 
 
 # Whether a paragraph with the admonition title's class is an admonition's title: the first element
