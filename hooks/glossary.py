@@ -216,9 +216,10 @@ class GuardTreeprocessor(Treeprocessor):
 
 
 # Give every glossary term its glossary definition again where the page's own `*[term]:` line
-# replaced it in `abbrs` (abbr's page definitions win over its glossary); the terms it gave back.
+# replaced it in `abbrs` or took it out (`*[term]: ""`: abbr's page definitions win over its
+# glossary); the terms it gave back.
 def keep_glossary_titles(abbrs: dict[str, str], glossary: dict[str, str]) -> list[str]:
-    redefined = [term for term, title in glossary.items() if abbrs.get(term, title) != title]
+    redefined = [term for term, title in glossary.items() if abbrs.get(term) != title]
     for term in redefined:
         abbrs[term] = glossary[term]
     return redefined

@@ -57,7 +57,7 @@ def on_nav(nav, *, config, files):
     found = files.get_file_from_path(state.settings.sources_page)
     _sources_url = found.url if found else ""
     # A sources page that does not exist would leave the site with no list of sources, and no word.
-    if found is None:
+    if found is None or not found.is_documentation_page():
         log.warning("sources: extra.citations.sources_page names %s, which is no page of the site; no list of "
                     "sources: name the page that holds %s", state.settings.sources_page, PLACEHOLDER)
     return nav

@@ -357,18 +357,22 @@ def test_a_term_that_matches_inside_a_placeholder_is_left_out_and_the_html_kept(
 
 
 # A page's own abbreviation line for a glossary term replaced the glossary's definition in the hover
-# (a helper's "*[Sycophancy]: A harmless quirk ..."), an uncited claim that no glossary page shows.
-# The glossary's definition is used, and the term named; a page's other abbreviations stay its own.
+# (a helper's "*[Sycophancy]: A harmless quirk ..."), an uncited claim that no glossary page shows,
+# or took it out ('*[Sycophancy]: ""'). The glossary's definition is used, and the term named; a
+# page's other abbreviations stay its own.
 def test_a_page_that_defines_a_glossary_term_again_gets_the_glossary_definition_and_is_named():
     extension = glossary.GuardExtension()
     page = ("Sycophancy and KL are both here.\n\n*[Sycophancy]: A harmless quirk no study has found\n"
             "*[KL]: Kullback-Leibler divergence\n")
-    html, again = rendered_with_glossary({"Sycophancy": "Telling users what they want to hear"},
-                                         [page, "Sycophancy again, with no line of its own.\n"], ["abbr", extension])
+    removed = 'Sycophancy, with its hover taken out.\n\n*[Sycophancy]: ""\n'
+    html, again, kept = rendered_with_glossary({"Sycophancy": "Telling users what they want to hear"},
+                                               [page, "Sycophancy again, with no line of its own.\n", removed],
+                                               ["abbr", extension])
     assert '<abbr title="Telling users what they want to hear">Sycophancy</abbr>' in html
     assert "harmless quirk" not in html and '<abbr title="Kullback-Leibler divergence">KL</abbr>' in html
-    assert extension.redefined_terms == ["Sycophancy"]
     assert '<abbr title="Telling users what they want to hear">Sycophancy</abbr>' in again
+    assert '<abbr title="Telling users what they want to hear">Sycophancy</abbr>' in kept
+    assert extension.redefined_terms == ["Sycophancy", "Sycophancy"]
 
 
 # The glossary's own check of a term (PLACEHOLDER_TERM) names exactly the terms that `abbr` would

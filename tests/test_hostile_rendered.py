@@ -329,10 +329,11 @@ REPORTED = [
              {shows(5, 12, "title")}),
     Reported("marquee-clips-a-word", 'Models are <marquee width="1" height="1">never</marquee> '
              "exploitable.[@clark2016faulty]\n", {shows(5, 12, "marquee")}),
-    Reported("nested-small-shrinks-a-word", "Models are <small><sub><sup>never</sup></sub></small> "
-             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:29: HTM006 unsafe {shrunk('never')}"}),
-    Reported("nested-ruby-shrinks-a-word", "Models are <ruby>a<rt><ruby>b<rt><ruby>c<rt>never</rt></ruby></rt></ruby>"
-             "</rt></ruby> exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:45: HTM006 unsafe {shrunk('never')}"}),
+    Reported("nested-small-shrinks-a-word", "Models are <small><sub><sup><small>never</small></sup></sub></small> "
+             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:36: HTM006 unsafe {shrunk('never')}"}),
+    Reported("nested-ruby-shrinks-a-word", "Models are <ruby>a<rt><ruby>b<rt><ruby>c<rt><ruby>d<rt>never</rt></ruby>"
+             "</rt></ruby></rt></ruby></rt></ruby> exploitable.[@clark2016faulty]\n",
+             {f"{PAGE}:5:56: HTM006 unsafe {shrunk('never')}"}),
     Reported("mermaid-diagram", '<pre class="mermaid">graph LR; A[Models are never exploitable]</pre>\n',
              {f"{PAGE}:5:1: HTM006 unsafe class 'mermaid' on <pre>, which the theme's scripts take for their own "
               f"element{rendered.CLASS_EFFECTS['mermaid']}"}),
@@ -364,8 +365,8 @@ REPORTED = [
              'Models are <span class="footnote-ref">not</span> exploitable.[@clark2016faulty]\n',
              {f"{PAGE}:5:12: HTM006 unsafe class 'footnote-ref' on <span>, "
               f"{rendered.PLACED_CLASS_EFFECTS['footnote-ref']}"}),
-    Reported("nested-code-shrinks-a-word", "Models are <code><kbd><samp>never</samp></kbd></code> "
-             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:29: HTM006 unsafe {shrunk('never')}"}),
+    Reported("nested-code-shrinks-a-word", "Models are <code><kbd><samp><code>never</code></samp></kbd></code> "
+             "exploitable.[@clark2016faulty]\n", {f"{PAGE}:5:35: HTM006 unsafe {shrunk('never')}"}),
     # A helper's tenth round: an anchor the theme hides in a highlighted block, a title the tooltip
     # reads as HTML, a number in a <sup> drawn as a marker, and the hooks' own locator and the
     # admonition title's class where the hooks and the extension do not write them.
@@ -1257,3 +1258,12 @@ def test_every_element_a_browser_shows_as_a_block_starts_a_block_of_text():
     reading = rendered.read("<aside>Raters err</aside><center>Models lie</center><fieldset><legend>Note</legend>"
                             "Text</fieldset><nav>Menu</nav><address>Here</address>")
     assert [block.text for block in reading.blocks] == ["Raters err", "Models lie", "Note", "Text", "Menu", "Here"]
+
+
+# Code in small print with an exponent, a linked power of ten and a superscript two in a link are no
+# hidden text and no marker (a reviewer's cases, which the first rules refused).
+def test_small_print_code_with_an_exponent_and_linked_powers_are_not_reported(tmp_path):
+    page = ("# Page\n\n<small>Run `x<sup>2</sup>` here.</small> Above [10<sup>25</sup>](https://example.org/flop) "
+            "FLOP, in m<sup>[²](https://example.org/area)</sup>.[@clark2016faulty][@hubinger2019risks]\n")
+    config_file = write_site(tmp_path, {"claims/page.md": page}, config=base_config(ALL_HOOKS))
+    assert problems_of(config_file, tmp_path / "site") == set()

@@ -169,7 +169,7 @@ def test_drawn_hidden_shrunk_and_look_alike_text_is_reported_where_it_stands(tmp
         '<p>Models are <svg width="9" height="9"><text>never</text></svg> exploitable.</p>',  # 2
         '<p>Models are <math><mtext mathcolor="#fff">not</mtext></math> safe. <textarea>Box</textarea></p>',  # 3
         '<p>Models are <title>not</title> <marquee width="1">never</marquee> safe.</p>',  # 4
-        "<p>Models are <small><sub><sup>never</sup></sub></small> safe.</p>",  # 5
+        "<p>Models are <small><sub><sup><sub>never</sub></sup></sub></small> safe.</p>",  # 5
         "<p>See \uff3b@real2020\uff3d and [\u3164@other2021].</p>",  # 6
     ])
     assert found == [(2, 15, "HTM006"), (3, 15, "HTM006"), (3, 70, "HTM006"), (4, 15, "HTM006"), (4, 34, "HTM006"),

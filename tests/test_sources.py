@@ -479,15 +479,21 @@ def test_sentences_end_where_readers_end_them(text, sentences):
     assert [text[start:end].strip() for start, end in claims.sentence_spans(text, [])] == sentences
 
 
-# Two lines that readers see apart are two blocks: the marker after the second claims it alone.
-def test_a_line_break_ends_a_block_of_the_ledger():
+# A line break before a capital ends a sentence: the marker after the second line claims it alone
+# (a helper's "Models are safe<br>Models deceive." credited both). Before a lowercase word it ends
+# none, and a citation on a line of its own claims the line before it (a reviewer's cases).
+@pytest.mark.parametrize("html, claimed, uncited", [
+    ("Models are safe<br>Models deceive.", "Models deceive.", ["Models are safe"]),
+    ("Agents exploited the reward<br>in the boat race.", "Agents exploited the reward in the boat race.", []),
+    ("Agents exploited the reward.<br>", "Agents exploited the reward.", []),
+])
+def test_a_line_break_before_a_capital_ends_a_sentence_of_the_ledger(html, claimed, uncited):
     from citelib import claims, rendered
 
-    page = ('<p>Models are safe<br>Models deceive.<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a>'
-            "</sup></p>")
+    page = f'<p>{html}<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup></p>'
     found, counts = claims.page_claims(rendered.read(page), "p.html", "T", lambda label: label == "src")
-    assert [claim.marker.text for claim in found] == ["Models deceive."]
-    assert counts["uncited"] == ["Models are safe"]
+    assert [claim.marker.text for claim in found] == [claimed]
+    assert counts["uncited"] == uncited
 
 
 # A sources page that names no page of the site left the site with no list of sources, and no word
@@ -500,8 +506,13 @@ def test_a_sources_page_that_is_no_page_of_the_site_stops_a_strict_build(tmp_pat
 
     config = base_config(ALL_HOOKS)
     config.setdefault("extra", {})["citations"] = {**config.get("extra", {}).get("citations", {}),
-                                                   "sources_page": "nosuch.md"}
-    config_file = write_site(tmp_path, {"claims/page.md": "# Page\n\nA claim.[@hubinger2019risks]\n"}, config=config)
+                                                   "sources_page": "sources.md"}
+    page = "# Page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n"
+    sources = '# Sources\n\n<div class="sources-list"></div>\n'
+    config_file = write_site(tmp_path, {"claims/page.md": page, "sources.md": sources}, config=config)
+    build_site(config_file, tmp_path / "site")  # the same site, its sources page named: it builds
+    config["extra"]["citations"]["sources_page"] = "nosuch.md"
+    config_file = write_site(tmp_path, {}, config=config)
     with pytest.raises(Abort):
         build_site(config_file, tmp_path / "site")
     assert "extra.citations.sources_page names nosuch.md, which is no page of the site" in caplog.text

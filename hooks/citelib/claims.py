@@ -16,8 +16,8 @@ CLAIMS_FORMAT = "alignment-basics/claims"
 CLAIMS_VERSION = 1
 
 # A sentence ends at . ! ? (and their other forms, closing quotes or brackets), before space, an
-# opening quote of any language and a capital or digit (of any script: "Élan" starts one); the
-# group is the character after.
+# opening quote of any language and a capital or digit (of any cased script: "Élan" starts one);
+# the group is the character after.
 ENDERS = ".!?…‼⁇⁈⁉。！？"
 CLOSERS = "\"”’“‘»«›‹')]」』"
 OPENERS = "\"“‘„‚«»‹›([「『"
@@ -29,7 +29,7 @@ INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 # Words whose full stop ends no sentence ("e.g. The", "et al. Show", "sec. 3"); "no." only before a
 # number ("No. 5"): "The model said no. Models obey." is two sentences.
 ABBREVIATIONS = {"e.g", "i.e", "al", "cf", "vs", "sec", "secs", "p", "pp", "fig", "ch", "vol", "eq", "ed",
-                 "dr", "mr", "mrs", "ms", "prof", "st"}
+                 "dr", "mr", "mrs", "prof"}
 NUMBER_ABBREVIATIONS = {"no"}
 
 
@@ -45,7 +45,7 @@ class Claim:
 def page_claims(reading: Reading, page_url: str, title: str, is_source) -> tuple[list[Claim], dict]:
     markers, sentences, cited, uncited = [], 0, 0, []
     for block in reading.blocks:
-        spans = sentence_spans(block.text, [position for position, _ in block.markers])
+        spans = sentence_spans(block.text, [position for position, _ in block.markers], block.breaks)
         carrying = set()
         for position, marker in block.markers:
             index = _sentence_at(spans, position)
@@ -82,9 +82,15 @@ def _resolve_cites(markers: list[Marker], is_source) -> None:
         marker.cites = [(marker.label, marker.locator)] if is_source(marker.label) else inside.get(marker.label, [])
 
 
-# (start, end) of each sentence of `text`; a marker right after a full stop also ends one.
-def sentence_spans(text: str, markers: list[int]) -> list[tuple[int, int]]:
+# (start, end) of each sentence of `text`; a marker right after a full stop also ends one, and so
+# does a line break (`breaks`) before a capital ("Models are safe<br>Models deceive." is two lines
+# readers read as two sentences; "the reward<br>in the race" one).
+def sentence_spans(text: str, markers: list[int], breaks: list[int] = ()) -> list[tuple[int, int]]:
     ends = set()
+    for position in breaks:
+        after = text[position:].lstrip().lstrip(OPENERS)
+        if position > 0 and after[:1].isupper():
+            ends.add(position)
     for match in SENTENCE_END.finditer(text):
         if not (match[1].isupper() or match[1].isdigit()):
             continue

@@ -114,10 +114,10 @@ ELEMENT_EFFECTS = {
               "what it copies)"),
 }
 # Elements that each make text smaller than around them: nested, they shrink it out of sight (20
-# <small> give a word 0.4 px in Chromium). A footnote marker is one <sup>; more than this many is text
-# no reader sees.
+# <small> give a word 0.4 px in Chromium). A footnote marker is one <sup>, and code in small print
+# with an exponent three; more than this many is text no reader sees.
 SHRINKING_TAGS = {"small", "sub", "sup", "rt", "code", "kbd", "samp"}
-MOST_SHRINKING = 2
+MOST_SHRINKING = 3
 # Elements that each indent text (and admonitions): nested deep, they push it out of the page's
 # column (70 blockquotes put a claim at x=1416 in a window 1280 px wide). Lists nest a few deep.
 INDENTING_TAGS = {"blockquote", "ul", "ol", "dd", "menu", "dir", "details", "figure", "fieldset"}
@@ -209,6 +209,8 @@ class Block:
     markers: list[tuple[int, Marker]]
     prose: bool
     in_footnote: str = ""
+    # Where a <br> broke the line: a sentence may end there (claims.sentence_spans).
+    breaks: list[int] = field(default_factory=list)
 
 
 # One item of the page's footnote list.
@@ -638,6 +640,7 @@ class _Walker:
         self.length = 0
         self.linked = 0
         self.block_markers: list[tuple[int, Marker]] = []
+        self.block_breaks: list[int] = []
         self.last_marker: Marker | None = None
         self.pending_stamp: int | None = None
         self.footnote_item = ""
@@ -679,8 +682,9 @@ class _Walker:
             self.check_content_element(node, tag, attributes, classes, own)
         if tag in BLOCKS:
             self.flush()
-        if tag == "br":  # two lines readers see apart are two blocks of the ledger
-            self.flush()
+        if tag == "br":
+            self.block_breaks.append(self.length)
+            self.add(" ")
         modes = []
         anchor = attributes.get("id", "")
         if tag == "sup" and (found := MARKER_ID.fullmatch(anchor)):
@@ -888,17 +892,23 @@ class _Walker:
             self.reading.unsafe.append(Unsafe("heading", "text", text, self.footnote_item))
         if text or self.block_markers:
             markers = [(max(0, min(p - lead, len(text))), m) for p, m in self.block_markers]
+            breaks = [max(0, min(p - lead, len(text))) for p in self.block_breaks]
             prose = not self.modes.get("heading") and self.linked < len(text)
-            self.reading.blocks.append(Block(text, markers, prose, self.footnote_item))
-        self.text, self.block_markers, self.length, self.linked = [], [], 0, 0
+            self.reading.blocks.append(Block(text, markers, prose, self.footnote_item, breaks))
+        self.text, self.block_markers, self.block_breaks, self.length, self.linked = [], [], [], 0, 0
 
 
 # Whether a link is drawn as a footnote marker though it is none: a number in a <sup> (`in_sup`: the
-# link stands inside one, at any depth), or a <sup> of a number inside the link.
+# link stands inside one, at any depth), or a link whose whole text is a <sup> of a number (not a
+# power: "10<sup>25</sup>" is a number with an exponent).
 def _drawn_as_a_marker(node, in_sup: bool) -> bool:
-    if not node.text(deep=True).strip().isdigit():
+    text = node.text(deep=True).strip()
+    if not (text.isascii() and text.isdigit()):
         return False
-    return in_sup or node.css_first("sup") is not None
+    if in_sup:
+        return True
+    raised = node.css_first("sup")
+    return raised is not None and raised.text(deep=True).strip() == text
 
 
 # Whether a locator span stands where the hooks write one (templates/citation.html): in a pinned
