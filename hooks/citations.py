@@ -169,9 +169,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset)
         return ""
     guarded, stamped = state.guard.markdown_for_plugin(page_scan)
-    state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset,
-                                               stamped=[cite.offset for cite in stamped],
-                                               keys=[cite.key for cite in stamped],
+    state.pages[page.file.src_uri] = PageState(shown, page_scan, line_offset=offset, stamped=stamped,
                                                review=_read_review(page, shown))
     return guarded
 
@@ -188,7 +186,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
         explained = state.report.has_path(seen.shown_path)
         starts = line_starts(seen.scan.text)  # once per page: a page may have thousands of problems
-        for problem in htmlcheck.check_rendered(reading, seen.scan, seen.stamped, seen.keys, state.is_source,
+        for problem in htmlcheck.check_rendered(reading, seen.scan, seen.stamped, state.is_source,
                                                 explained):
             _report(problem, seen, starts)
     _strip_toc(page.toc, guard)

@@ -114,5 +114,5 @@ def test_code_rewritten_still_fires_when_a_citation_in_code_comes_out_as_a_marke
 
     page = scan("Text.\n\n```\n[@hubinger2019risks]\n```\n")
     html_text = "<p>Text.</p><pre><code>[^hubinger2019risks]\n</code></pre>"
-    problems = htmlcheck.check_rendered(rendered.read(html_text), page, [], [], {"hubinger2019risks"}.__contains__)
+    problems = htmlcheck.check_rendered(rendered.read(html_text), page, [], {"hubinger2019risks"}.__contains__)
     assert [problem.code for problem in problems] == ["HTM004"]

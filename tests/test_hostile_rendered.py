@@ -405,6 +405,12 @@ REPORTED = [
               f"{PAGE}:5:66: HTM006 unsafe class 'giscus' on <span>, {rendered.PLACED_CLASS_EFFECTS['giscus']}"}),
     Reported("deep-blockquotes", ">" * 14 + " Models are not safe at all.[@clark2016faulty]\n",
              {f"{PAGE}:5:16: HTM006 unsafe {indented('Models are not safe at all.')}"}),
+    # A citation wrapped in the hooks' own pinned span with a locator of the page's making: the ledger
+    # took "Models never deceive anyone." for the marker's locator (a review's case).
+    Reported("locator-of-the-pages-making", 'Models are aligned.<span class="cite-pinned">[@clark2016faulty]<span '
+             'class="cite-locator">Models never deceive anyone.</span></span>\n',
+             {f"{PAGE}:5:47: HTM006 the marker of 'clark2016faulty' shows the locator 'Models never deceive "
+              "anyone.', but its citation gives '': write the locator in the citation ([@key, p. 3])"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),

@@ -227,6 +227,15 @@ def test_forged_locators_drawn_numbers_print_hidden_words_and_deep_quotes_are_re
                      (5, 157, "HTM006")], found
 
 
+# Material's own parts in the article (its page dates, its edit button) draw their icons as inline
+# SVG, which they may; nothing else the content may not hold becomes theirs by their class.
+def test_the_themes_own_parts_may_hold_their_icons_and_nothing_else_content_may_not(tmp_path):
+    found = problems_in_page(tmp_path, [
+        '<div class="md-source-file"><svg viewBox="0 0 1 1"></svg><style>p{display:none}</style></div>',  # 2
+    ])
+    assert found == [(2, 58, "HTM006")], found
+
+
 # Lines end where an editor ends them (CR LF, or CR alone), and a byte order mark is no column.
 @pytest.mark.parametrize("newline, start", [("\r\n", ""), ("\r", ""), ("\n", "\ufeff")], ids=["crlf", "cr", "bom"])
 def test_places_count_lines_and_columns_as_an_editor_shows_them(tmp_path, newline, start):

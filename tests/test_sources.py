@@ -423,23 +423,24 @@ def test_word_at_end_is_what_the_anchored_search_finds(text):
     assert claims.word_at_end(text) == (found[1] if found else "")
 
 
-# Sentences, locators and asides, on a small page: an aside's marker claims the sources inside it.
+# Sentences, locators and asides, on a small page written as the hooks write one: an aside's
+# marker claims the sources inside it.
 def test_read_page_sentences_locators_and_asides():
     from citelib import claims, rendered
 
     page = (
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>\n'
         '<p>Smith et al. found a thing. It was big.'
-        '<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
-        '<span class="cite-locator">sec. 2</span><span class="cite-sep">; </span>'
+        '<span class="cite-pinned"><sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
+        '<span class="cite-locator">sec. 2</span></span><span class="cite-sep">; </span>'
         '<sup id="fnref:other"><a class="footnote-ref" href="#fn:other">3</a></sup> Then, e.g. Tom B. Brown, left.'
         '<sup id="fnref:aside"><a class="footnote-ref" href="#fn:aside">2</a></sup> No source here.</p>\n'
         '<div class="footnote"><hr /><ol>'
         '<li id="fn:src"><p>A. Author. A paper. 2020.&#160;'
         '<a class="footnote-backref" href="#fnref:src">&#8617;</a></p></li>'
         '<li id="fn:aside"><p>The lagoon had targets.'
-        '<sup id="fnref2:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
-        '<span class="cite-locator">p. 4</span>&#160;'
+        '<span class="cite-pinned"><sup id="fnref2:src"><a class="footnote-ref" href="#fn:src">1</a></sup>'
+        '<span class="cite-locator">p. 4</span></span>&#160;'
         '<a class="footnote-backref" href="#fnref:aside">&#8617;</a></p></li></ol></div>'
     )
     found, counts = claims.page_claims(rendered.read(page), "p.html", "Title", lambda label: label in ("src", "other"))

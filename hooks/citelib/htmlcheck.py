@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from citelib import rendered
 from citelib.rendered import Reading, Unsafe
-from citelib.scan import Scan, prefixed_keys
+from citelib.scan import Cite, Scan, prefixed_keys
 
 # Literal text that shows a citation or a footnote reference did not become a marker.
 # Any letter counts: "[@һubinger2019risks]" (a Cyrillic "һ") reads as a citation too.
@@ -38,16 +38,18 @@ class Problem:
     field_hint: str = ""
 
 
-# Every problem of one rendered page. `stamped` holds the Markdown offset of each stamped cite,
-# in stamp order; `keys` the cite key of each. When the Markdown checks already explained the
-# page, what follows from those problems (a dropped footnote, a literal marker) is left out.
-def check_rendered(reading: Reading, page_scan: Scan, stamped: list[int], keys: list[str],
-                   is_source, already_explained: bool = False) -> list[Problem]:
+# Every problem of one rendered page. `cites` holds each stamped cite (scan.Cite: key, locator and
+# Markdown offset), in stamp order. When the Markdown checks already explained the page, what
+# follows from those problems (a dropped footnote, a literal marker) is left out.
+def check_rendered(reading: Reading, page_scan: Scan, cites: list[Cite], is_source,
+                   already_explained: bool = False) -> list[Problem]:
+    stamped, keys = [cite.offset for cite in cites], [cite.key for cite in cites]
     problems = _unsafe_problems(reading.unsafe, page_scan, is_source)
     problems += _code_problems(reading, page_scan, is_source, keys)
     if already_explained:
         return problems
     problems += _stamp_problems(reading, stamped, keys)
+    problems += _locator_problems(reading, cites)
     problems += _footnote_problems(reading, page_scan, is_source, stamped)
     problems += _literal_problems(reading, page_scan, is_source)
     return problems
@@ -106,6 +108,27 @@ def _stamp_problems(reading: Reading, stamped: list[int], keys: list[str]) -> li
             shown = stamp.after.split("]", 1)[0] + "]" if stamp.after.startswith("[") else f"[@{key}]"
             problems.append(Problem("HTM001", f"'{shown}' is shown as literal text", offset))
     return problems
+
+
+# A citation's marker shows the locator its citation gives, and no other: the hooks write it in a
+# span of theirs after the marker, and content that wraps a citation in such spans itself gave a
+# marker "Models never deceive anyone." for a locator (a review's case). Markdown's emphasis and
+# escape characters may differ between the two.
+def _locator_problems(reading: Reading, cites: list[Cite]) -> list[Problem]:
+    problems = []
+    for marker in reading.markers:
+        if marker.stamp is None or marker.stamp >= len(cites):
+            continue
+        cite = cites[marker.stamp]
+        if _plain(marker.locator) != _plain(cite.locator):
+            problems.append(Problem("HTM006", f"the marker of '{cite.key}' shows the locator {marker.locator!r}, but "
+                                    f"its citation gives {cite.locator!r}: write the locator in the citation "
+                                    "([@key, p. 3])", cite.offset))
+    return problems
+
+
+def _plain(locator: str) -> str:
+    return " ".join(re.sub(r"[*_`\\]", "", locator).split())
 
 
 # Footnotes: every marker points at an item, every item is a source or an aside citing one.

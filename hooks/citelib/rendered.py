@@ -711,9 +711,11 @@ class _Walker:
         # The theme hides an anchor inside code in a highlighted block (its line anchors).
         if tag == "a" and "id" in attributes and self.modes.get("code") and self.content_rules:
             self.reading.unsafe.append(Unsafe(tag, "code-anchor", attributes["id"], self.footnote_item))
+        # Only a locator where the hooks write one is a marker's locator; elsewhere its words are the page's.
         if tag == "span" and "cite-locator" in classes:
-            modes.append("locator")
-            if self.content_rules and not _written_as_a_locator(node):
+            if _written_as_a_locator(node):
+                modes.append("locator")
+            elif self.content_rules:
                 self.reading.unsafe.append(Unsafe(tag, "class", "cite-locator", self.footnote_item))
         if tag in CODE_TAGS:
             modes.append("code")
@@ -845,7 +847,8 @@ class _Walker:
     # their own, and what shows readers other text than the checks read.
     def check_content_element(self, node, tag: str, attributes: dict[str, str], classes: set[str], own: bool) -> None:
         unsafe, item = self.reading.unsafe, self.footnote_item
-        if tag in PRESENTATION_ELEMENTS and not own:
+        # The theme's own parts draw their icons as inline SVG: only that is theirs to have.
+        if tag in PRESENTATION_ELEMENTS and not (own and tag == "svg"):
             unsafe.append(Unsafe(tag, "", "", item))
         if not attributes:
             return

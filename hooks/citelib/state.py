@@ -63,9 +63,8 @@ class PageState:
     title: str = ""
     # Lines of front matter before the Markdown that MkDocs hands to plugins.
     line_offset: int = 0
-    # Offset in the Markdown, and key, of each stamped citation (stamp order).
-    stamped: list[int] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
+    # Each stamped cite (its key, locator and offset in the Markdown), in stamp order.
+    stamped: list = field(default_factory=list)
     reading: Reading | None = None
     # Who reviewed the page and when (citelib.review.Review), from its front matter; None without.
     review: object = None
