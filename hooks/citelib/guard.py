@@ -57,6 +57,10 @@ class Guard:
         self.token = re.compile(f"\ue000{nonce}[\ue100-\ue109]+\ue001")
         self._hide_prefix = f"\ue000{nonce}"
         self._stamp_prefix = f"\ue002{nonce}"
+        # Where a citation's markers go in its markup, written once for each shape (_canonical).
+        self._slot_prefix = f"\ue006{nonce}"
+        self.slot = re.compile(f"\ue006{nonce}([\ue100-\ue109]+)\ue007")
+        self._shapes: dict[tuple[str, ...], str] = {}
         self.stamp = re.compile(f"\ue002{nonce}([\ue100-\ue109]+)\ue003")
         self.reference = re.compile(f"\ue004{nonce}([\ue100-\ue109]+)\ue005")
         self._reference_prefix = f"\ue004{nonce}"
@@ -97,14 +101,21 @@ class Guard:
     # A citation as the plugin expects it, one key per bracket, each after its stamp: locators
     # stay visible beside their markers, and markers are separated ("1, 2").
     def _canonical(self, cites: list[Cite], stamped: list[Cite]) -> str:
-        shown = []
+        markers = []
         for cite in cites:
-            stamp = f"{self._stamp_prefix}{_digits(len(stamped))}\ue003"
+            markers.append(f"{self._stamp_prefix}{_digits(len(stamped))}\ue003[@{cite.key}]")
             stamped.append(cite)
-            shown.append({"marker": f"{stamp}[@{cite.key}]", "locator": cite.locator})
-        separator = "; " if any(c.locator for c in cites) else ", "
-        # One line: a line break would end a table row or start a new block.
-        return " ".join(self.citation_template.render(cites=shown, separator=separator).split("\n"))
+        # The template is rendered once for each shape (the locators), with a slot for each marker.
+        locators = tuple(cite.locator for cite in cites)
+        written = self._shapes.get(locators)
+        if written is None:
+            separator = "; " if any(locators) else ", "
+            shown = [{"marker": f"{self._slot_prefix}{_digits(index)}\ue007", "locator": locator}
+                     for index, locator in enumerate(locators)]
+            # One line: a line break would end a table row or start a new block.
+            written = " ".join(self.citation_template.render(cites=shown, separator=separator).split("\n"))
+            self._shapes[locators] = written
+        return self.slot.sub(lambda slot: markers[_number(slot[1])], written)
 
     # Last line of defence: any other bracket the plugin would read as a citation is hidden.
     # One pass: after hiding a "[", the scan goes on from the next character.

@@ -152,6 +152,8 @@ SCRIPT_SCHEMES = {"javascript", "vbscript", "data"}
 # and tabs and line breaks removed anywhere.
 SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 URL_NOISE = re.compile(r"[\t\n\r]")
+# What the URL parser strips from a URL's start: C0 controls and spaces.
+URL_LEADING_NOISE = "".join(map(chr, range(0x21)))
 WHITESPACE = re.compile(r"\s+")
 # Unicode's format characters (category Cf: zero widths, joiners, bidi controls, the soft hyphen),
 # which a reader does not see: "[\u2060^key]" shows as "[^key]". Unicode 14 (Python 3.11) and the
@@ -180,6 +182,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTENT_SELECTORS = ("article.md-content__inner", "article", "main")
 
 MARKER_ID = re.compile(r"fnref\d*:(.+)", re.S)
+
+# The modes an element's tag puts the walk in, whatever its attributes (_Walker.enter adds the rest).
+TAG_MODES = {tag: tuple(mode for mode, tags in (("code", CODE_TAGS), ("skip", SKIPPED_TAGS), ("unseen", UNSEEN_TAGS),
+                                                ("heading", HEADINGS), ("link", {"a"}), ("shrink", SHRINKING_TAGS),
+                                                ("sup", {"sup"}), ("indent", INDENTING_TAGS)) if tag in tags)
+             for tag in CODE_TAGS | SKIPPED_TAGS | UNSEEN_TAGS | HEADINGS | {"a"} | SHRINKING_TAGS | INDENTING_TAGS}
+NO_CLASSES: frozenset[str] = frozenset()
 
 
 # -----------------------------------------------------------------------------
@@ -600,7 +609,7 @@ def holds_markup(text: str) -> bool:
 
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
 def safe_url(value: str) -> bool:
-    cleaned = URL_NOISE.sub("", value.lstrip("".join(map(chr, range(0x21)))))
+    cleaned = URL_NOISE.sub("", value.lstrip(URL_LEADING_NOISE))
     match = SCHEME.match(cleaned)
     return match is None or match[1].lower() in SAFE_SCHEMES
 
@@ -650,44 +659,54 @@ class _Walker:
     def walk(self, root) -> None:
         # The element read (a built page's article) is the theme's: the content is what it holds.
         self.root_id = root.mem_id
-        stack = [(root, False, ())]
+        enter, leave, handle_text = self.enter, self.leave, self.handle_text
+        # (node, None) is still to enter; (node, modes, tag) to leave.
+        stack: list[tuple] = [(root, None)]
         while stack:
-            node, leaving, modes = stack.pop()
-            if leaving:
-                self.leave(node, modes)
+            entry = stack.pop()
+            node = entry[0]
+            if entry[1] is not None:
+                leave(entry[2], entry[1])
                 continue
             if node.is_text_node:
-                self.handle_text(node.text_content or "")
+                handle_text(node.text_content or "")
                 continue
             if not node.is_element_node:
                 continue
-            modes = self.enter(node)
-            stack.append((node, True, modes))
-            children = []
-            child = node.child
+            tag = node.tag.lower()
+            stack.append((node, enter(node, tag), tag))
+            child = node.last_child
             while child is not None:
-                children.append(child)
-                child = child.next
-            stack.extend((child, False, ()) for child in reversed(children))
+                stack.append((child, None))
+                child = child.prev
 
     # Open an element: check it, then start a block or enter a mode (marker, locator, code...).
-    def enter(self, node) -> tuple[str, ...]:
-        tag = node.tag.lower()
-        attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
-        self.check_element(tag, attributes)
-        classes = set(attributes.get("class", "").split())
-        own = self.own_parts and (bool(self.modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes)
+    def enter(self, node, tag: str) -> tuple[str, ...]:
+        given = node.attributes
+        if given:
+            attributes = {name.lower(): value or "" for name, value in given.items()}
+            self.check_element(tag, attributes)
+            classes = set(attributes["class"].split()) if "class" in attributes else NO_CLASSES
+        else:  # what check_element would find on a bare tag
+            attributes, classes = given, NO_CLASSES
+            if tag in ACTIVE_ELEMENTS or ":" in tag:
+                self.check_element(tag, attributes)
+        modes = self.modes
+        own = self.own_parts and (bool(modes.get("own")) or (tag == "details" and OWN_BLOCK_CLASS in classes)
                                   or bool(THEME_PARTS & classes))
         if self.content_rules and node.mem_id != self.root_id:
-            self.check_content_element(node, tag, attributes, classes, own)
+            if attributes:
+                self.check_content_element(node, tag, attributes, classes, own)
+            elif tag in PRESENTATION_ELEMENTS and not (own and tag == "svg"):
+                self.reading.unsafe.append(Unsafe(tag, "", "", self.footnote_item))
         if tag in BLOCKS:
             self.flush()
         if tag == "br":
             self.block_breaks.append(self.length)
             self.add(" ")
-        modes = []
-        anchor = attributes.get("id", "")
-        if tag == "sup" and (found := MARKER_ID.fullmatch(anchor)):
+        entered = []
+        anchor = attributes.get("id", "") if attributes else ""
+        if tag == "sup" and anchor and (found := MARKER_ID.fullmatch(anchor)):
             marker = Marker(found[1], anchor, in_footnote=self.footnote_item)
             if self.pending_stamp is not None:
                 marker.stamp = self.pending_stamp
@@ -698,69 +717,63 @@ class _Walker:
             self.last_marker = marker
             if self.footnote_item and self.footnote_item in self.reading.footnotes:
                 self.reading.footnotes[self.footnote_item].refs.append(marker.label)
-            modes.append("marker")
-        self.settle_stamp()
+            entered.append("marker")
+        if self.pending_stamp is not None:
+            self.settle_stamp()
         # Any link to a footnote but a marker's own is drawn as a marker, whatever its class (raw HTML
         # writes one), and so is a link with the marker's class, wherever it leads. A browser decodes
         # the fragment it follows, and an SVG link may name it in xlink:href.
-        if tag in ("a", "area") and not self.modes.get("marker"):
+        if (tag == "a" or tag == "area") and not modes.get("marker"):
             href = attributes.get("href") or attributes.get("xlink:href") or ""
-            drawn = _drawn_as_a_marker(node, bool(self.modes.get("sup")))
+            drawn = _drawn_as_a_marker(node, bool(modes.get("sup")))
             if "#fn:" in unquote(href) or "footnote-ref" in classes or drawn:
                 self.reading.footnote_links.append(href)
         # The theme hides an anchor inside code in a highlighted block (its line anchors).
-        if tag == "a" and "id" in attributes and self.modes.get("code") and self.content_rules:
+        if tag == "a" and "id" in attributes and modes.get("code") and self.content_rules:
             self.reading.unsafe.append(Unsafe(tag, "code-anchor", attributes["id"], self.footnote_item))
-        # Only a locator where the hooks write one is a marker's locator; elsewhere its words are the page's.
-        if tag == "span" and "cite-locator" in classes:
-            if _written_as_a_locator(node):
-                modes.append("locator")
-            elif self.content_rules:
-                self.reading.unsafe.append(Unsafe(tag, "class", "cite-locator", self.footnote_item))
-        if tag in CODE_TAGS:
-            modes.append("code")
-        if tag in SKIPPED_TAGS or SKIPPED_CLASSES & classes:
-            modes.append("skip")
-        if "cite-sep" in classes:
-            modes.append("separator")
-        elif SKIPPED_CLASSES & classes:
-            href = attributes.get("href", "")
-            own_shape = tag == "a" and (("headerlink" in classes and self.modes.get("heading") and href.startswith("#"))
-                                        or ("footnote-backref" in classes and href.startswith("#fnref")))
-            if not own_shape:
-                modes.append("small")
+        entered += TAG_MODES.get(tag, ())
+        if classes:
+            # Only a locator where the hooks write one is a marker's locator; elsewhere its words are the page's.
+            if tag == "span" and "cite-locator" in classes:
+                if _written_as_a_locator(node):
+                    entered.append("locator")
+                elif self.content_rules:
+                    self.reading.unsafe.append(Unsafe(tag, "class", "cite-locator", self.footnote_item))
+            skipped = SKIPPED_CLASSES & classes
+            if skipped and tag not in SKIPPED_TAGS:
+                entered.append("skip")
+            if "cite-sep" in classes:
+                entered.append("separator")
+            elif skipped:
+                href = attributes.get("href", "")
+                own_shape = tag == "a" and (("headerlink" in classes and modes.get("heading") and href.startswith("#"))
+                                            or ("footnote-backref" in classes and href.startswith("#fnref")))
+                if not own_shape:
+                    entered.append("small")
+            if tag == "div" and "footnote" in classes:
+                entered.append("footnotes")
+            if "admonition-title" in classes and tag not in HEADINGS:
+                entered.append("heading")
+            if tag == "div" and "admonition" in classes:
+                entered.append("indent")
+            if own and ((tag == "details" and OWN_BLOCK_CLASS in classes) or THEME_PARTS & classes):
+                entered.append("own")
         if attributes:
             for name in SHOWN_ATTRIBUTES.intersection(attributes):  # a literal citation there is one readers see
                 self.visible.append(f" {tooltip_text(attributes[name]) if name == 'title' else attributes[name]} ")
-        if tag in UNSEEN_TAGS:
-            modes.append("unseen")
-        if tag == "div" and "footnote" in classes:
-            modes.append("footnotes")
-        if tag == "li" and self.modes.get("footnotes") and anchor.startswith("fn:"):
-            modes.append("item")
+        if tag == "li" and modes.get("footnotes") and anchor.startswith("fn:"):
+            entered.append("item")
             self.footnote_item = anchor[3:]
             self.reading.footnotes[self.footnote_item] = FootnoteItem(self.footnote_item)
-        if tag in HEADINGS or "admonition-title" in classes:
-            modes.append("heading")
-        if tag == "a":
-            modes.append("link")
-        if tag in SHRINKING_TAGS:
-            modes.append("shrink")
-        if tag == "sup":
-            modes.append("sup")
-        if tag in INDENTING_TAGS or (tag == "div" and "admonition" in classes):
-            modes.append("indent")
-        if own and ((tag == "details" and OWN_BLOCK_CLASS in classes) or THEME_PARTS & classes):
-            modes.append("own")
-        if "marker" not in modes and "locator" not in modes and tag not in ("sup", "a"):
+        if tag != "sup" and tag != "a" and "marker" not in entered and "locator" not in entered:
             self.last_marker = None
-        for mode in modes:
-            self.modes[mode] = self.modes.get(mode, 0) + 1
-        return tuple(modes)
+        for mode in entered:
+            modes[mode] = modes.get(mode, 0) + 1
+        return tuple(entered)
 
     # Close an element: end its block, leave its modes.
-    def leave(self, node, modes: tuple[str, ...]) -> None:
-        if node.tag.lower() in BLOCKS:
+    def leave(self, tag: str, modes: tuple[str, ...]) -> None:
+        if tag in BLOCKS:
             self.flush()
         for mode in modes:
             self.modes[mode] -= 1
@@ -773,24 +786,27 @@ class _Walker:
     def handle_text(self, data: str) -> None:
         if self.stamp is not None and "\ue002" in data:
             data = self.take_stamps(data)
-        if self.content_rules and not self.modes.get("marker") and data.strip() and (
-                self.modes.get("small") or (self.modes.get("separator") and data.strip() not in SEPARATOR_TEXT)):
-            self.reading.unsafe.append(Unsafe("text", "small-print", data.strip()[:60], self.footnote_item))
-        words = self.content_rules and not self.modes.get("marker") and data.strip()
-        if words and self.modes.get("shrink", 0) > MOST_SHRINKING:
-            self.reading.unsafe.append(Unsafe("text", "shrunk", data.strip()[:60], self.footnote_item))
-        if words and self.modes.get("indent", 0) > MOST_INDENTED:
-            self.reading.unsafe.append(Unsafe("text", "indented", data.strip()[:60], self.footnote_item))
-        if self.content_rules and (control := BIDI_CONTROLS.search(data)):
-            shown = data[control.start():control.end() + 30]
-            self.reading.unsafe.append(Unsafe("text", "bidi", shown, self.footnote_item))
-        if self.modes.get("code"):
+        get = self.modes.get
+        in_marker = get("marker")
+        if self.content_rules:
+            words = not in_marker and data.strip()
+            if words:
+                if get("small") or (get("separator") and words not in SEPARATOR_TEXT):
+                    self.reading.unsafe.append(Unsafe("text", "small-print", words[:60], self.footnote_item))
+                if get("shrink", 0) > MOST_SHRINKING:
+                    self.reading.unsafe.append(Unsafe("text", "shrunk", words[:60], self.footnote_item))
+                if get("indent", 0) > MOST_INDENTED:
+                    self.reading.unsafe.append(Unsafe("text", "indented", words[:60], self.footnote_item))
+            if control := BIDI_CONTROLS.search(data):
+                shown = data[control.start():control.end() + 30]
+                self.reading.unsafe.append(Unsafe("text", "bidi", shown, self.footnote_item))
+        if get("code"):
             self.code.append(data)
-        elif not self.modes.get("unseen") and not self.modes.get("marker"):
+        elif not in_marker and not get("unseen"):
             self.visible.append(data)
-        if self.modes.get("skip") or self.modes.get("marker"):
+        if in_marker or get("skip"):
             return
-        if self.modes.get("locator"):
+        if get("locator"):
             if self.last_marker is not None:
                 self.last_marker.locator = " ".join((self.last_marker.locator + " " + data).split())
             return
@@ -852,7 +868,7 @@ class _Walker:
             unsafe.append(Unsafe(tag, "", "", item))
         if not attributes:
             return
-        for name in sorted(classes):
+        for name in sorted(classes) if classes else ():
             if name in THEME_SCRIPT_CLASSES or (not own and name.startswith(("md-", "tabbed-"))
                                                 and name not in AUTHOR_THEME_CLASSES):
                 unsafe.append(Unsafe(tag, "class", name, item))
@@ -885,6 +901,9 @@ class _Walker:
 
     # End the current block: keep it when it has text or markers.
     def flush(self) -> None:
+        if not self.text and not self.block_markers:  # nothing to keep (a <br> alone adds no text)
+            self.block_breaks = []
+            return
         raw = "".join(self.text)
         lead = len(raw) - len(raw.lstrip())
         text = raw.strip()
