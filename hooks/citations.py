@@ -180,7 +180,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
     guard = state.guard
     html_text = guard.finish_references(html_text)
     seen = state.pages.get(page.file.src_uri)
-    reading = readings.get(html_text) or rendered.read(html_text, guard.stamp)
+    link_texts = rendered.own_link_texts(config.mdx_configs)
+    reading = readings.get(html_text) or rendered.read(html_text, guard.stamp, link_texts)
     readings.keep(html_text, reading)
     if seen is not None:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
@@ -192,7 +193,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     _strip_toc(page.toc, guard)
     if reading.unsafe:  # reported above; a preview of hostile input must not run it either
         html_text = rendered.defang(html_text)
-        if rendered.read(html_text).unsafe:  # re-serializing made something live again: text only
+        if rendered.read(html_text, link_texts=link_texts).unsafe:  # re-serializing made something live again: text only
             html_text = f"<pre>{html.escape(html_text)}</pre>"
     html_text = guard.strip_stamps(html_text)
     # The theme writes the title into <title> through striptags, which decodes references once:

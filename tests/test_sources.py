@@ -13,11 +13,12 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pybtex.database import parse_file
+from pybtex.database import Entry, Person, parse_file
 from pybtex.database.input.bibtex import Parser
 from pybtex.richtext import Text
 
 from conftest import ROOT
+from citelib import entries
 from citelib.scan import scan
 from parsed import soup as parsed_soup
 
@@ -517,3 +518,19 @@ def test_a_sources_page_that_is_no_page_of_the_site_stops_a_strict_build(tmp_pat
     with pytest.raises(Abort):
         build_site(config_file, tmp_path / "site")
     assert "extra.citations.sources_page names nosuch.md, which is no page of the site" in caplog.text
+
+
+# BibTeX's "and others" names no author, and a suffix belongs to its author: a helper's entry gave
+# the metadata a person named "others" and "Jack Clark" for "Jack Clark, Jr." (the reference itself
+# read right).
+def test_the_metadata_names_only_named_authors_each_with_their_suffix():
+    entry = Entry("article", fields={"title": "Faulty reward functions", "year": "2016"},
+                  persons={"author": [Person("Clark, Jr., Jack"), Person("Amodei, Dario"), Person("others")]})
+    assert [author.full for author in entries.authors(entry)] == ["Jack Clark, Jr.", "Dario Amodei"]
+    assert [person["name"] for person in entries.source_json_ld(entry, "k", "https://x.org/")["author"]] == [
+        "Jack Clark, Jr.", "Dario Amodei"]
+    assert entries.citation_reference(entry).split("; ")[1:3] == ["citation_author=Clark, Jack, Jr.",
+                                                                  "citation_author=Amodei, Dario"]
+    pairs = entries.coins_pairs(entry)
+    assert ("rft.ausuffix", "Jr.") in pairs and ("rft.aulast", "Clark") in pairs
+    assert [value for key, value in pairs if key == "rft.au"] == ["Jack Clark, Jr.", "Dario Amodei"]

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 
-from citelib import around, bib, configcheck, configyaml, redirects, settings, sitecheck  # noqa: E402
+from citelib import around, bib, configcheck, configyaml, redirects, rendered, scan, settings, sitecheck  # noqa: E402
 from citelib.diagnostics import Report  # noqa: E402
 import yaml  # noqa: E402
 from mkdocs.exceptions import ConfigurationError  # noqa: E402
@@ -89,7 +89,9 @@ def check(site_dir: Path, root: Path = ROOT) -> Report:
         return report
     sitecheck.check_site(site_dir, root / config.get("docs_dir", "docs"), bibliography.__contains__,
                          found.content, report, shown=lambda path: _shown(path, site_dir),
-                         redirects=old_addresses, site_url=config.get("site_url") or around.SITE_ADDRESS)
+                         redirects=old_addresses, site_url=config.get("site_url") or around.SITE_ADDRESS,
+                         link_texts=rendered.own_link_texts(
+                             scan.MarkdownSettings.from_yaml(config.get("markdown_extensions")).configs))
     return report
 
 

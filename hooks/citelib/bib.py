@@ -650,7 +650,7 @@ def _quarantine(source: Source, problems: list) -> bool:
         if reason:
             add("archiveurl", "BIB004", f"has archiveurl {_show(archive_url)}, which {reason}")
     doi = fields.get("doi", "")
-    if doi and (not DOI.fullmatch(doi) or _invisible(doi)):
+    if doi and (not DOI.fullmatch(doi) or _invisible(doi) or character_reference(doi)):
         add("doi", "BIB005", f"has a malformed DOI {_show(doi)}")
     eprint = fields.get("eprint", "")
     archive = (fields.get("archiveprefix", "") or fields.get("eprinttype", "")).strip()
@@ -682,6 +682,12 @@ def url_problem(url: str) -> str:
             return f"holds {char!r} (it would end the link: percent-encode it as %{ord(char):02X})"
         if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             return f"holds the invisible character U+{ord(char):04X}"
+    # "https://openai.com&#64;evil.example/" reads as openai.com here and to readers, and leads a
+    # browser to evil.example.
+    if reference := character_reference(url):
+        return (f"holds the HTML character reference {reference!r}, which a browser decodes in the link's "
+                "address, so the link leads elsewhere than its text reads (write the character itself, or "
+                "percent-encode it)")
     if not entries.sanitizer_keeps(url):
         return "is no address a browser can open (a port above 65535, a host that is no name): the page " \
                "would show it without its link"
@@ -699,12 +705,22 @@ def markup_in(value: str) -> str:
         for scheme in ("javascript:", "vbscript:"):
             if scheme in compact.lower():
                 return f"'{scheme}', the start of a script address"
-    reference = CHARACTER_REFERENCE.search(value) if "&" in value else None
-    if reference and (reference.group().endswith(";") or reference.group().startswith("&#")):
-        return f"the HTML character reference '{reference.group()}' (write the character itself)"
+    reference = character_reference(value)
+    if reference:
+        return f"the HTML character reference '{reference}' (write the character itself)"
     invisible = _invisible(value) if not value.isascii() or not value.isprintable() else ""
     if invisible:
         return f"the invisible character U+{ord(invisible):04X}"
+    return ""
+
+
+# The first HTML character reference in `value` that a page keeps as one ("&#64;", "&commat;"), or
+# "": Python-Markdown writes a reference with its ";" (or a numeric one) as it is, and a browser
+# decodes it, in a link's address too.
+def character_reference(value: str) -> str:
+    reference = CHARACTER_REFERENCE.search(value) if "&" in value else None
+    if reference and (reference.group().endswith(";") or reference.group().startswith("&#")):
+        return reference.group()
     return ""
 
 

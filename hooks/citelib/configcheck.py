@@ -32,6 +32,13 @@ LINK_VALUES = {"site_url", "repo_url", "edit_uri", "extra.homepage", "extra.soci
 # What ends the text, the attribute value or the script string a value stands in (Material writes
 # none between single quotes).
 BREAKS_OUT = re.compile(r'[<>"\\`\r\n]')
+# The site's own scripts and style sheets: one from another site runs code, or restyles every page,
+# from outside this repository, and breaks reading offline.
+ASSET_VALUES = {"extra_javascript": "a script", "extra_javascript.path": "a script", "extra_css": "a style sheet"}
+ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
+# A citation or a footnote reference as readers read it: in a title, the footer or the header, a
+# literal they see on every page.
+LITERAL_CITATION = re.compile(r"\[[@^][\w-]+\]?")
 STRING = "tag:yaml.org,2002:str"
 # YAML's own tags for text, numbers, dates, lists and mappings, and MkDocs' two (`!ENV`, `!relative`).
 PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq",
@@ -145,6 +152,14 @@ def _problem(name: str, value: str) -> str:
     if name in LINK_VALUES and not rendered.safe_url(value):
         return (f"{name} {value.strip()!r} is written as a link on every page, and it is no web address: write an "
                 "http(s) address or a path")
+    if name in ASSET_VALUES and ADDRESS.match(value.strip()):
+        return (f"{name} {value.strip()!r} loads {ASSET_VALUES[name]} from another site into every page, which "
+                "no review of this repository sees and which a reader offline does not have: put the file under "
+                "docs/ and name its path")
+    shown = rendered.read_as_shown(html.unescape(value)) if "[" in value or "&" in value else ""
+    if _shown_as_text(name) and (literal := LITERAL_CITATION.search(shown)):
+        return (f"{name or 'a value'} holds {literal[0]!r}, which readers see as a literal citation wherever the "
+                "theme writes it (a title, the header, the footer): cite sources in pages, with [@key]")
     if name in HTML_VALUES:
         unsafe = rendered.read(value).unsafe if "<" in value else []
         return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""
@@ -158,6 +173,12 @@ def _problem(name: str, value: str) -> str:
     shown += " (as a character reference)" if referenced else ""
     return (f"{name or 'the value'} holds {shown}, which ends the text, attribute or script string the theme "
             "writes it in, on every page")
+
+
+# Whether the theme may show a value as text: plugins' and Markdown extensions' settings are patterns
+# and switches ("[^a-z]" in a search separator), and what of them a page shows, the build reads there.
+def _shown_as_text(name: str) -> bool:
+    return name.split(".")[0] not in ("plugins", "markdown_extensions")
 
 
 # Replace each half of a surrogate pair in the settings (but the build's own paths) with U+FFFD, in place: the

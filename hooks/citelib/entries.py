@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote
 
 import markdown as python_markdown
@@ -23,6 +24,16 @@ PAPER_TYPES = {"article", "inproceedings", "conference", "techreport", "phdthesi
 
 # schema.org type of a source in each group.
 SCHEMA_TYPES = {"papers": "ScholarlyArticle", "posts": "CreativeWork", "books": "Book"}
+
+# One author as the metadata gives it: family and given names, a suffix ("Jr."), the whole name as
+# the reference writes it ("Jack Clark, Jr."), and whether it names an organisation ({OpenAI}).
+class Author(NamedTuple):
+    family: str
+    given: str
+    suffix: str
+    full: str
+    organisation: bool
+
 
 # pybtex's plain-text backend (render_as() would look it up by name on every call).
 PLAIN_TEXT = PlainTextBackend()
@@ -205,14 +216,22 @@ def plain(value: str) -> str:
 
 
 # The entry's authors as (family name, full name, is an organisation).
-def authors(entry) -> list[tuple[str, str, bool]]:
+def authors(entry) -> list[Author]:
     found = []
-    for person in entry.persons.get("author", []):
+    for person in named_authors(entry):
         last = plain(" ".join(person.prelast_names + person.last_names))
         first = plain(" ".join(person.first_names + person.middle_names))
+        suffix = plain(" ".join(person.lineage_names))
         organisation = not first and " ".join(person.last_names).startswith("{")
-        found.append((last, f"{first} {last}".strip(), organisation))
+        full = f"{first} {last}".strip() + (f", {suffix}" if suffix else "")
+        found.append(Author(last, first, suffix, full, organisation))
     return found
+
+
+# The people an entry names as its authors: BibTeX's "and others" stands for the authors it leaves
+# unnamed, which the reference shows as "and others" and the metadata leaves out (no person "others").
+def named_authors(entry) -> list:
+    return [person for person in entry.persons.get("author", []) if str(person) != "others"]
 
 
 # The links of an entry that identify it: its DOI and arXiv addresses, then its URL.
@@ -238,13 +257,13 @@ def venue(entry) -> str:
 # Sort by first author's family name, then year and title.
 def sort_key(entry) -> tuple[str, str, str]:
     names = authors(entry)
-    return (names[0][0].lower() if names else "", entry.fields.get("year", ""), plain(entry.fields.get("title", "")))
+    return (names[0].family.lower() if names else "", entry.fields.get("year", ""), plain(entry.fields.get("title", "")))
 
 
 # One source as a citation_reference value: "citation_title=...; citation_author=...; ...".
 def citation_reference(entry) -> str:
     parts = [("citation_title", plain(entry.fields.get("title", "")))]
-    parts += [("citation_author", _family_first(person)) for person in entry.persons.get("author", [])]
+    parts += [("citation_author", _family_first(author)) for author in authors(entry)]
     parts.append(("citation_publication_date", entry.fields.get("year", "")))
     place = "citation_journal_title" if entry.type.lower() == "article" else "citation_conference_title"
     if entry.type.lower() in ("article", "inproceedings") and venue(entry):
@@ -264,10 +283,9 @@ def citation_reference(entry) -> str:
 
 
 # An author as "Family, Given" (Scholar's preferred form).
-def _family_first(person) -> str:
-    last = plain(" ".join(person.prelast_names + person.last_names))
-    first = plain(" ".join(person.first_names + person.middle_names))
-    return f"{last}, {first}" if first else last
+def _family_first(author: Author) -> str:
+    written = f"{author.family}, {author.given}" if author.given else author.family
+    return f"{written}, {author.suffix}" if author.suffix else written
 
 
 # One source as a schema.org work.
@@ -277,7 +295,8 @@ def source_json_ld(entry, key: str, sources_address: str) -> dict:
         "@type": SCHEMA_TYPES[group_of(entry)],
         "@id": f"{sources_address}#source-{key}",
         "name": plain(entry.fields.get("title", "")),
-        "author": [{"@type": "Organization" if org else "Person", "name": name} for _, name, org in authors(entry)],
+        "author": [{"@type": "Organization" if author.organisation else "Person", "name": author.full}
+                   for author in authors(entry)],
         "datePublished": entry.fields.get("year", ""),
         "url": urls.get("url") or urls.get("arxiv") or urls.get("doi", ""),
     }
@@ -329,10 +348,10 @@ def coins_pairs(entry) -> list[tuple[str, str]]:
     names = authors(entry)
     dublin = pairs[0][1] == KEV_DC
     if names and not dublin:
-        family, full, organisation = names[0]
-        first = full[: len(full) - len(family)].strip()
-        pairs += [("rft.aucorp", full)] if organisation else [("rft.aulast", family), ("rft.aufirst", first)]
-    pairs += [("rft.creator" if dublin else "rft.au", full) for _, full, _ in names]
+        first = names[0]
+        pairs += [("rft.aucorp", first.full)] if first.organisation else [
+            ("rft.aulast", first.family), ("rft.aufirst", first.given), ("rft.ausuffix", first.suffix)]
+    pairs += [("rft.creator" if dublin else "rft.au", author.full) for author in names]
     pairs.append(("rft.date", fields.get("year", "").strip()))
     if fields.get("doi"):
         pairs.append(("rft_id", f"info:doi/{fields['doi'].strip()}"))

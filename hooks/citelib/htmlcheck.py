@@ -330,11 +330,16 @@ class Locator:
         return found
 
     # Text readers see in small print: where its longest run of words, as written (no markup, no
-    # brackets, no citation key), first stands.
+    # brackets, no citation key), first stands as words of their own ("not", not the one in "Another").
     def _find_words(self, item: Unsafe) -> int | None:
         runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run),
                       key=len, reverse=True)
-        return next((found for run in runs if run and (found := self.text.find(run)) >= 0), None)
+        for run in filter(None, runs):
+            alone = re.search(rf"(?<!\w){re.escape(run)}(?!\w)", self.text)
+            found = alone.start() if alone else self.text.find(run)
+            if found >= 0:
+                return found
+        return None
 
     # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest
     # run written as it shows stands (escapes and references differ from what it shows).

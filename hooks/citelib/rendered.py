@@ -9,6 +9,7 @@ text, citation stamps (see guard.py) and anything that could run a script.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -79,6 +80,8 @@ PLACED_CLASS_EFFECTS = {
                      "before it, not as words of the page: write the locator in the citation ([@key, p. 3])"),
     "admonition-title": ("the admonition extension's own for an admonition's title, which the claims skip as a "
                          "heading: write an admonition (!!! note \"Title\")"),
+    "cite-pinned": ("the hooks' own for a marker and its locator, which the theme keeps on one line: around other "
+                    "text, a long line runs off the page's edge, out of readers' sight"),
     "footnote-ref": ("the footnote marker's own, which the theme draws small and raised: readers take the text for "
                      "a marker, and nested it shrinks text out of sight"),
 }
@@ -99,7 +102,8 @@ THEME_PARTS = {"md-content__button", "md-source-file"}
 # What has readers see other text than the checks read (hidden, restyled or reordered text), and
 # the one style Python-Markdown writes itself (a table column's alignment).
 PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font", "rp", "audio", "video", "canvas", "datalist", "noframes",
-                         "select", "map", "svg", "math", "textarea", "title", "marquee", "meter", "progress", "input"}
+                         "select", "map", "svg", "math", "textarea", "title", "marquee", "meter", "progress", "input",
+                         "nobr"}
 # Of those, the ones that do it in a way of their own, for the report (the rest: HIDES).
 ELEMENT_EFFECTS = {
     "svg": ("which paints shapes and text anywhere on the page (over a word, a marker or a code block), where no "
@@ -110,6 +114,7 @@ ELEMENT_EFFECTS = {
     "marquee": "which moves text and clips it to its width and height, out of readers' sight",
     "meter": "which draws a bar in place of its text: the claims would read words readers never see",
     "progress": "which draws a bar in place of its text: the claims would read words readers never see",
+    "nobr": "which keeps its text on one line: a long line runs off the page's edge, out of readers' sight",
     "input": ("a form field, whose value readers see but the claims leave out (and a copy button leaves it out of "
               "what it copies)"),
 }
@@ -127,9 +132,10 @@ MOST_INDENTED = 12
 # the authors' (Material documents .md-button).
 AUTHOR_THEME_CLASSES = {"md-button", "md-button--primary"}
 # HTML's old presentational attributes colour text and its background without a style (a cell with
-# bgcolor="#000" hid its sentence), and a <body text=...> in content gives every page's text its colour.
+# bgcolor="#000" hid its sentence), a <body text=...> in content gives every page's text its colour, and nowrap
+# keeps a cell on one line.
 PRESENTATION_ATTRIBUTES = {"hidden", "dir", "style", "popover", "bgcolor", "background", "color", "text", "link",
-                           "vlink", "alink"}
+                           "vlink", "alink", "nowrap"}
 TABLE_ALIGNMENT = re.compile(r"text-align: (?:left|right|center);")
 # Bidi embeddings, overrides and isolates, and the marks that set a direction: they show characters
 # in another order than written ("[nepo3202repsac@]" reversed, or "@]key[" between two U+200F,
@@ -356,12 +362,23 @@ class Reading:
 
 
 # Read `html_text`. `stamp` matches the guard's citation stamps (None: the page has none).
-def read(html_text: str, stamp: re.Pattern | None = None) -> Reading:
-    reading = read_element(LexborHTMLParser(html_text).root, stamp)
+# `link_texts`: what the site's extensions write in their own links (own_link_texts).
+def read(html_text: str, stamp: re.Pattern | None = None, link_texts: frozenset[str] = frozenset()) -> Reading:
+    reading = read_element(LexborHTMLParser(html_text).root, stamp, link_texts=link_texts)
     respelled = images_respelled(html_text)
     if respelled is not None:
-        reading.unsafe += more_unsafe(reading.unsafe, read_element(LexborHTMLParser(respelled).root, stamp).unsafe)
+        second = read_element(LexborHTMLParser(respelled).root, stamp, link_texts=link_texts)
+        reading.unsafe += more_unsafe(reading.unsafe, second.unsafe)
     return reading
+
+
+# The texts the extensions write in their own links, as readers see them, from the Markdown
+# extensions' settings (mdx_configs): toc's permalink and the footnotes' backlink, when a site sets
+# them ("#", "back"); the defaults ("¶", "↩") are marks, which any such link may hold.
+def own_link_texts(configs: dict) -> frozenset[str]:
+    toc, footnotes = configs.get("toc") or {}, configs.get("footnotes") or {}
+    texts = [toc.get("permalink"), footnotes.get("BACKLINK_TEXT")]
+    return frozenset(html.unescape(text).strip() for text in texts if isinstance(text, str) and text.strip())
 
 
 # The page with each `<image` tag written `<img  `, for a second reading; None when it writes none.
@@ -392,8 +409,8 @@ def more_unsafe(first: list[Unsafe], second: list[Unsafe]) -> list[Unsafe]:
 # page's article where the page's own parse put it: serialized and parsed again, it could be
 # another tree than the one a browser builds (the way of mutation XSS).
 def read_element(element, stamp: re.Pattern | None = None, content_rules: bool = True,
-                 own_parts: bool = False) -> Reading:
-    walker = _Walker(stamp, content_rules, own_parts)
+                 own_parts: bool = False, link_texts: frozenset[str] = frozenset()) -> Reading:
+    walker = _Walker(stamp, content_rules, own_parts, link_texts)
     if element is not None:
         walker.walk(element)
     walker.flush()
@@ -635,8 +652,10 @@ def srcset_urls(value: str) -> list[str]:
 
 # Walks the tree once, depth first, without recursion (a hostile page may nest deeply).
 class _Walker:
-    def __init__(self, stamp: re.Pattern | None, content_rules: bool = True, own_parts: bool = False) -> None:
+    def __init__(self, stamp: re.Pattern | None, content_rules: bool = True, own_parts: bool = False,
+                 link_texts: frozenset[str] = frozenset()) -> None:
         self.stamp = stamp
+        self.link_texts = link_texts
         # A page's content, not a whole file: the theme's own parts around it have theirs; in a built
         # page, the hooks' own cite-this-page block has its copy buttons.
         self.content_rules = content_rules
@@ -745,11 +764,15 @@ class _Walker:
             if "cite-sep" in classes:
                 entered.append("separator")
             elif skipped:
+                # A permalink in a heading, a backlink in a footnote item: never in code, where a copy
+                # button would copy its text.
                 href = attributes.get("href", "")
-                own_shape = tag == "a" and (("headerlink" in classes and modes.get("heading") and href.startswith("#"))
-                                            or ("footnote-backref" in classes and href.startswith("#fnref")))
-                if not own_shape:
-                    entered.append("small")
+                own_shape = tag == "a" and not modes.get("code") and (
+                    ("headerlink" in classes and modes.get("heading") and href.startswith("#"))
+                    or ("footnote-backref" in classes and modes.get("item") and href.startswith("#fnref")))
+                entered.append("own-link" if own_shape else "small")
+            if "cite-pinned" in classes and self.content_rules and not _written_as_pinned(node, self.stamp):
+                self.reading.unsafe.append(Unsafe(tag, "class", "cite-pinned", self.footnote_item))
             if tag == "div" and "footnote" in classes:
                 entered.append("footnotes")
             if "admonition-title" in classes and tag not in HEADINGS:
@@ -791,7 +814,8 @@ class _Walker:
         if self.content_rules:
             words = not in_marker and data.strip()
             if words:
-                if get("small") or (get("separator") and words not in SEPARATOR_TEXT):
+                if get("small") or (get("separator") and words not in SEPARATOR_TEXT) or (
+                        get("own-link") and not _a_mark(words) and words not in self.link_texts):
                     self.reading.unsafe.append(Unsafe("text", "small-print", words[:60], self.footnote_item))
                 if get("shrink", 0) > MOST_SHRINKING:
                     self.reading.unsafe.append(Unsafe("text", "shrunk", words[:60], self.footnote_item))
@@ -941,6 +965,33 @@ def _written_as_a_locator(node) -> bool:
         return False
     is_marker = MARKER_ID.fullmatch(before.attributes.get("id") or "") is not None
     return is_marker and "cite-pinned" in (parent.attributes.get("class") or "").split()
+
+
+# Whether a span with the pinned class is the hooks' own (templates/citation.html): a marker and its
+# locator, and nothing else but the citation's stamp. The theme keeps it on one line: around other
+# text, a long line runs off the page's edge.
+def _written_as_pinned(node, stamp: re.Pattern | None) -> bool:
+    elements, text = [], []
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            elements.append(child)
+        elif child.is_text_node:
+            text.append(child.text_content or "")
+        child = child.next
+    loose = "".join(text)
+    if stamp is not None:
+        loose = stamp.sub("", loose)
+    return (not loose.strip() and len(elements) == 2 and elements[0].tag == "sup"
+            and MARKER_ID.fullmatch(elements[0].attributes.get("id") or "") is not None
+            and elements[1].tag == "span" and "cite-locator" in (elements[1].attributes.get("class") or "").split())
+
+
+# What the extensions write as a permalink's or a backlink's text ("¶", "↩", or a site's own): a mark,
+# no words. A letter or a digit in one is words readers see and the claims skip ("not" in a forged
+# backlink, or a command in a code block that its copy button copies).
+def _a_mark(text: str) -> bool:
+    return len(text) <= 4 and not any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 # Whether a paragraph with the admonition title's class is an admonition's title: the first element

@@ -88,7 +88,8 @@ def built_pages(site_dir: Path, docs_dir: Path, files: list[Path]) -> list[Built
 # have (one per URL style); one of them must be there.
 # `site_url`: mkdocs.yml's, whose path a <base> of the theme may name (Material's 404 page).
 def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Report, shown=str,
-               redirects: tuple[tuple[str, ...], ...] = (), site_url: str = around.SITE_ADDRESS) -> None:
+               redirects: tuple[tuple[str, ...], ...] = (), site_url: str = around.SITE_ADDRESS,
+               link_texts: frozenset[str] = frozenset()) -> None:
     markers_seen: set[tuple[str, str]] = set()
     running: list[around.RunningAround] = []
     for places in redirects:
@@ -109,12 +110,12 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         if target is not None:
             _check_redirect(site_dir, page, target, report, shown(page.path))
         selector = rendered.content_selector(tree)
-        reading = rendered.read_element(_content(tree, selector), own_parts=True)
+        reading = rendered.read_element(_content(tree, selector), own_parts=True, link_texts=link_texts)
         where = shown(page.path)
         _check_page(page, reading, is_source, must_cite, docs_dir, report, where,
-                    Places(html_text, lambda tree: _read_content(tree, selector)))
+                    Places(html_text, lambda tree: _read_content(tree, selector, link_texts)))
         _check_around_content(html_text, selector, report, where)
-        _check_images_respelled(html_text, reading, selector, report, where)
+        _check_images_respelled(html_text, reading, selector, report, where, link_texts)
         _check_ids_taken(html_text, tree, selector, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
         address = urljoin(around.site_root(site_url), page.url)
@@ -305,9 +306,10 @@ def _content(tree: LexborHTMLParser, selector: str | None):
 
 
 # The reading of the page's content (empty until the content has begun, in a start of the page).
-def _read_content(tree: LexborHTMLParser, selector: str | None) -> rendered.Reading:
+def _read_content(tree: LexborHTMLParser, selector: str | None, link_texts: frozenset[str]) -> rendered.Reading:
     content = _content(tree, selector)
-    return rendered.read_element(content, own_parts=True) if content is not None else rendered.Reading()
+    return rendered.read_element(content, own_parts=True, link_texts=link_texts) if content is not None \
+        else rendered.Reading()
 
 
 # The reading of the page around its content: the theme's own (its scripts, styles and links stand
@@ -348,12 +350,13 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
 # them outside SVG; see rendered.images_respelled): what that reading finds unsafe, in the content
 # or around it, beyond the first reading.
 def _check_images_respelled(html_text: str, reading: rendered.Reading, selector: str | None, report: Report,
-                            where: str) -> None:
+                            where: str, link_texts: frozenset[str]) -> None:
     respelled = rendered.images_respelled(html_text)
     if respelled is None:
         return
-    content = _read_content(LexborHTMLParser(respelled), selector)
-    _report_unsafe(content.unsafe, report, where, Places(respelled, lambda tree: _read_content(tree, selector)),
+    content = _read_content(LexborHTMLParser(respelled), selector, link_texts)
+    read_again = lambda tree: _read_content(tree, selector, link_texts)  # noqa: E731 - as Places takes it
+    _report_unsafe(content.unsafe, report, where, Places(respelled, read_again),
                    known=reading.unsafe)
     first, second = (_read_around_content(LexborHTMLParser(text), selector).unsafe for text in (html_text, respelled))
     _report_unsafe([unsafe for unsafe in second if unsafe.attribute], report, where,
