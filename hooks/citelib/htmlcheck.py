@@ -330,15 +330,19 @@ class Locator:
         return found
 
     # Text readers see in small print: where its longest run of words, as written (no markup, no
-    # brackets, no citation key), first stands as words of their own ("not", not the one in "Another").
+    # brackets, no citation key), stands as words of their own ("not", not the one in "Another"); the
+    # same words again, at their next place.
     def _find_words(self, item: Unsafe) -> int | None:
         runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run),
                       key=len, reverse=True)
         for run in filter(None, runs):
-            alone = re.search(rf"(?<!\w){re.escape(run)}(?!\w)", self.text)
-            found = alone.start() if alone else self.text.find(run)
-            if found >= 0:
-                return found
+            key = ("words", run)
+            for start in dict.fromkeys((self.next.get(key, 0), 0)):
+                alone = re.compile(rf"(?<!\w){re.escape(run)}(?!\w)").search(self.text, start)
+                found = alone.start() if alone else self.text.find(run, start)
+                if found >= 0:
+                    self.next[key] = found + 1
+                    return found
         return None
 
     # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest
