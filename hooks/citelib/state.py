@@ -112,18 +112,20 @@ class BuildState:
 state = BuildState()
 
 
-# Readings of rendered pages by their HTML, from the previous build and this one: a `mkdocs
-# serve` rebuild reads again only the pages whose HTML changed (the nonce is the process's).
+# Readings of rendered pages by their HTML and what the reading took from the configuration (the
+# extensions' own link texts), from the previous build and this one: a `mkdocs serve` rebuild reads
+# again only the pages whose HTML or settings changed (the nonce is the process's).
 class _Readings:
     def __init__(self) -> None:
-        self.before: dict[str, Reading] = {}
-        self.now: dict[str, Reading] = {}
+        self.before: dict[tuple[str, frozenset[str]], Reading] = {}
+        self.now: dict[tuple[str, frozenset[str]], Reading] = {}
 
-    def get(self, html_text: str):
-        return self.now.get(html_text) or self.before.get(html_text)
+    def get(self, html_text: str, link_texts: frozenset[str]):
+        key = (html_text, link_texts)
+        return self.now.get(key) or self.before.get(key)
 
-    def keep(self, html_text: str, reading) -> None:
-        self.now[html_text] = reading
+    def keep(self, html_text: str, link_texts: frozenset[str], reading) -> None:
+        self.now[(html_text, link_texts)] = reading
 
     # A new build: what the last one read may be reused once more, the rest is let go.
     def turn(self) -> None:
