@@ -167,12 +167,13 @@ def _problem(name: str, value: str) -> str:
                 "no review of this repository sees and which a reader offline does not have: put the file under "
                 "docs/ and name its path")
     # Copyright is written as HTML: read as a browser shows it ("[<!-- -->@key]" shows "[@key]").
-    shown = rendered.read(value).visible if name in HTML_VALUES else rendered.read_as_shown(html.unescape(value))
+    reading = rendered.read(value) if name in HTML_VALUES else None
+    shown = reading.visible if reading is not None else rendered.read_as_shown(html.unescape(value))
     if _shown_as_text(name) and (literal := LITERAL_CITATION.search(shown)):
         return (f"{name or 'a value'} holds {literal[0]!r}, which readers see as a literal citation wherever the "
                 "theme writes it (a title, the header, the footer): cite sources in pages, with [@key]")
-    if name in HTML_VALUES:
-        unsafe = rendered.read(value).unsafe if "<" in value else []
+    if reading is not None:
+        unsafe = reading.unsafe if "<" in value else []
         return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""
     # Written into an attribute, "&lt;" is a "<" again; Material's tooltips then show a title as HTML.
     found, referenced = BREAKS_OUT.search(value), False

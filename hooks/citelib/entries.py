@@ -215,7 +215,7 @@ def plain(value: str) -> str:
     return " ".join(Text.from_latex(value).render(PLAIN_TEXT).split())
 
 
-# The entry's authors as (family name, full name, is an organisation).
+# The authors an entry names, each as the metadata gives them (Author), in order.
 def authors(entry) -> list[Author]:
     found = []
     for person in named_authors(entry):
@@ -283,7 +283,7 @@ def citation_reference(entry) -> str:
     return "; ".join(f"{name}={value.replace(';', ',')}" for name, value in parts if value)
 
 
-# An author as "Family, Given" (Scholar's preferred form).
+# An author as "Family, Given" (Scholar's preferred form), a suffix after: "Clark, Jack, Jr.".
 def _family_first(author: Author) -> str:
     written = f"{author.family}, {author.given}" if author.given else author.family
     return f"{written}, {author.suffix}" if author.suffix else written
