@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from sitebuild import build_site
+from tinysite import ALL_HOOKS, base_config, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -241,6 +242,35 @@ def test_backlinks_holding_words_and_text_kept_on_one_line_are_reported(tmp_path
     # (2, 27): no marker leads to the footnote, which the check reports too.
     assert found == [(2, 27, "HTM002"), (2, 57, "HTM006"), (3, 25, "HTM006"), (4, 19, "HTM006"), (4, 42, "HTM006"),
                      (5, 12, "HTM006")], found
+
+
+# What a page fetches from another site as it loads (a theme's web fonts, an analytics script), which
+# runs or shows from outside the site and which a reader offline does not have; the site's own files, a
+# canonical address and a link to another site are no such fetch.
+def test_scripts_and_style_sheets_from_another_site_are_reported_where_the_page_names_them(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = ['<html><head><meta charset="utf-8">',
+            '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">',  # 2
+            '<script src="//evil.example/x.js"></script><script src="https:evil.example/y.js"></script>',  # 3
+            '<link rel="canonical" href="https://example.org/claims/shown/"><link rel="stylesheet" href="../a.css">',
+            f'<script src="../b.js"></script></head><body><article><p>Said.{MARKER} <a href="https://example.org">'
+            f"A site.</a></p>{FOOTNOTES}</article></body></html>"]
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    found = sorted((d.line, d.col, d.code) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("shown.html"))
+    assert found == [(2, 30, "SIT005"), (3, 14, "SIT005"), (3, 57, "SIT005")], found
+
+
+# Material loads its web fonts from Google Fonts unless theme.font is false, which mkdocs.yml's check
+# cannot see when the setting is left out: the built pages show it.
+def test_a_site_built_with_the_themes_web_fonts_fails_the_site_check(tmp_path):
+    config = base_config(ALL_HOOKS)
+    del config["theme"]["font"]
+    page = "# A page\n\nA claim.[@clark2016faulty] Another.[@hubinger2019risks]\n"
+    config_file = write_site(tmp_path, {"claims/page.md": page}, config=config)
+    build_site(config_file, tmp_path / "site", strict=False)
+    codes = {d.code for d in check_site.check(tmp_path / "site", tmp_path).diagnostics}
+    assert "SIT005" in codes, codes
 
 
 # Material's own parts in the article (its page dates, its edit button) draw their icons as inline

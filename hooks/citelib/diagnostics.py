@@ -141,6 +141,10 @@ KINDS: dict[str, Kind] = {
              "Build the site again into an empty folder: a built page must be a file the check can read, "
              "not a broken link, a loop of links or a folder named like a page; an SVG must be well-formed "
              "XML with no entities of its own."),
+        Kind("SIT005", "remote-resource",
+             "Serve the file from the site (put it under docs/ and name its path in mkdocs.yml), or leave out "
+             "the setting that fetches it (theme.font: false, no extra.analytics): a page may load nothing "
+             "from another site."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

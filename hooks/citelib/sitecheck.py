@@ -42,6 +42,11 @@ XML_SUFFIXES = {".svg", ".svgz", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xs
 # media, archives. Any other file is read too, as XML when it is XML and as HTML: which type a
 # server or a browser gives an extension the check does not know depends on their own tables (a
 # `.xbl` ran its script from disk, where the system's table says XML; a `.xpdl` over HTTP).
+# The links a browser follows as a page loads, to fetch a file the page uses.
+FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"}
+# An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
+# need: "https:evil.example"), or "//" (either slash may be a backslash).
+REMOTE = re.compile(r"(?:https?|ftp|wss?):|[/\\]{2}", re.I)
 INERT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml",
                   ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".woff", ".woff2", ".ttf",
                   ".otf", ".eot", ".pdf", ".zip", ".gz", ".mp3", ".mp4", ".ogg", ".wav", ".webm"}
@@ -117,6 +122,7 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
         _check_around_content(html_text, selector, report, where)
         _check_images_respelled(html_text, reading, selector, report, where, link_texts)
         _check_ids_taken(html_text, tree, selector, report, where)
+        _check_remote_resources(html_text, tree, report, where)
         markers_seen |= {(page.url, m.anchor) for m in reading.markers}
         address = urljoin(around.site_root(site_url), page.url)
         running.append(around.RunningAround(page.path, where, selector, address, around.running_elements(
@@ -344,6 +350,23 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
     around = _read_around_content(LexborHTMLParser(html_text), selector)
     _report_unsafe([unsafe for unsafe in around.unsafe if unsafe.attribute], report, where,
                    Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
+
+
+# Each script, style sheet or other file the page fetches from another site as it loads (a theme's
+# web fonts, an analytics script, a builder's own): it runs code or restyles the page from outside the
+# site, and a reader offline does not have it. At the first place the page writes its address.
+def _check_remote_resources(html_text: str, tree: LexborHTMLParser, report: Report, where: str) -> None:
+    for node in tree.css("script[src], link[href]"):
+        rels = set((node.attributes.get("rel") or "").lower().split())
+        if node.tag == "link" and not rels & FETCHING_RELS:
+            continue
+        address = node.attributes.get("src" if node.tag == "script" else "href") or ""
+        if REMOTE.match(rendered.URL_NOISE.sub("", address.lstrip(rendered.URL_LEADING_NOISE))):
+            what = "a script" if node.tag == "script" else "a style sheet" if "stylesheet" in rels else "a file"
+            offset = max(html_text.find(address), 0)
+            report.add(where, html_text.count("\n", 0, offset) + 1, offset - html_text.rfind("\n", 0, offset),
+                       "SIT005", f"the page loads {what} from another site ({address!r}), which runs or shows "
+                       "there from outside this site, and which a reader offline does not have")
 
 
 # A page that writes `<image` tags, read a second time with them written `<img` (as a browser reads
