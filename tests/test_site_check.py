@@ -250,7 +250,7 @@ def test_backlinks_holding_words_and_text_kept_on_one_line_are_reported(tmp_path
 def test_scripts_and_style_sheets_from_another_site_are_reported_where_the_page_names_them(tmp_path):
     site, project = hand_made_site(tmp_path, {"shown": ""})
     page = ['<html><head><meta charset="utf-8">',
-            '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">',  # 2
+            '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto&amp;display=swap">',  # 2
             '<script src="//evil.example/x.js"></script><script src="https:evil.example/y.js"></script>',  # 3
             '<link rel="canonical" href="https://example.org/claims/shown/"><link rel="stylesheet" href="../a.css">',
             f'<script src="../b.js"></script></head><body><article><p>Said.{MARKER} <a href="https://example.org">'

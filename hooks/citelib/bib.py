@@ -729,11 +729,8 @@ def character_reference(value: str) -> str:
 def _reads_as_a_citation(value: str) -> str:
     if value.isascii() and "@" not in value and "^" not in value:
         return ""
-    found = SHOWN_CITATION.search(rendered.read_as_shown(_shown_text(value)))
+    found = rendered.SHOWN_CITATION.search(rendered.read_as_shown(_shown_text(value)))
     return found[0] if found else ""
-
-
-SHOWN_CITATION = re.compile(r"\[[@^][\w-]+")
 
 
 # The first control or invisible formatting character of `value` (bidi overrides, zero widths), or "".

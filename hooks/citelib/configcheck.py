@@ -36,9 +36,6 @@ BREAKS_OUT = re.compile(r'[<>"\\`\r\n]')
 # from outside this repository, and breaks reading offline.
 ASSET_VALUES = {"extra_javascript": "a script", "extra_javascript.path": "a script", "extra_css": "a style sheet"}
 ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|[/\\]{2})")
-# A citation or a footnote reference as readers read it: in a title, the footer or the header, a
-# literal they see on every page.
-LITERAL_CITATION = re.compile(r"\[[@^][\w-]+\]?")
 STRING = "tag:yaml.org,2002:str"
 # YAML's own tags for text, numbers, dates, lists and mappings, and MkDocs' two (`!ENV`, `!relative`).
 PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq",
@@ -161,15 +158,14 @@ def _problem(name: str, value: str) -> str:
     if name in LINK_VALUES and not rendered.safe_url(value):
         return (f"{name} {value.strip()!r} is written as a link on every page, and it is no web address: write an "
                 "http(s) address or a path")
-    # As the URL parser reads it: C0 controls and spaces first stripped, tabs and line breaks dropped.
-    if name in ASSET_VALUES and ADDRESS.match(rendered.URL_NOISE.sub("", value.lstrip(rendered.URL_LEADING_NOISE))):
+    if name in ASSET_VALUES and ADDRESS.match(rendered.url_as_read(value)):
         return (f"{name} {value.strip()!r} loads {ASSET_VALUES[name]} from another site into every page, which "
                 "no review of this repository sees and which a reader offline does not have: put the file under "
                 "docs/ and name its path")
     # Copyright is written as HTML: read as a browser shows it ("[<!-- -->@key]" shows "[@key]").
     reading = rendered.read(value) if name in HTML_VALUES else None
     shown = reading.visible if reading is not None else rendered.read_as_shown(html.unescape(value))
-    if _shown_as_text(name) and (literal := LITERAL_CITATION.search(shown)):
+    if _shown_as_text(name) and (literal := rendered.SHOWN_CITATION.search(shown)):
         return (f"{name or 'a value'} holds {literal[0]!r}, which readers see as a literal citation wherever the "
                 "theme writes it (a title, the header, the footer): cite sources in pages, with [@key]")
     if reading is not None:

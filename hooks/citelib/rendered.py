@@ -186,6 +186,8 @@ IGNORABLE_CHARACTERS = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\
 # And U+FFFC, the object replacement character, which Chromium draws with no width: "[\ufffc@key]"
 # showed as "[@key]".
 UNSEEN_CHARACTERS = re.compile(f"(?:{FORMAT_CHARACTERS.pattern}|{IGNORABLE_CHARACTERS.pattern}|\ufffc)")
+# A citation or a footnote reference as readers read it in text (read_as_shown): "[@key]", "[^x]".
+SHOWN_CITATION = re.compile(r"\[[@^][\w-]+\]?")
 # White space between a bracket and "@" or "^": "[\u200a@key]" (a hair space) reads as "[@key]".
 SPACED_BRACKET = re.compile(r"\[\s+(?=[@^])")
 # Control characters, shown escaped in messages.
@@ -633,9 +635,15 @@ def holds_markup(text: str) -> bool:
     return any(not node.is_text_node for node in body.child.iter(include_text=True))
 
 
+# A URL as the WHATWG URL parser reads it: C0 controls and spaces stripped from its start, tabs and
+# line breaks dropped anywhere ("/\t/evil.example" is "//evil.example").
+def url_as_read(value: str) -> str:
+    return URL_NOISE.sub("", value.lstrip(URL_LEADING_NOISE))
+
+
 # Whether a URL a browser would follow or load is safe: http(s), mailto, or relative.
 def safe_url(value: str) -> bool:
-    cleaned = URL_NOISE.sub("", value.lstrip(URL_LEADING_NOISE))
+    cleaned = url_as_read(value)
     match = SCHEME.match(cleaned)
     return match is None or match[1].lower() in SAFE_SCHEMES
 

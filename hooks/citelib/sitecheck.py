@@ -11,6 +11,7 @@ and every old address of the redirect table must have one.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.parsers.expat
@@ -28,6 +29,11 @@ from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 from citelib.places import Places
 
+# The links a browser follows as a page loads, to fetch a file the page uses.
+FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"}
+# An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
+# need: "https:evil.example"), or "//" (either slash may be a backslash).
+REMOTE = re.compile(r"(?:https?|ftp|wss?):|[/\\]{2}", re.I)
 ESCAPED_CITATION = re.compile(r"\\\[@([\w-]+)")
 CLAIMS_FILE = "claims.json"
 # What a browser opens, by a file's extension in any case: as an HTML page, or as an XML document
@@ -42,11 +48,6 @@ XML_SUFFIXES = {".svg", ".svgz", ".xhtml", ".xht", ".xhtm", ".xml", ".xsl", ".xs
 # media, archives. Any other file is read too, as XML when it is XML and as HTML: which type a
 # server or a browser gives an extension the check does not know depends on their own tables (a
 # `.xbl` ran its script from disk, where the system's table says XML; a `.xpdl` over HTTP).
-# The links a browser follows as a page loads, to fetch a file the page uses.
-FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"}
-# An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
-# need: "https:evil.example"), or "//" (either slash may be a backslash).
-REMOTE = re.compile(r"(?:https?|ftp|wss?):|[/\\]{2}", re.I)
 INERT_SUFFIXES = {".txt", ".json", ".js", ".mjs", ".css", ".map", ".csv", ".tsv", ".md", ".bib", ".yml", ".yaml",
                   ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".woff", ".woff2", ".ttf",
                   ".otf", ".eot", ".pdf", ".zip", ".gz", ".mp3", ".mp4", ".ogg", ".wav", ".webm"}
@@ -361,9 +362,11 @@ def _check_remote_resources(html_text: str, tree: LexborHTMLParser, report: Repo
         if node.tag == "link" and not rels & FETCHING_RELS:
             continue
         address = node.attributes.get("src" if node.tag == "script" else "href") or ""
-        if REMOTE.match(rendered.URL_NOISE.sub("", address.lstrip(rendered.URL_LEADING_NOISE))):
+        if REMOTE.match(rendered.url_as_read(address)):
             what = "a script" if node.tag == "script" else "a style sheet" if "stylesheet" in rels else "a file"
-            offset = max(html_text.find(address), 0)
+            # As written in the page: "&" in an address is written "&amp;".
+            offset = next((found for written in (address, html.escape(address, quote=False))
+                           if (found := html_text.find(written)) >= 0), 0)
             report.add(where, html_text.count("\n", 0, offset) + 1, offset - html_text.rfind("\n", 0, offset),
                        "SIT005", f"the page loads {what} from another site ({address!r}), which runs or shows "
                        "there from outside this site, and which a reader offline does not have")
