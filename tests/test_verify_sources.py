@@ -367,6 +367,28 @@ def test_family_names_read_both_name_orders_and_accents():
     assert family("S{\\\"o}ren Mindermann") == family("Sören Mindermann") == "mindermann"
 
 
+def test_and_others_stands_for_the_authors_after_those_named():
+    from pybtex.database import parse_string
+
+    def author_problems(authors: str, record_authors: list[str]) -> list[str]:
+        entry = parse_string(f"@misc{{k, title={{T}}, author={{{authors}}}, year={{2022}}}}", "bibtex").entries["k"]
+        record = verify_sources.Record("T", record_authors, "2022", source="Crossref")
+        return [message for field_name, message, _ in verify_sources.differences(entry, record, "equal")
+                if field_name == "author"]
+
+    record = ["Yuntao Bai", "Saurav Kadavath", "Sandipan Kundu"]
+    assert author_problems("Bai, Yuntao and Kadavath, Saurav and others", record) == []
+    assert author_problems("Bai, Yuntao and others", record) == []
+    # Named authors still have to be the record's first ones, in its order.
+    assert author_problems("Kadavath, Saurav and others", record) == [
+        "authors differ from Crossref: the record has family name 'bai' where the entry has 'kadavath'"]
+    # "and others" where the record has no one more is a wrong author list too.
+    assert author_problems("Bai, Yuntao and Kadavath, Saurav and Kundu, Sandipan and others", record) == [
+        "authors differ from Crossref: the record has 3 authors where the entry names 3 and others"]
+    assert author_problems("Bai, Yuntao and Kadavath, Saurav", record) == [
+        "authors differ from Crossref: the record has 3 authors where the entry has 2"]
+
+
 # -----------------------------------------------------------------------------
 # The SRC codes are documented like the build's
 # -----------------------------------------------------------------------------

@@ -417,8 +417,12 @@ def family_name(name: str) -> str:
     return _fold(" ".join(person.prelast_names + person.last_names)) or _fold(name)
 
 
-def _bib_families(entry) -> list[str]:
-    return [_fold(" ".join(person.prelast_names + person.last_names)) for person in entry.persons.get("author", [])]
+# The family names of an entry's authors, and whether it ends "and others" (more authors follow).
+def _bib_families(entry) -> tuple[list[str], bool]:
+    persons = entry.persons.get("author", [])
+    more = bool(persons) and str(persons[-1]) == "others"
+    named = persons[:-1] if more else persons
+    return [_fold(" ".join(person.prelast_names + person.last_names)) for person in named], more
 
 
 # Differences between an entry and a record, as (field, message, fix) triples.
@@ -427,14 +431,18 @@ def differences(entry, record: Record, year_rule: str) -> list[tuple[str, str, s
     if normal_title(entry.fields.get("title", "")) != normal_title(record.title):
         found.append(("title", f"title differs from {record.source}: the record says '{record.title}'",
                       f"title = {{{record.title}}}"))
-    mine, theirs = _bib_families(entry), [family_name(name) for name in record.authors]
-    if mine != theirs:
-        if sorted(mine) == sorted(theirs):
+    (mine, more), theirs = _bib_families(entry), [family_name(name) for name in record.authors]
+    # "and others" stands for the authors after those named: the record must have some.
+    listed = theirs[:len(mine)] if more else theirs
+    if mine != listed or (more and len(theirs) <= len(mine)):
+        if more and len(theirs) <= len(mine):
+            what = f"{len(theirs)} authors where the entry names {len(mine)} and others"
+        elif sorted(mine) == sorted(listed):
             what = "the same authors in another order"
-        elif len(mine) != len(theirs):
+        elif len(mine) != len(listed):
             what = f"{len(theirs)} authors where the entry has {len(mine)}"
         else:
-            pairs = [(a, b) for a, b in zip(mine, theirs) if a != b]
+            pairs = [(a, b) for a, b in zip(mine, listed) if a != b]
             what = "; ".join(f"family name '{b}' where the entry has '{a}'" for a, b in pairs[:3])
         found.append(("author", f"authors differ from {record.source}: the record has {what}",
                       "author = {" + " and ".join(_bibtex_name(name) for name in record.authors) + "}"))
