@@ -56,6 +56,12 @@ PEER_MAX_PAGES = 200
 PREVIEW_EDITS = 5
 PREVIEW_MEMORY_PAGES = 200
 PREVIEW_MEMORY_EDITS = 50
+# Issue 18's targets, at this size: a/b cold, a warm/b and preview/floor at most these, the real
+# site's build under these seconds. The issue measured the 200-page floor at 5.8 CPU seconds on its
+# machine: the real site is also shown scaled by this machine's floor to that one.
+TARGET_PAGES = 200
+TARGET_A_B, TARGET_WARM_B, TARGET_PREVIEW, TARGET_REAL_SITE = 1.6, 1.3, 1.15, 1.5
+ISSUE_FLOOR_CPU = 5.8
 PEER_MODULES = ("sphinx", "myst_parser", "sphinxcontrib.bibtex")
 PEER_DISTRIBUTIONS = ("sphinx", "myst-parser", "sphinxcontrib-bibtex")
 
@@ -201,10 +207,12 @@ def preview_lines(r: dict) -> list[str]:
     return lines
 
 
-def print_preview(sizes: list[tuple], peer_skipped: str | None) -> None:
+# The preview's lines at each size; {pages: preview/floor on the clock} for the targets.
+def print_preview(sizes: list[tuple], peer_skipped: str | None) -> dict[int, float]:
     print("Live preview (`make serve`: mkdocs serve --dirty, one process, hooks/preview.py): medians of")
     print("the page edits (a sentence appended to one page), of 3 .bib edits (one entry's title each), against")
     print("the floor's serve rebuild (plain MkDocs renders every page) and Sphinx's incremental rebuild:")
+    ratios = {}
     for pages, cites, entries, _ in sizes:
         if not (BENCH / "out" / f"p{pages}" / "full" / "mkdocs.yml").exists():
             generate(BENCH / "out" / f"p{pages}", pages, cites, entries)
@@ -212,7 +220,9 @@ def print_preview(sizes: list[tuple], peer_skipped: str | None) -> None:
         r = bench_preview(pages, edits, peer=peer_skipped is None and pages <= PEER_MAX_PAGES)
         for line in preview_lines(r):
             print("  " + line, flush=True)
+        ratios[pages] = median([e[0] for e in r["full"]["edits"]]) / median([e[0] for e in r["footnotes"]["edits"]])
     print()
+    return ratios
 
 
 # -----------------------------------------------------------------------------
@@ -331,6 +341,28 @@ def machine() -> str:
             f"Python {sys.version.split()[0]}; load average before: {os.getloadavg()[0]:.2f}")
 
 
+# Issue 18's targets against this run's figures; the real site on the clock here, and scaled to the
+# issue's machine by the floor both measured (CPU seconds of the 200-page floor, built in this run).
+def target_lines(row: dict, preview: float, real: dict) -> list[str]:
+    def verdict(value: float, most: float, under: bool = False) -> str:
+        return "met" if (value < most if under else value <= most) else "NOT met"
+
+    a_b, warm_b = row["a"] / row["b"], row["warm"] / row["b"]
+    scaled = real["build_cpu"] * ISSUE_FLOOR_CPU / row["b_cpu"]
+    return [
+        f"a/b at {TARGET_PAGES} pages, cold, at most {TARGET_A_B}: {a_b:.2f} "
+        f"(CPU {row['a_cpu'] / row['b_cpu']:.2f}): {verdict(a_b, TARGET_A_B)}",
+        f"a warm/b at {TARGET_PAGES} pages, at most {TARGET_WARM_B}: {warm_b:.2f} "
+        f"(CPU {row['warm_cpu'] / row['b_cpu']:.2f}): {verdict(warm_b, TARGET_WARM_B)}",
+        f"preview/floor at {TARGET_PAGES} pages, at most {TARGET_PREVIEW}: {preview:.2f}: "
+        f"{verdict(preview, TARGET_PREVIEW)}",
+        f"the real site under {TARGET_REAL_SITE} s: {real['build']:.2f} s on this machine (CPU "
+        f"{real['build_cpu']:.2f} s): {verdict(real['build'], TARGET_REAL_SITE, under=True)} here;",
+        f"  scaled to issue 18's machine (its {TARGET_PAGES}-page floor: {ISSUE_FLOOR_CPU} CPU s there, "
+        f"{row['b_cpu']:.2f} here): {scaled:.2f} CPU s: {verdict(scaled, TARGET_REAL_SITE, under=True)} there",
+    ]
+
+
 # The peer's line of one size: p and its ratios to b (the floor) and a (this site, cold).
 def peer_line(r: dict) -> str:
     def ratio(y: str) -> str:
@@ -353,7 +385,7 @@ def peer_versions() -> str:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     peer_skipped = "left out (--no-peer)" if "--no-peer" in argv else peer_missing()
-    peer_rows = []
+    peer_rows, rows = [], {}
     started = time.perf_counter()
     print(f"Machine: {machine()}", flush=True)
     if "--preview-only" in argv:
@@ -371,6 +403,7 @@ def main(argv: list[str]) -> int:
     for pages, cites, entries, runs in (QUICK if quick else SIZES):
         with_peer = peer_skipped is None and pages <= PEER_MAX_PAGES
         r = bench_size(pages, cites, entries, runs, peer=with_peer)
+        rows[pages] = r
         if with_peer:
             peer_rows.append(r)
 
@@ -406,7 +439,7 @@ def main(argv: list[str]) -> int:
             print(f"    {seconds:6.2f}s  {name}")
     print()
 
-    print_preview(QUICK if quick else SIZES, peer_skipped)
+    preview = print_preview(QUICK if quick else SIZES, peer_skipped)
 
     real = bench_real_site()
     print("Real site (mkdocs.yml):")
@@ -422,6 +455,10 @@ def main(argv: list[str]) -> int:
           f"CSS {fl['css']:,}, JS {fl['js']:,}, search index {fl['search']:,}, fonts {fl['fonts']:,}); "
           f"images besides: {fl['images']:,}")
     print(f"  first load under 1 MB: {'yes' if fl['total'] < 1_000_000 else 'NO'}")
+    if TARGET_PAGES in rows and TARGET_PAGES in preview:
+        print("\nTargets of issue 18 (ratios wall clock, in this run):")
+        for line in target_lines(rows[TARGET_PAGES], preview[TARGET_PAGES], real):
+            print("  " + line)
     print(f"\nbench took {time.perf_counter() - started:.0f}s")
     return 0
 
