@@ -261,6 +261,54 @@ def test_scripts_and_style_sheets_from_another_site_are_reported_where_the_page_
     assert found == [(2, 30, "SIT005"), (3, 14, "SIT005"), (3, 57, "SIT005")], found
 
 
+# Images, media, frames and embedded documents from another site are fetched as the page shows, as a
+# <base> on another site makes every relative address remote: each is reported where the page writes
+# it, the same address at each of its places, and an <image> a browser reads as an <img> in a table too.
+def test_images_media_frames_and_a_base_from_another_site_are_reported_where_the_page_names_them(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = ['<html><head><meta charset="utf-8"></head><body><article>',
+            f'<p>Said.{MARKER} <img src="https://example.org/a.png" alt="A"> <img src="../local.png" alt="B"></p>',  # 2
+            '<p><img src="https://example.org/a.png" alt="A again"><img srcset="x.png 1x, //cdn.example/y.png 2x"></p>',
+            '<p><video poster="https:evil.example/p.jpg"></video><iframe src="https://example.org/f"></iframe></p>',  # 4
+            '<svg><image xlink:href="https://example.org/s.png"/></svg><table><image src="http://example.org/t">',  # 5
+            '</table><p><a href="https://example.org">A link is followed, not fetched.</a>',  # 6
+            f'<img src="data:image/png;base64,AA==" alt="">{FOOTNOTES}</p></article></body></html>']
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    based = page[:1] + ['<base href="https://evil.example/">'] + page[1:]
+    (site / "claims" / "based.html").write_text("\n".join(based), encoding="utf-8")
+    diagnostics = check_site.check(site, project).diagnostics
+    found = sorted((d.line, d.col) for d in diagnostics if d.path.endswith("shown.html") and d.code == "SIT005")
+    remote = [(2, "https://example.org/a.png"), (3, "https://example.org/a.png"), (3, "x.png 1x, //cdn.example/y.png"),
+              (4, "https:evil.example/p.jpg"), (4, "https://example.org/f"), (5, "https://example.org/s.png"),
+              (5, "http://example.org/t")]
+    assert found == sorted((line, page[line - 1].index(address) + 1) for line, address in remote), found
+    messages = [d.message for d in diagnostics if d.path.endswith("shown.html") and d.code == "SIT005"]
+    assert sum("loads an image" in m for m in messages) == 5 and sum("a page in a frame" in m for m in messages) == 1
+    based_found = [(d.line, d.col, d.message) for d in diagnostics if d.path.endswith("based.html")
+                   and d.code == "SIT005"]
+    assert (2, 13) in [(line, col) for line, col, _ in based_found], based_found
+    assert any("every relative address (its <base>)" in message for _, _, message in based_found)
+
+
+# A connection made ahead (preconnect, a name look-up) reaches the other site before anything is
+# fetched; a table's background and an SVG script's href fetch as a page's image and script do.
+def test_connections_made_ahead_backgrounds_and_svg_scripts_from_another_site_are_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = ['<html><head><meta charset="utf-8"><link rel="preconnect" href="https://fonts.gstatic.com">',  # 1
+            '<link rel="dns-prefetch" href="//cdn.example"><link rel="alternate" href="https://example.org/feed">',
+            f'</head><body><article><p>Said.{MARKER}</p><table background="https://example.org/bg.png"><tr>',  # 3
+            '<td>A cell.</td></tr></table><svg><script href="https://evil.example/s.js"></script></svg>',  # 4
+            f"{FOOTNOTES}</article></body></html>"]
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    found = sorted((d.line, d.col, d.message.split(" (")[0]) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("shown.html") and d.code == "SIT005")
+    assert found == [
+        (1, page[0].index("https://fonts") + 1, "the page connects to another site as it opens"),
+        (2, page[1].index("//cdn") + 1, "the page connects to another site as it opens"),
+        (3, page[2].index("https://example.org/bg") + 1, "the page loads an image from another site"),
+        (4, page[3].index("https://evil") + 1, "the page loads a script from another site")], found
+
+
 # Material loads its web fonts from Google Fonts unless theme.font is false, which mkdocs.yml's check
 # cannot see when the setting is left out: the built pages show it.
 def test_a_site_built_with_the_themes_web_fonts_fails_the_site_check(tmp_path):

@@ -142,9 +142,9 @@ KINDS: dict[str, Kind] = {
              "not a broken link, a loop of links or a folder named like a page; an SVG must be well-formed "
              "XML with no entities of its own."),
         Kind("SIT005", "remote-resource",
-             "Serve the file from the site (put it under docs/ and name its path in mkdocs.yml), or leave out "
-             "the setting that fetches it (theme.font: false, no extra.analytics): a page may load nothing "
-             "from another site."),
+             "Serve the file from the site (put it under docs/ and link or name its path there, in the page or "
+             "in mkdocs.yml), or leave out the setting that fetches it (theme.font: false, no extra.analytics): "
+             "a page may load nothing from another site."),
         # Settings
         Kind("CFG001", "bad-setting",
              "Fix the setting under extra.citations in mkdocs.yml: see docs/contributing/citation-checks.md "

@@ -29,8 +29,20 @@ from citelib.diagnostics import Report
 from citelib.htmlcheck import LITERAL_CITATION, LITERAL_MARKER
 from citelib.places import Places
 
-# The links a browser follows as a page loads, to fetch a file the page uses.
-FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"}
+# The links a browser follows as a page loads, to fetch a file the page uses or to reach its site.
+FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "apple-touch-icon", "apple-touch-icon-precomposed",
+                 "mask-icon", "manifest", "prefetch", "prerender", "preconnect", "dns-prefetch"}
+# Of those, the links that only reach the site (a connection or a name look-up made ahead).
+CONNECTING_RELS = {"preconnect", "dns-prefetch"}
+CONNECTION = "a connection"
+# The other elements a browser fetches a file for as it shows the page, and the attributes that name
+# it (as the HTML parser names them, an SVG's too): scripts, images (a table's or the body's background
+# too), media, frames, embedded documents, and <base>, whose address every relative one is read against.
+FETCHED_BY = {"script": ("src", "href", "xlink:href"), "img": ("src", "srcset"), "source": ("src", "srcset"),
+              "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",), "frame": ("src",),
+              "embed": ("src",), "object": ("data",), "input": ("src",), "image": ("href", "xlink:href"),
+              "use": ("href", "xlink:href"), "feimage": ("href", "xlink:href"), "base": ("href",),
+              **{tag: ("background",) for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th")}}
 # An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
 # need: "https:evil.example"), or "//" (either slash may be a backslash).
 REMOTE = re.compile(r"(?:https?|ftp|wss?):|[/\\]{2}", re.I)
@@ -353,23 +365,69 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
                    Places(html_text, lambda tree: _read_around_content(tree, selector)), ", outside the page's content")
 
 
-# Each script, style sheet or other file the page fetches from another site as it loads (a theme's
-# web fonts, an analytics script, a builder's own): it runs code or restyles the page from outside the
-# site, and a reader offline does not have it. At the first place the page writes its address.
+# Each script, style sheet, image or other file the page fetches from another site as it loads (a
+# theme's web fonts, an analytics script, a picture hot-linked from a paper): it runs code or shows from
+# outside the site, and a reader offline does not have it. Each where the page writes its address, the
+# page read also with its `<image` tags as a browser reads them (rendered.images_respelled).
 def _check_remote_resources(html_text: str, tree: LexborHTMLParser, report: Report, where: str) -> None:
-    for node in tree.css("script[src], link[href]"):
+    respelled = rendered.images_respelled(html_text)
+    trees = [tree] if respelled is None else [tree, LexborHTMLParser(respelled)]
+    placed: dict[tuple[int, str], str] = {}
+    for one in trees:
+        after: dict[str, int] = {}  # where the next place of an address is looked for
+        for what, address in _remote_fetches(one):
+            offset = _written_at(html_text, address, after.get(address, 0))
+            after[address] = offset + 1
+            placed.setdefault((offset, address), what)
+    for (offset, address), what in sorted(placed.items()):
+        if what == CONNECTION:
+            message = (f"the page connects to another site as it opens ({address!r}), which tells that site who "
+                       "reads the page")
+        else:
+            message = (f"the page loads {what} from another site ({address!r}), which runs or shows there from "
+                       "outside this site, tells that site who reads the page, and which a reader offline does not "
+                       "have")
+        report.add(where, html_text.count("\n", 0, offset) + 1, offset - html_text.rfind("\n", 0, offset),
+                   "SIT005", message)
+
+
+# What a parsed page fetches from another site as it loads, in its order: (what, the address as written).
+def _remote_fetches(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    found = []
+    for node in tree.css(", ".join(["link[href]", *FETCHED_BY])):
+        tag = node.tag.lower()
         rels = set((node.attributes.get("rel") or "").lower().split())
-        if node.tag == "link" and not rels & FETCHING_RELS:
+        if tag == "link" and not rels & FETCHING_RELS:
             continue
-        address = node.attributes.get("src" if node.tag == "script" else "href") or ""
-        if REMOTE.match(rendered.url_as_read(address)):
-            what = "a script" if node.tag == "script" else "a style sheet" if "stylesheet" in rels else "a file"
-            # As written in the page: "&" in an address is written "&amp;".
-            offset = next((found for written in (address, html.escape(address, quote=False))
-                           if (found := html_text.find(written)) >= 0), 0)
-            report.add(where, html_text.count("\n", 0, offset) + 1, offset - html_text.rfind("\n", 0, offset),
-                       "SIT005", f"the page loads {what} from another site ({address!r}), which runs or shows "
-                       "there from outside this site, and which a reader offline does not have")
+        for name in ("href",) if tag == "link" else FETCHED_BY[tag]:
+            address = node.attributes.get(name) or ""
+            urls = rendered.srcset_urls(address) if name == "srcset" else [address]
+            if any(REMOTE.match(rendered.url_as_read(url)) for url in urls):
+                found.append((_fetched_what(tag, rels), address))
+    return found
+
+
+# What a page fetches by such an element, as its message names it.
+def _fetched_what(tag: str, rels: set[str]) -> str:
+    if tag == "link":
+        if "stylesheet" in rels:
+            return "a style sheet"
+        return CONNECTION if rels & FETCHING_RELS <= CONNECTING_RELS else "a file"
+    if tag == "base":
+        return "every relative address (its <base>)"
+    kinds = {"script": "a script", "img": "an image", "image": "an image", "feimage": "an image", "input": "an image",
+             "iframe": "a page in a frame", "frame": "a page in a frame"}
+    return kinds.get(tag, "an image" if FETCHED_BY.get(tag) == ("background",) else f"the file of a <{tag}>")
+
+
+# Where the page writes an address, from `start` on ("&" in an address is written "&amp;"); else the
+# first place, else the page's start.
+def _written_at(html_text: str, address: str, start: int) -> int:
+    for begin in (start, 0):
+        for written in (address, html.escape(address, quote=False)):
+            if (found := html_text.find(written, begin)) >= 0:
+                return found
+    return 0
 
 
 # A page that writes `<image` tags, read a second time with them written `<img` (as a browser reads
