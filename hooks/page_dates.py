@@ -14,6 +14,7 @@ import subprocess
 from datetime import date
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -43,23 +44,41 @@ MONTHS = (
 # Pages that get no date: the 404 page is served for every missing address.
 SKIP = {"404.md"}
 
+# How long git may take to answer, in seconds.
+GIT_TIMEOUT = 60
+
+# git's two answers, asked in on_config and read in on_files: (untracked files, log), each None
+# without git; and the docs_dir they were asked about.
+_asked: tuple[subprocess.Popen | None, subprocess.Popen | None] = (None, None)
+_docs_dir = ""
+
 # -----------------------------------------------------------------------------
 # Hooks
 # -----------------------------------------------------------------------------
 
 
-# Read the dates of all pages once, and where their history lives.
+# Ask git for the dates of all pages once, first of all hooks: it answers while the others set up
+# (on_files reads the answer). And where their history lives.
+@event_priority(200)
 def on_config(config: MkDocsConfig) -> None:
-    global _dates, _first, _history_base
-    # A new page git does not know yet is dated by its file (first and last), so it builds like
-    # the others.
-    untracked = _untracked_dates(config.docs_dir)
-    last, first = _read_dates(config.docs_dir)
+    global _asked, _docs_dir, _history_base
+    _docs_dir = config.docs_dir
+    _asked = (_ask_git(_untracked_command(_docs_dir)), _ask_git(_log_command(_docs_dir)))
+    _history_base = _history_url_base(config.repo_url, config.edit_uri)
+
+
+# Read git's answers. A new page git does not know yet is dated by its file (first and last), so it
+# builds like the others.
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _dates, _first
+    untracked_git, log_git = _asked
+    untracked = _untracked_dates(_docs_dir, _answer(untracked_git, text=False))
+    last, first = _dates_from_answer(_answer(log_git, text=True))
     _dates = {**untracked, **last}
     _first = {**untracked, **first}
     # What the serve preview keys each page by (hooks/preview.py); the citation hook made `state`.
     state.page_dates = {page: f"{_dates.get(page, '')}|{_first.get(page, '')}" for page in {*_dates, *_first}}
-    _history_base = _history_url_base(config.repo_url, config.edit_uri)
+    return files
 
 
 # Put the date (ISO, as Material's `revision_date`) and history link into page.meta.
@@ -85,23 +104,47 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
 # as ({path: last}, {path: first}); ({}, {}) without git. A rename counts the history under the
 # old name as the page's own.
 def _read_dates(docs_dir: str) -> tuple[dict[str, str], dict[str, str]]:
-    # --relative: paths relative to docs_dir, and only files under it; -M: renames as "R<score>".
-    command = [
-        "git", "-c", "core.quotePath=off", "-C", docs_dir,
-        "log", "--relative", "-M", "--name-status", "--format=%x00%cs", "--", ".",
-    ]
+    return _dates_from_answer(_answer(_ask_git(_log_command(docs_dir)), text=True))
+
+
+# --relative: paths relative to docs_dir, and only files under it; -M: renames as "R<score>".
+def _log_command(docs_dir: str) -> list[str]:
+    return ["git", "-c", "core.quotePath=off", "-C", docs_dir,
+            "log", "--relative", "-M", "--name-status", "--format=%x00%cs", "--", "."]
+
+
+# Files under docs_dir that git does not track yet (and does not ignore), NUL-separated.
+def _untracked_command(docs_dir: str) -> list[str]:
+    return ["git", "-C", docs_dir, "ls-files", "--others", "--exclude-standard", "-z", "--", "."]
+
+
+# Start git on a command; None without git on this machine.
+def _ask_git(command: list[str]) -> subprocess.Popen | None:
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        # No git on this machine: build without dates.
-        return {}, {}
-    if result.returncode != 0:
-        # Not a git checkout (or git refuses it): build without dates.
-        log.debug("No page dates: %s", result.stderr.strip())
-        return {}, {}
-    return _dates_from_log(result.stdout)
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError:
+        return None
+
+
+# What git wrote, as text or bytes; None when it failed (not a git checkout, or git refuses it).
+def _answer(process: subprocess.Popen | None, text: bool) -> str | bytes | None:
+    if process is None:
+        return None
+    try:
+        out, err = process.communicate(timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None
+    if process.returncode != 0:
+        log.debug("No page dates: %s", err.decode("utf-8", "replace").strip())
+        return None
+    return out.decode("utf-8", "replace") if text else out
+
+
+# The dates of git's log, ({}, {}) without one.
+def _dates_from_answer(answer: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    return _dates_from_log(answer) if answer is not None else ({}, {})
 
 
 # The dates of `git log --name-status -M --format=%x00%cs`, newest commit first: the first date
@@ -129,18 +172,11 @@ def _dates_from_log(text: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 # Pages under docs_dir that git does not track yet (and does not ignore), each with the date
-# of its file's last modification; {} without git.
-def _untracked_dates(docs_dir: str) -> dict[str, str]:
-    command = ["git", "-C", docs_dir, "ls-files", "--others", "--exclude-standard", "-z", "--", "."]
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if result.returncode != 0:
-        return {}
+# of its file's last modification, from git's NUL-separated list of them ({} without one).
+def _untracked_dates(docs_dir: str, answer: bytes | None) -> dict[str, str]:
     dates: dict[str, str] = {}
     # -z: NUL-separated, unquoted paths relative to docs_dir.
-    for name in result.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    for name in (answer or b"").decode("utf-8", "surrogateescape").split("\0"):
         if name:
             try:
                 dates[name] = date.fromtimestamp(os.path.getmtime(os.path.join(docs_dir, name))).isoformat()

@@ -6,6 +6,8 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,13 +121,13 @@ def test_no_git_program_means_no_dates(monkeypatch, tmp_path):
 
 def test_dates_are_read_in_one_pass_for_all_pages(monkeypatch):
     calls = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def counting_run(*args, **kwargs):
+    def counting_popen(*args, **kwargs):
         calls.append(args[0])
-        return real_run(*args, **kwargs)
+        return real_popen(*args, **kwargs)
 
-    monkeypatch.setattr(page_dates.subprocess, "run", counting_run)
+    monkeypatch.setattr(page_dates.subprocess, "Popen", counting_popen)
     dates, first = page_dates._read_dates(str(DOCS))
     assert len(calls) == 1
     assert set(first) == set(dates)
@@ -177,3 +179,15 @@ def test_history_url_base_follows_edit_uri():
 def test_human_dates_are_english_whatever_the_locale():
     assert page_dates._human("2026-01-05") == "5 January 2026"
     assert page_dates._human("not a date") == "not a date"
+
+
+# git answers while the other hooks set up; one that does not answer in time is stopped, and the site
+# builds without dates rather than waiting.
+def test_git_that_does_not_answer_in_time_is_stopped_and_gives_no_dates(monkeypatch):
+    monkeypatch.setattr(page_dates, "GIT_TIMEOUT", 0.2)
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    started = time.monotonic()
+    assert page_dates._dates_from_answer(page_dates._answer(slow, text=True)) == ({}, {})
+    assert time.monotonic() - started < 10
+    assert slow.poll() is not None  # stopped, not left running

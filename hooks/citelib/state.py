@@ -7,20 +7,22 @@ the same event unless a priority says otherwise):
 | event | who | what |
 | --- | --- | --- |
 | on_startup | citations | note `build` or `serve`; at the process's exit, leave the heap uncollected (gc.freeze) |
+| on_config (200) | page_dates | ask git for every page's dates: it answers while the others set up |
 | on_config (100, before mkdocs-bibtex) | citations | settings, parse and check bib/, the guard, the plugin reuses the parse |
-| on_config | sources_page, claims_ledger, page_metadata, glossary, page_dates | forget the previous build; require citations to have run |
+| on_config | sources_page, claims_ledger, page_metadata, glossary | forget the previous build; require citations to have run |
 | on_config | redirects | read extra.redirects (CFG002 for a bad row); require citations to have run |
 | on_config (90) | preview | `mkdocs serve --dirty` only: what the site's outputs depend on (config, hooks, templates) |
 | on_files | citations | pages that are not UTF-8: noted, built with U+FFFD |
 | on_files | redirects | each redirect's old address is free and its new page exists (CFG002) |
 | on_files | sources_page | the whole bibliography as one .bib file, a generated file of the site |
+| on_files | page_dates | git's answer: each page's first publication and last change (the preview's keys read them) |
 | on_pre_build | citations | building (not serving): freeze what lives through the build; format each source once, as sanitized HTML behind a token |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
 | on_nav (-100) | preview | each page's key; a page whose key is kept gets its outputs back and is not rendered |
 | on_pre_page (1000) | preview | catch the warnings of a page being rendered |
 | on_page_markdown (100) | citations | check the Markdown and the review front matter, hand the plugin only approved citations, each stamped |
 | on_page_markdown (0) | mkdocs-bibtex | `[@key]` becomes `[^key]` plus a footnote definition |
-| on_page_markdown (0) | page_dates | first publication and last change, from git |
+| on_page_markdown (0) | page_dates | the page's dates and history link into its meta |
 | on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms (`abbr` gets only the terms a page's text holds) |
 | on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; a title that holds markup shown as text; serving: a slot for the problems banner |
