@@ -350,8 +350,12 @@ def machine() -> str:
 # issue's machine by the floor both measured: CPU seconds of the 200-page floor, built in turns with the
 # real site (the machine's speed moves within a run).
 def target_lines(row: dict, preview: float, real: dict) -> list[str]:
+    # Judged as printed, to two decimals; a figure the run did not measure is no verdict.
     def verdict(value: float, most: float, under: bool = False) -> str:
-        return "met" if (value < most if under else value <= most) else "NOT met"
+        if value != value:
+            return "not measured"
+        shown = round(value, 2)
+        return "met" if (shown < most if under else shown <= most) else "NOT met"
 
     a_b, warm_b = row["a"] / row["b"], row["warm"] / row["b"]
     scaled = real["build_cpu"] * ISSUE_FLOOR_CPU / real["calibration_cpu"]

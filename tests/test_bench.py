@@ -47,3 +47,8 @@ def test_the_targets_are_judged_from_the_runs_figures_and_the_real_site_is_scale
     slow = run.target_lines({**row, "a": 9.7}, 1.2, {"build": 1.49, "build_cpu": 1.6, "calibration_cpu": 6.0})
     assert slow[0].endswith("NOT met") and slow[1].endswith(": met") and slow[2].endswith("NOT met")
     assert slow[3].endswith(": met here;") and slow[4].endswith("NOT met there")
+    # As printed: 1.6049 shows as 1.60, at most 1.6; 1.4996 shows as 1.50, not under 1.5; NaN is no figure.
+    edge = run.target_lines({**row, "a": 9.6294, "warm": float("nan")}, 1.1504,
+                            {"build": 1.4996, "build_cpu": 1.6, "calibration_cpu": 6.0})
+    assert edge[0].endswith("1.60 (CPU 1.26): met") and edge[1].endswith("not measured")
+    assert edge[2].endswith("1.15: met") and edge[3].endswith("1.50 s on this machine (CPU 1.60 s): NOT met here;")

@@ -283,11 +283,49 @@ def test_images_media_frames_and_a_base_from_another_site_are_reported_where_the
               (5, "http://example.org/t")]
     assert found == sorted((line, page[line - 1].index(address) + 1) for line, address in remote), found
     messages = [d.message for d in diagnostics if d.path.endswith("shown.html") and d.code == "SIT005"]
-    assert sum("loads an image" in m for m in messages) == 5 and sum("a page in a frame" in m for m in messages) == 1
+    assert sum("loads an image" in m for m in messages) == 6 and sum("a page in a frame" in m for m in messages) == 1
     based_found = [(d.line, d.col, d.message) for d in diagnostics if d.path.endswith("based.html")
                    and d.code == "SIT005"]
     assert (2, 13) in [(line, col) for line, col, _ in based_found], based_found
     assert any("every relative address (its <base>)" in message for _, _, message in based_found)
+
+
+# Each report stands at the element that fetches, though the same address stands before it in a link,
+# a srcset or a longer address, or is written with character references; what fetches nothing (an
+# HTML <script href>, an SVG <script src>, <use> outside SVG, an SVG <iframe>, an <input> that is no
+# image button, a srcset whose one URL holds commas) is no report.
+def test_remote_fetches_are_placed_at_their_own_tags_and_only_what_a_browser_fetches_is_reported(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = ['<html><head><meta charset="utf-8"></head><body><article>',
+            f'<p>Said.{MARKER} <a href="https://ex.org/a.png">A link</a> <img srcset="https://ex.org/a.png 2x"></p>',
+            '<p><img src="https://ex.org/a.png.old"><img alt="" src="https://ex.org/a.png"></p>',  # 3
+            '<p><img src="https://ex.org/a.png"> <img src="https&#58;//ex.org/r.png"></p>',  # 4
+            '<p><img src="https&#58;//ex.org/r.png"></p>',  # 5
+            '<script href="https://ex.org/h.js"></script><svg><script src="https://ex.org/s.js"></script>',  # 6
+            '<iframe src="https://ex.org/svg-frame"></iframe></svg><use href="https://ex.org/u.svg#a"></use>',  # 7
+            '<input type="text" src="https://ex.org/i.png"><img srcset="a.png,https://ex.org/b.png 2x">',  # 8
+            f"{FOOTNOTES}</article></body></html>"]
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    found = sorted((d.line, d.col) for d in check_site.check(site, project).diagnostics
+                   if d.path.endswith("shown.html") and d.code == "SIT005")
+    assert found == [(2, page[1].index("https://ex.org/a.png 2x") + 1),
+                     (3, page[2].index('"https://ex.org/a.png.old"') + 2), (3, page[2].index('"https://ex.org/a.png"') + 2),
+                     (4, page[3].index("https://ex.org/a.png") + 1), (4, page[3].index("<img src=\"https&") + 1),
+                     (5, page[4].index("<img") + 1)], found
+
+
+# A srcset's candidates as the HTML standard's parser splits them (and so as a browser fetches them):
+# a comma that ends a URL separates candidates, one inside a URL is the URL's own.
+@pytest.mark.parametrize("value, urls", [
+    ("a.png 1x, //cdn.example/b.png 2x", ["a.png", "//cdn.example/b.png"]),
+    ("a.png,https://ex.org/b.png", ["a.png,https://ex.org/b.png"]),
+    ("data:image/png;base64,AAAA 1x,https://ex.org/c.png 2x", ["data:image/png;base64,AAAA", "https://ex.org/c.png"]),
+    ("a.png, b.png,, c.png", ["a.png", "b.png", "c.png"]),
+    ("a.png 100w (x, y), d.png", ["a.png", "d.png"]),
+    (" ,\t, ", []),
+])
+def test_srcset_candidates_are_split_as_the_html_standard_splits_them(value, urls):
+    assert rendered.srcset_urls(value) == urls
 
 
 # A connection made ahead (preconnect, a name look-up) reaches the other site before anything is

@@ -387,6 +387,11 @@ def test_and_others_stands_for_the_authors_after_those_named():
         "authors differ from Crossref: the record has 3 authors where the entry names 3 and others"]
     assert author_problems("Bai, Yuntao and Kadavath, Saurav", record) == [
         "authors differ from Crossref: the record has 3 authors where the entry has 2"]
+    # "others" alone names no one; a list the record has in another order says so.
+    assert author_problems("others", record) == [
+        "authors differ from Crossref: the record has 3 authors where the entry names none, only 'others'"]
+    assert author_problems("Kadavath, Saurav and Bai, Yuntao and others", record[:2]) == [
+        "authors differ from Crossref: the record has 2 authors, in another order where the entry names 2 and others"]
 
 
 # -----------------------------------------------------------------------------

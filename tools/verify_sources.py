@@ -434,9 +434,12 @@ def differences(entry, record: Record, year_rule: str) -> list[tuple[str, str, s
     (mine, more), theirs = _bib_families(entry), [family_name(name) for name in record.authors]
     # "and others" stands for the authors after those named: the record must have some.
     listed = theirs[:len(mine)] if more else theirs
-    if mine != listed or (more and len(theirs) <= len(mine)):
-        if more and len(theirs) <= len(mine):
-            what = f"{len(theirs)} authors where the entry names {len(mine)} and others"
+    if mine != listed or (more and len(theirs) <= len(mine)) or (more and not mine):
+        if more and not mine:
+            what = f"{len(theirs)} authors where the entry names none, only 'others'"
+        elif more and len(theirs) <= len(mine):
+            order = ", in another order" if sorted(mine[:len(theirs)]) == sorted(theirs) != mine[:len(theirs)] else ""
+            what = f"{len(theirs)} authors{order} where the entry names {len(mine)} and others"
         elif sorted(mine) == sorted(listed):
             what = "the same authors in another order"
         elif len(mine) != len(listed):

@@ -58,6 +58,11 @@ class Places:
     # "<" and a letter, which is no tag). The `nth` of several equal findings is looked for from
     # the nth place its tag is written on.
     def place(self, shows, needle: str = "", tag: str = "", alone=None, nth: int = 1) -> tuple[int, int]:
+        start = self.offset(shows, needle, tag, alone, nth)
+        return (1, 1) if start is None else self._line_col(start)
+
+    # The offset in the page where `place` finds it; None when the page does not show it.
+    def offset(self, shows, needle: str = "", tag: str = "", alone=None, nth: int = 1) -> int | None:
         if needle:
             found = re.finditer(re.escape(needle), self.html_text)
             written = [(m.start(), m.end()) for m in itertools.islice(found, nth - 1, nth - 1 + CANDIDATES)]
@@ -69,12 +74,12 @@ class Places:
             if self.spent:
                 break
             if end > 0 and shows(self.reading(end)) and not shows(self.reading(end - 1)):
-                return self._line_col(start)
+                return start
         if self.spent:
-            return self._line_col(written[0][0]) if written else (1, 1)
+            return written[0][0] if written else None
         low, high = 0, len(self.html_text)
         if not shows(self.reading(high)):
-            return 1, 1
+            return None
         while low < high:
             middle = (low + high) // 2
             if shows(self.reading(middle)):
@@ -86,7 +91,7 @@ class Places:
             tags = [m.start() for m in TAG_START.finditer(self.html_text, 0, high)]
             found = [s for s in reversed(tags[-CANDIDATES:]) if alone and alone(rendered.read(self.html_text[s:high]))]
             start = found[0] if found else tags[-1] if tags else max(high - 1, 0)
-        return self._line_col(start)
+        return start
 
     # Where `needle` starts that ends at `end`: written as it is, or as readers read it (character
     # references decoded, characters they do not see left out, fullwidth forms as "[" and "@"); -1 if not.

@@ -169,6 +169,9 @@ URL_NOISE = re.compile(r"[\t\n\r]")
 # What the URL parser strips from a URL's start: C0 controls and spaces.
 URL_LEADING_NOISE = "".join(map(chr, range(0x21)))
 WHITESPACE = re.compile(r"\s+")
+# White space as HTML reads it, and what separates the candidates of a srcset.
+HTML_SPACE = "\t\n\f\r "
+SRCSET_SEPARATORS = HTML_SPACE + ","
 # Unicode's format characters (category Cf: zero widths, joiners, bidi controls, the soft hyphen),
 # which a reader does not see: "[\u2060^key]" shows as "[^key]". Unicode 14 (Python 3.11) and the
 # Egyptian format controls Unicode 15 added; tests/test_hostile_rendered.py holds it to the running
@@ -662,9 +665,30 @@ def _animates_unsafe_link(tag: str, attributes) -> bool:
     return bool(_unsafe_animated_values(tag, {name.lower(): value or "" for name, value in attributes.items()}))
 
 
-# The URLs of a srcset: each candidate is a URL and an optional descriptor, separated by commas.
+# The URLs of a srcset, as the HTML standard's parser reads them: after white space and commas, a
+# candidate's URL runs to the next white space (commas that end it separate candidates; a comma inside
+# it is its own, as in a data: URL), then its descriptors run to a comma outside parentheses.
 def srcset_urls(value: str) -> list[str]:
-    return [part.split()[0] for part in value.split(",") if part.split()]
+    urls, index, length = [], 0, len(value)
+    while True:
+        while index < length and value[index] in SRCSET_SEPARATORS:
+            index += 1
+        if index >= length:
+            return urls
+        start = index
+        while index < length and value[index] not in HTML_SPACE:
+            index += 1
+        url = value[start:index]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            in_parentheses = False
+            while index < length and (value[index] != "," or in_parentheses):
+                char = value[index]
+                in_parentheses = True if char == "(" else False if char == ")" else in_parentheses
+                index += 1
+        if url:
+            urls.append(url)
 
 
 # Walks the tree once, depth first, without recursion (a hostile page may nest deeply).

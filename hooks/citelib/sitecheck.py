@@ -19,6 +19,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -35,14 +36,20 @@ FETCHING_RELS = {"stylesheet", "preload", "modulepreload", "icon", "apple-touch-
 # Of those, the links that only reach the site (a connection or a name look-up made ahead).
 CONNECTING_RELS = {"preconnect", "dns-prefetch"}
 CONNECTION = "a connection"
-# The other elements a browser fetches a file for as it shows the page, and the attributes that name
-# it (as the HTML parser names them, an SVG's too): scripts, images (a table's or the body's background
-# too), media, frames, embedded documents, and <base>, whose address every relative one is read against.
-FETCHED_BY = {"script": ("src", "href", "xlink:href"), "img": ("src", "srcset"), "source": ("src", "srcset"),
-              "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",), "frame": ("src",),
-              "embed": ("src",), "object": ("data",), "input": ("src",), "image": ("href", "xlink:href"),
-              "use": ("href", "xlink:href"), "feimage": ("href", "xlink:href"), "base": ("href",),
-              **{tag: ("background",) for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th")}}
+IMAGE, FRAME, EMBEDDED = "an image", "a page in a frame", "an embedded document"
+# What the other elements fetch as the page shows, by the attributes that name it: HTML's (outside
+# SVG: an <img> there breaks out as HTML's; an <input> only of type image) and SVG's (inside one).
+# <base> makes every relative address on the page one on its site.
+HTML_FETCHES = {"script": {"src": "a script"}, "img": {"src": IMAGE, "srcset": IMAGE},
+                "source": {"src": "a media file", "srcset": IMAGE}, "video": {"src": "a media file", "poster": IMAGE},
+                "audio": {"src": "a media file"}, "track": {"src": "a text track"}, "iframe": {"src": FRAME},
+                "frame": {"src": FRAME}, "embed": {"src": EMBEDDED}, "object": {"data": EMBEDDED},
+                "input": {"src": IMAGE}, "base": {"href": "every relative address (its <base>)"},
+                **{tag: {"background": IMAGE} for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th")}}
+SVG_FETCHES = {"script": {"href": "a script", "xlink:href": "a script"}, "image": {"href": IMAGE, "xlink:href": IMAGE},
+               "feimage": {"href": IMAGE, "xlink:href": IMAGE}, "use": {"href": "a drawing", "xlink:href": "a drawing"}}
+# Inside SVG, the elements whose content is HTML again.
+SVG_HTML_POINTS = {"foreignobject", "desc", "title"}
 # An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
 # need: "https:evil.example"), or "//" (either slash may be a backslash).
 REMOTE = re.compile(r"(?:https?|ftp|wss?):|[/\\]{2}", re.I)
@@ -367,67 +374,118 @@ def _check_around_content(html_text: str, selector: str | None, report: Report, 
 
 # Each script, style sheet, image or other file the page fetches from another site as it loads (a
 # theme's web fonts, an analytics script, a picture hot-linked from a paper): it runs code or shows from
-# outside the site, and a reader offline does not have it. Each where the page writes its address, the
-# page read also with its `<image` tags as a browser reads them (rendered.images_respelled).
+# outside the site, and a reader offline does not have it. Each at the tag that fetches it (Places),
+# at its address there when the tag writes it as read; the page read also with its `<image` tags as a
+# browser reads them (rendered.images_respelled).
 def _check_remote_resources(html_text: str, tree: LexborHTMLParser, report: Report, where: str) -> None:
     respelled = rendered.images_respelled(html_text)
-    trees = [tree] if respelled is None else [tree, LexborHTMLParser(respelled)]
-    placed: dict[tuple[int, str], str] = {}
-    for one in trees:
-        after: dict[str, int] = {}  # where the next place of an address is looked for
-        for what, address in _remote_fetches(one):
-            offset = _written_at(html_text, address, after.get(address, 0))
-            after[address] = offset + 1
-            placed.setdefault((offset, address), what)
-    for (offset, address), what in sorted(placed.items()):
-        if what == CONNECTION:
+    readings = [(html_text, _remote_fetches(tree))]
+    if respelled is not None:
+        readings.append((respelled, _remote_fetches(LexborHTMLParser(respelled))))
+    placed: dict[tuple[int, str], Fetch] = {}
+    for text, fetches in readings:
+        if not fetches:
+            continue
+        places, seen = Places(text, _remote_fetches), Counter()
+        for fetch in fetches:
+            seen[fetch.key] += 1
+            nth, key = seen[fetch.key], fetch.key
+            start = places.offset(lambda found: sum(f.key == key for f in found) >= nth, tag=fetch.tag, nth=nth)
+            placed.setdefault((_address_at(text, start or 0, fetch.address), fetch.address), fetch)
+    for (offset, address), fetch in sorted(placed.items()):
+        if fetch.what == CONNECTION:
             message = (f"the page connects to another site as it opens ({address!r}), which tells that site who "
                        "reads the page")
         else:
-            message = (f"the page loads {what} from another site ({address!r}), which runs or shows there from "
-                       "outside this site, tells that site who reads the page, and which a reader offline does not "
-                       "have")
-        report.add(where, html_text.count("\n", 0, offset) + 1, offset - html_text.rfind("\n", 0, offset),
-                   "SIT005", message)
+            message = (f"the page loads {fetch.what} from another site ({address!r}), which runs or shows there "
+                       "from outside this site, tells that site who reads the page, and which a reader offline does "
+                       "not have")
+        line = html_text.count("\n", 0, offset) + 1
+        report.add(where, line, offset - html_text.rfind("\n", 0, offset), "SIT005", message)
 
 
-# What a parsed page fetches from another site as it loads, in its order: (what, the address as written).
-def _remote_fetches(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+# One file a page fetches from another site: by which tag and attribute, its address, what it is.
+class Fetch(NamedTuple):
+    tag: str
+    attribute: str
+    address: str
+    what: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.tag, self.attribute, self.address
+
+
+# What a parsed page fetches from another site as it loads, in its order.
+def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
     found = []
-    for node in tree.css(", ".join(["link[href]", *FETCHED_BY])):
+    for node in tree.css(", ".join(["link[href]", *HTML_FETCHES, *SVG_FETCHES])):
         tag = node.tag.lower()
-        rels = set((node.attributes.get("rel") or "").lower().split())
-        if tag == "link" and not rels & FETCHING_RELS:
-            continue
-        for name in ("href",) if tag == "link" else FETCHED_BY[tag]:
-            address = node.attributes.get(name) or ""
+        attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
+        if tag == "link":
+            rels = set(attributes.get("rel", "").lower().split())
+            if rels & FETCHING_RELS:
+                what = "a style sheet" if "stylesheet" in rels else \
+                    CONNECTION if rels & FETCHING_RELS <= CONNECTING_RELS else "a file"
+                fetched = {"href": what}
+            else:
+                fetched = {}
+        elif _in_svg(node):
+            fetched = SVG_FETCHES.get(tag, {})
+        elif tag == "input" and attributes.get("type", "").strip().lower() != "image":
+            fetched = {}
+        else:
+            fetched = HTML_FETCHES.get(tag, {})
+        for name, what in fetched.items():
+            address = attributes.get(name, "")
             urls = rendered.srcset_urls(address) if name == "srcset" else [address]
             if any(REMOTE.match(rendered.url_as_read(url)) for url in urls):
-                found.append((_fetched_what(tag, rels), address))
+                found.append(Fetch(tag, name, address, what))
     return found
 
 
-# What a page fetches by such an element, as its message names it.
-def _fetched_what(tag: str, rels: set[str]) -> str:
-    if tag == "link":
-        if "stylesheet" in rels:
-            return "a style sheet"
-        return CONNECTION if rels & FETCHING_RELS <= CONNECTING_RELS else "a file"
-    if tag == "base":
-        return "every relative address (its <base>)"
-    kinds = {"script": "a script", "img": "an image", "image": "an image", "feimage": "an image", "input": "an image",
-             "iframe": "a page in a frame", "frame": "a page in a frame"}
-    return kinds.get(tag, "an image" if FETCHED_BY.get(tag) == ("background",) else f"the file of a <{tag}>")
+# Whether an element stands in SVG content: inside an <svg>, not inside one of its HTML parts.
+def _in_svg(node) -> bool:
+    parent = node.parent
+    while parent is not None and parent.is_element_node:
+        tag = (parent.tag or "").lower()
+        if tag == "svg":
+            return True
+        if tag in SVG_HTML_POINTS:
+            return False
+        parent = parent.parent
+    return False
 
 
-# Where the page writes an address, from `start` on ("&" in an address is written "&amp;"); else the
-# first place, else the page's start.
-def _written_at(html_text: str, address: str, start: int) -> int:
-    for begin in (start, 0):
-        for written in (address, html.escape(address, quote=False)):
-            if (found := html_text.find(written, begin)) >= 0:
-                return found
-    return 0
+# Where a start tag at `start` writes `address` as its value (as it is, or "&" written "&amp;");
+# else the tag itself.
+def _address_at(text: str, start: int, address: str) -> int:
+    end = _start_tag_end(text, start)
+    for written in (address, html.escape(address, quote=False)):
+        found = text.find(written, start, end) if written else -1
+        if found >= 0:
+            return found
+    return start
+
+
+# The end of the start tag at `start`: its first ">" outside a quoted attribute value (a quote
+# opens a value right after "=" and any white space, as the HTML tokenizer reads it).
+def _start_tag_end(text: str, start: int) -> int:
+    index, quote = start + 1, ""
+    while index < len(text):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char == ">":
+            return index
+        elif char == "=":
+            after = index + 1
+            while after < len(text) and text[after] in " \t\n\r\f":
+                after += 1
+            if after < len(text) and text[after] in "\"'":
+                quote, index = text[after], after
+        index += 1
+    return len(text)
 
 
 # A page that writes `<image` tags, read a second time with them written `<img` (as a browser reads
