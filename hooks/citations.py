@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 from markupsafe import Markup
+from mkdocs.commands.build import get_context
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from pybtex.database import BibliographyData
@@ -190,6 +191,8 @@ def on_page_content(html_text: str, page, config, files) -> str:
         for problem in htmlcheck.check_rendered(reading, seen.scan, seen.stamped, state.is_source,
                                                 explained):
             _report(problem, seen, starts)
+        if (problem := htmlcheck.left_open_problem(html_text, seen.scan, guard.strip_stamps)) is not None:
+            _report(problem, seen, starts)
     _strip_toc(page.toc, guard)
     if reading.unsafe:  # reported above; a preview of hostile input must not run it either
         html_text = rendered.defang(html_text)
@@ -238,11 +241,33 @@ def on_env(env, config, files):
         for key, message in pagemeta.titles_shown_as_markup(page.meta):
             state.report.add(shown, _front_matter_line(file, key), 1, "HTM006", message)
         pagemeta.escape_theme_meta(page.meta)
-        problem = pagemeta.template_problem(env, page.meta)
+        problem = pagemeta.template_problem(env, page.meta) or _template_render_problem(env, page, config, files)
         if problem:
             state.report.add(shown, _front_matter_line(file, "template"), 1, "PAG004", problem)
             del page.meta["template"]
     return env
+
+
+# The navigation of this build, for rendering a page's named template once in on_env.
+def on_nav(nav, config, files):
+    global _navigation
+    _navigation = nav
+    return nav
+
+
+_navigation = None
+
+
+# Render a page's named template once with the context MkDocs will give it ("" when it renders).
+def _template_render_problem(env, page, config, files) -> str:
+    if "template" not in page.meta or _navigation is None:
+        return ""
+    context = get_context(_navigation, files.documentation_pages(), config, page)
+    current, page.active, config._current_page = config._current_page, True, page
+    try:
+        return pagemeta.template_render_problem(env, page.meta["template"], context)
+    finally:
+        page.active, config._current_page = False, current
 
 
 # The whole page, the theme's template around the content: its content may not take an id of the

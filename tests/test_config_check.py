@@ -44,6 +44,20 @@ def test_settings_that_have_the_theme_read_html_twice_or_from_outside_the_site_a
     assert problems("theme:\n  features:\n    - navigation.instant\n    - navigation.instant.prefetch\n") == []
 
 
+# The copyright is written as HTML into the footer of every page: a quote it leaves open took in what
+# the theme writes after it, up to a quote in the consent's title, whose rest became a style attribute
+# that fetched an image from another site (a helper's case). Markup that closes itself passes.
+def test_a_copyright_that_leaves_markup_open_or_closes_the_footer_is_reported():
+    text = ("copyright: \"Text by us.<span lang='\"\nextra:\n  consent:\n    title: \"' style=display:block;"
+            "background-image:url(https://evil.example/bg.png) x\"\n")
+    assert problems(text) == [(1, 12, "copyright leaves \"<span lang='\" open at its end, or closes the theme's "
+                                      "element around it: what the theme writes after it on every page would stand "
+                                      "in its markup: close every tag, quote and comment it opens, and no other")]
+    assert [message.split(" open at")[0] for _, _, message in problems("copyright: 'Text</div><!-- x'\n")] == [
+        "copyright leaves '</div><!-- x'"]
+    assert problems("copyright: 'Text by <a href=\"https://example.org\">us</a>, <b>2026</b>.'\n") == []
+
+
 # MkDocs' loader builds these by running Python (bytes written as b'...' into the page, a call).
 @pytest.mark.parametrize("value", ["!!binary PHNjcmlwdD4=", "!!python/object/apply:os.system [true]",
                                    "!!python/object/apply:codecs.decode [!!binary PHNjcmlwdD4=, utf-8]"])

@@ -36,6 +36,12 @@ PAGE = "docs/claims/page.md"
 HIDES = "which hides, restyles or reorders what readers see, where the checks cannot read it"
 COPIES = "which sets what a copy button copies: readers would copy other text than they see"
 SMALL = "in one of the hooks' or the extensions' own classes (separators, permalinks, backlinks): readers see it, but the claims leave it out"
+# How a report ends for markup that does not stay inside the page's content.
+LEAVES = ("what the theme writes after the content (the footer, the navigation) would stand in it or around it, "
+          "where the checks do not read it: close every tag, quote and comment the page opens, and no other")
+# The head's markers, when what follows them takes in their footnotes.
+SWALLOWED = (f"{PAGE}:3:10: HTM002 footnote marker 'hubinger2019risks' points at no footnote",
+             f"{PAGE}:3:39: HTM002 footnote marker 'clark2016faulty' points at no footnote")
 # Every page starts with these four lines, so a case's own text starts on line 5.
 HEAD = "# A page\n\nA claim.[@hubinger2019risks] Another.[@clark2016faulty]\n\n"
 FRONT = "---\ntitle: A page\ndescription: Four lines of front matter\n---\n"
@@ -502,7 +508,9 @@ REPORTED = [
     # <body>, and after a </article> what follows stands outside the article.
     Reported("body-onload", "<body onload=alert(1)></body>\n", {handler(5, 1, "onload", "body")}),
     Reported("html-handler", "<html onmouseover=alert(1)></html>\n", {handler(5, 1, "onmouseover", "html")}),
-    Reported("end-of-article", "</article></div><img src=x onerror=alert(1)>\n", {handler(5, 17, "onerror", "img")}),
+    Reported("end-of-article", "</article></div><img src=x onerror=alert(1)>\n",
+             {handler(5, 17, "onerror", "img"), f"{PAGE}:5:1: HTM006 unsafe end tag '</article>' closes the theme's "
+              f"element around the page's content: {LEAVES}"}),
     Reported("svg-onload", '<svg onload="alert(1)"></svg>\n', {handler(5, 1, "onload", "svg"), shows(5, 1, "svg")}),
     # Browsers read an <image> tag as <img>; in a table or a select lexbor dropped it, and the
     # build passed a page on which Chromium ran the onerror.
@@ -603,6 +611,18 @@ REPORTED = [
              {unknown_key(5, 30, "hubingr2019risks", "hubinger2019risks")}),
     Reported("indented-code-starting-with-backticks", "    ```\n    code\n\nA typo.[@typo2019x]\n",
              {unknown_key(8, 9, "typo2019x")}),
+    # Markup that leaves the page's content: an end tag that closes the theme's article, or a quote left
+    # open, would carry what the theme writes after the content (the footer) into the page's markup. (The
+    # quote takes in the footnotes after it: their markers point at none.)
+    Reported("closes-the-theme-article", "<div>\n</article><span lang='\n</div>\n",
+             {f"{PAGE}:6:1: HTM006 unsafe end tag '</article>' closes the theme's element around the page's "
+              f"content: {LEAVES}", *SWALLOWED}),
+    Reported("leaves-a-quote-open", "Text.\n\n<div>\n<span lang='\n</div>\n",
+             {f"{PAGE}:8:1: HTM006 unsafe markup \"<span lang='\" is left open at the end of the page's content: "
+              f"{LEAVES}", *SWALLOWED}),
+    Reported("closes-the-theme-main", "<div>\n<p>Inside.</p></main><p>After.</p>\n</div>\n",
+             {f"{PAGE}:6:15: HTM006 unsafe end tag '</main>' closes the theme's element around the page's "
+              f"content: {LEAVES}"}),
     # Front matter, line endings and byte-order marks do not move a place.
     Reported("front-matter-unsafe-link", FRONT + HEAD + '<a href="javascript:alert(1)">x</a>\n',
              {link(9, 1, "javascript:alert(1)")}),
@@ -847,6 +867,17 @@ TEMPLATES = [
     ("outside-the-theme", "template: ../../../../etc/passwd",
      "front matter names template '../../../../etc/passwd', which the theme does not have"),
     ("not-a-name", "template: [main.html]", "front matter 'template' must be a template's name, not ['main.html']"),
+    # Templates the theme has, which cannot render a page or leave its content out: partials, the 404 page and
+    # another plugin's page (a helper's cases: MkDocs stopped with a traceback, or wrote the page without it).
+    ("a-partial", "template: partials/toc.html", "front matter names template 'partials/toc.html', which cannot "
+     "render this page (UndefinedError: 'lang' is undefined): leave 'template' out, or name a template made for "
+     "pages, such as main.html"),
+    ("another-plugins-page", "template: blog-post.html", "front matter names template 'blog-post.html', which "
+     "cannot render this page (TemplateAssertionError: No filter named 'date'.): leave 'template' out, or name a "
+     "template made for pages, such as main.html"),
+    ("without-the-content", "template: partials/footer.html", "front matter names template 'partials/footer.html', "
+     "which does not show the page's content: leave 'template' out, or name a template made for pages, such as "
+     "main.html"),
 ]
 
 

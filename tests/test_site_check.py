@@ -359,6 +359,20 @@ def test_a_site_built_with_the_themes_web_fonts_fails_the_site_check(tmp_path):
     assert "SIT005" in codes, codes
 
 
+# Material's own repository link has its script read the repository's stars and forks from its host's
+# API on every page; this site's overrides write the link without it, and a site without them (another
+# theme folder, a helper's case) fails the site check.
+def test_a_site_whose_repository_link_has_the_theme_fetch_its_facts_fails_the_site_check(tmp_path):
+    config = base_config(ALL_HOOKS, repo_url="https://github.com/example/example")
+    page = "# A page\n\nA claim.[@clark2016faulty] Another.[@hubinger2019risks]\n"
+    config_file = write_site(tmp_path, {"claims/page.md": page}, config=config)
+    build_site(config_file, tmp_path / "site", strict=False)
+    found = [d.message for d in check_site.check(tmp_path / "site", tmp_path).diagnostics if d.code == "SIT005"]
+    assert found and all(message.startswith("the page loads the repository's facts (stars, forks, latest release), "
+                                            "by the theme's script, from another site ('https://github.com/example/"
+                                            "example')") for message in found), found
+
+
 # Material's own parts in the article (its page dates, its edit button) draw their icons as inline
 # SVG, which they may; nothing else the content may not hold becomes theirs by their class.
 def test_the_themes_own_parts_may_hold_their_icons_and_nothing_else_content_may_not(tmp_path):

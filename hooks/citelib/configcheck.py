@@ -170,7 +170,14 @@ def _problem(name: str, value: str) -> str:
                 "theme writes it (a title, the header, the footer): cite sources in pages, with [@key]")
     if reading is not None:
         unsafe = reading.unsafe if "<" in value else []
-        return f"{name} holds markup that runs a script: {unsafe[0].describe()}" if unsafe else ""
+        if unsafe:
+            return f"{name} holds markup that runs a script: {unsafe[0].describe()}"
+        start = rendered.left_open(value) if "<" in value else None
+        if start is not None:
+            return (f"{name} leaves {value[start:start + 40]!r} open at its end, or closes the theme's element "
+                    "around it: what the theme writes after it on every page would stand in its markup: close "
+                    "every tag, quote and comment it opens, and no other")
+        return ""
     # Written into an attribute, "&lt;" is a "<" again; Material's tooltips then show a title as HTML.
     found, referenced = BREAKS_OUT.search(value), False
     if found is None:

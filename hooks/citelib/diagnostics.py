@@ -51,7 +51,7 @@ KINDS: dict[str, Kind] = {
              "Save the page as UTF-8 (in most editors: Save with Encoding, UTF-8); the build shows each "
              "unreadable byte as \ufffd until then."),
         Kind("PAG004", "bad-template",
-             "Name a template the theme has in the page's front matter (main.html is the default), or "
+             "Name a template made for pages in the page's front matter (main.html is the default), or "
              "remove its `template:` line."),
         Kind("PAG005", "bad-review",
              "Write `reviewers:` as a list of names and `last_reviewed:` as a date (YYYY-MM-DD, not in the "

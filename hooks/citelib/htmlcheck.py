@@ -74,6 +74,26 @@ def taken_id_problems(page_html: str, page_scan: Scan) -> tuple[list[Problem], s
     return problems, (tree.html if taken else None)
 
 
+# Markup that does not stay inside the page's content (rendered.left_open), where the page writes it
+# (its last place in the Markdown; `strip` takes the hooks' stamps out of the rendered text first).
+def left_open_problem(html_text: str, page_scan: Scan, strip=lambda text: text) -> Problem | None:
+    start = rendered.left_open(html_text)
+    if start is None:
+        return None
+    written = strip(html_text[start:start + 60]).split("\n", 1)[0].strip()
+    # As Markdown wrote it: the line, else its first tag alone (Markdown may have put a <p> around it).
+    tag = written[:written.find(">") + 1] if ">" in written else written
+    offset = page_scan.text.rfind(written) if written else -1
+    offset = page_scan.text.rfind(tag) if offset < 0 and tag else offset
+    if written.startswith("</"):
+        what = f"end tag {written.split('>', 1)[0] + '>'!r} closes the theme's element around the page's content"
+    else:
+        what = f"markup {written[:40]!r} is left open at the end of the page's content"
+    return Problem("HTM006", f"unsafe {what}: what the theme writes after the content (the footer, the "
+                   "navigation) would stand in it or around it, where the checks do not read it: close every tag, "
+                   "quote and comment the page opens, and no other", offset if offset >= 0 else None)
+
+
 # Anything that could run a script: at its place in the page, else (in a source's footnote) at
 # the bib entry that made it. A page's own footnote may carry a source's key as its label, so
 # the page is searched first.

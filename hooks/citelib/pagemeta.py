@@ -131,7 +131,30 @@ def template_problem(env, meta: dict) -> str:
         env.get_template(name)
     except TemplateNotFound:
         return f"front matter names template '{name}', which the theme does not have"
+    except Exception as error:  # noqa: BLE001 - a template that does not compile stops MkDocs with a traceback
+        return _cannot_render(name, error)
     return ""
+
+
+# What stops a page's named template from rendering the page with the context MkDocs gives it, or ""
+# when it renders: a template made for another plugin's pages (a blog post's) or a partial stopped
+# MkDocs with a traceback.
+def template_render_problem(env, name: str, context: dict) -> str:
+    try:
+        output = env.get_template(name).render(context)
+    except Exception as error:  # noqa: BLE001 - any error of a template stops MkDocs with a traceback
+        return _cannot_render(name, error)
+    content = getattr(context.get("page"), "content", "") or ""
+    if content.strip() and content not in output:
+        return (f"front matter names template '{name}', which does not show the page's content: leave 'template' "
+                "out, or name a template made for pages, such as main.html")
+    return ""
+
+
+def _cannot_render(name: str, error: Exception) -> str:
+    shown = (str(error).splitlines() or [""])[0][:100]
+    return (f"front matter names template '{name}', which cannot render this page ({type(error).__name__}: "
+            f"{shown}): leave 'template' out, or name a template made for pages, such as main.html")
 
 
 # A page as its citation needs it.

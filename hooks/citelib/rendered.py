@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import unicodedata
 from collections import Counter
 from urllib.parse import unquote
@@ -624,6 +625,50 @@ def leaves_the_title(text: str) -> bool:
     tree = LexborHTMLParser(f"<!DOCTYPE html><html><head><title>{text} - x</title></head><body></body></html>")
     head = [node.tag for node in tree.head.iter()] if tree.head is not None else []
     return head != ["title"] or tree.body is None or tree.body.child is not None
+
+
+# The theme's elements around a page's content (Material's container, main, grid, content, article) and
+# after it, with ids a page cannot know: the content is written where CONTENT_SLOT stands.
+_OPEN_NONCE = secrets.token_hex(8)
+_AROUND = (f'<!DOCTYPE html><html><head></head><body><div><main><div><div><article id="w{_OPEN_NONCE}">'
+           f'{{content}}<i id="s{_OPEN_NONCE}"></i></article></div></div></main></div><i id="a{_OPEN_NONCE}"></i>'
+           '</body></html>')
+# Elements whose content a browser reads as text or hides (scripting on): what stands in them is gone.
+SWALLOWING_TAGS = {"noscript", "template", "iframe", "noembed", "noframes", "xmp", "textarea", "title", "style",
+                   "script", "plaintext", "select"}
+# How many places a left-open part of a page is looked for at.
+OPEN_CANDIDATES = 400
+
+
+# Whether markup written where a theme writes a page's content (or its copyright) stays inside it: no
+# end tag that closes the theme's elements around it, and no tag, attribute value, comment, raw text
+# or formatting element left open at its end, which would carry what the theme writes after it (the
+# footer, the navigation) into the markup. None when it stays inside; else where the part left open
+# or closing starts (its last "<" from which no start of the text stays inside), 0 when none is found.
+def left_open(markup: str) -> int | None:
+    if _stays_inside(markup):
+        return None
+    starts = [m.start() for m in re.finditer("<", markup)][-OPEN_CANDIDATES:]
+    for start in reversed(starts):
+        if _stays_inside(markup[:start]):
+            return start
+    return 0
+
+
+def _stays_inside(markup: str) -> bool:
+    tree = LexborHTMLParser(_AROUND.replace("{content}", markup, 1))
+    wrapper, sentinel, after = (tree.css_first(f"#{kind}{_OPEN_NONCE}") for kind in ("w", "s", "a"))
+    if wrapper is None or sentinel is None or after is None:
+        return False
+    parent, inside = sentinel.parent, False
+    while parent is not None:
+        if parent.mem_id == wrapper.mem_id:
+            inside = True
+            break
+        if (parent.tag or "").lower() in SWALLOWING_TAGS:
+            return False
+        parent = parent.parent
+    return inside and after.parent is not None and (after.parent.tag or "").lower() == "body"
 
 
 # Whether text, written where the theme writes a page's title (in a <span> of the header and the

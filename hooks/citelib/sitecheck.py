@@ -48,6 +48,10 @@ HTML_FETCHES = {"script": {"src": "a script"}, "img": {"src": IMAGE, "srcset": I
                 **{tag: {"background": IMAGE} for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th")}}
 SVG_FETCHES = {"script": {"href": "a script", "xlink:href": "a script"}, "image": {"href": IMAGE, "xlink:href": IMAGE},
                "feimage": {"href": IMAGE, "xlink:href": IMAGE}, "use": {"href": "a drawing", "xlink:href": "a drawing"}}
+# What the theme's scripts fetch for its own components, by the address the component links to:
+# Material's repository link (data-md-component="source") reads the repository's stars, forks and
+# latest release from the API of its host (GitHub, GitLab), on every page.
+THEME_FETCHES = {"source": "the repository's facts (stars, forks, latest release), by the theme's script,"}
 # Inside SVG, the elements whose content is HTML again.
 SVG_HTML_POINTS = {"foreignobject", "desc", "title"}
 # An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
@@ -419,7 +423,7 @@ class Fetch(NamedTuple):
 # What a parsed page fetches from another site as it loads, in its order.
 def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
     found = []
-    for node in tree.css(", ".join(["link[href]", *HTML_FETCHES, *SVG_FETCHES])):
+    for node in tree.css(", ".join(["link[href]", "[data-md-component]", *HTML_FETCHES, *SVG_FETCHES])):
         tag = node.tag.lower()
         attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
         if tag == "link":
@@ -441,6 +445,9 @@ def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
             urls = rendered.srcset_urls(address) if name == "srcset" else [address]
             if any(REMOTE.match(rendered.url_as_read(url)) for url in urls):
                 found.append(Fetch(tag, name, address, what))
+        component = attributes.get("data-md-component", "")
+        if component in THEME_FETCHES and REMOTE.match(rendered.url_as_read(attributes.get("href", ""))):
+            found.append(Fetch(tag, "data-md-component", attributes["href"], THEME_FETCHES[component]))
     return found
 
 
