@@ -328,6 +328,30 @@ def test_srcset_candidates_are_split_as_the_html_standard_splits_them(value, url
     assert rendered.srcset_urls(value) == urls
 
 
+# CSS fetches too, read as a browser tokenizes it (escapes included): an @import or url() in a <style>,
+# in a style attribute or an SVG filter around the content (a helper's open quote made the footer's
+# span a style attribute), and in a style sheet of the site; a @namespace, a data: URL or the site's own
+# file fetch nothing from another site.
+def test_css_that_fetches_from_another_site_is_reported_in_pages_and_style_sheets(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    page = ['<html><head><meta charset="utf-8"><style>@namespace url(http://www.w3.org/1999/xhtml);',
+            '@import url("https://evil.example/a.css"); p { background: u\\72l(//evil.example/b.png) }',  # 2
+            'q { background: url(data:image/png;base64,AA==), url(../local.png) }</style></head><body>',
+            '<header style="background-image: image-set(\'https://evil.example/c.png\' 1x)">Site</header>',  # 4
+            f'<article><p>Said.{MARKER}</p>{FOOTNOTES}</article><svg><rect filter="url(https://evil.example/f#f)"/>',
+            "</svg></body></html>"]
+    (site / "claims" / "shown.html").write_text("\n".join(page), encoding="utf-8")
+    (site / "extra.css").write_text('p { color: red }\n@import "https://evil.example/d.css";\n@font-face {\n'
+                                    '  src: url(//evil.example/font.woff2) }\n', encoding="utf-8")
+    diagnostics = check_site.check(site, project).diagnostics
+    found = sorted((d.line, d.col) for d in diagnostics if d.path.endswith("shown.html") and d.code == "SIT005")
+    assert found == [(2, page[1].index("https://evil") + 1), (2, page[1].index("//evil.example/b") + 1),
+                     (4, page[3].index("https://evil") + 1), (5, page[4].index("https://evil") + 1)], found
+    sheet = sorted((d.line, d.col, d.message.split(" (")[0]) for d in diagnostics if d.path.endswith("extra.css"))
+    assert sheet == [(2, 9, "the style sheet loads a file from another site"),
+                     (4, 8, "the style sheet loads a file from another site")], sheet
+
+
 # A connection made ahead (preconnect, a name look-up) reaches the other site before anything is
 # fetched; a table's background and an SVG script's href fetch as a page's image and script do.
 def test_connections_made_ahead_backgrounds_and_svg_scripts_from_another_site_are_reported(tmp_path):

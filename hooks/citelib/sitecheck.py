@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+import tinycss2
 from selectolax.lexbor import LexborHTMLParser
 
 from citelib import around, prescan, rendered
@@ -45,13 +46,21 @@ HTML_FETCHES = {"script": {"src": "a script"}, "img": {"src": IMAGE, "srcset": I
                 "audio": {"src": "a media file"}, "track": {"src": "a text track"}, "iframe": {"src": FRAME},
                 "frame": {"src": FRAME}, "embed": {"src": EMBEDDED}, "object": {"data": EMBEDDED},
                 "input": {"src": IMAGE}, "base": {"href": "every relative address (its <base>)"},
-                **{tag: {"background": IMAGE} for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th")}}
+                **{tag: {"background": IMAGE}
+                   for tag in ("body", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "col", "colgroup")}}
 SVG_FETCHES = {"script": {"href": "a script", "xlink:href": "a script"}, "image": {"href": IMAGE, "xlink:href": IMAGE},
                "feimage": {"href": IMAGE, "xlink:href": IMAGE}, "use": {"href": "a drawing", "xlink:href": "a drawing"}}
 # What the theme's scripts fetch for its own components, by the address the component links to:
 # Material's repository link (data-md-component="source") reads the repository's stars, forks and
 # latest release from the API of its host (GitHub, GitLab), on every page.
 THEME_FETCHES = {"source": "the repository's facts (stars, forks, latest release), by the theme's script,"}
+# Attributes whose value a browser reads as CSS, whose url() it fetches: any element's style, and
+# SVG's presentation attributes that take a url() (an SVG filter, mask or marker elsewhere).
+CSS_ATTRIBUTES = {"style", "fill", "stroke", "filter", "mask", "clip-path", "cursor", "marker-start", "marker-mid",
+                  "marker-end"}
+# CSS functions whose strings are addresses too (url() and src() take one; image-set() and image() a list).
+CSS_STRING_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
+STYLE_SHEET_SUFFIXES = {".css"}
 # Inside SVG, the elements whose content is HTML again.
 SVG_HTML_POINTS = {"foreignobject", "desc", "title"}
 # An address on another site, as the URL parser reads it: a web scheme (whose slashes it does not
@@ -153,7 +162,9 @@ def check_site(site_dir: Path, docs_dir: Path, is_source, must_cite, report: Rep
             LexborHTMLParser(html_text), selector, address, site_url)))
     around.check(running, report, site_url)
     for path in files:
-        if path.suffix.lower() in XML_SUFFIXES:
+        if path.suffix.lower() in STYLE_SHEET_SUFFIXES and path.is_file():
+            _check_style_sheet(path, report, shown(path))
+        elif path.suffix.lower() in XML_SUFFIXES:
             _check_xml_document(path, report, shown(path))
         elif path.suffix.lower() not in HTML_SUFFIXES | INERT_SUFFIXES and path.is_file():
             _check_other_file(path, report, shown(path))
@@ -395,7 +406,8 @@ def _check_remote_resources(html_text: str, tree: LexborHTMLParser, report: Repo
             seen[fetch.key] += 1
             nth, key = seen[fetch.key], fetch.key
             start = places.offset(lambda found: sum(f.key == key for f in found) >= nth, tag=fetch.tag, nth=nth)
-            placed.setdefault((_address_at(text, start or 0, fetch.address), fetch.address), fetch)
+            placed.setdefault((_address_at(text, start or 0, fetch.address, fetch.tag == "style"), fetch.address),
+                              fetch)
     for (offset, address), fetch in sorted(placed.items()):
         if fetch.what == CONNECTION:
             message = (f"the page connects to another site as it opens ({address!r}), which tells that site who "
@@ -423,7 +435,9 @@ class Fetch(NamedTuple):
 # What a parsed page fetches from another site as it loads, in its order.
 def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
     found = []
-    for node in tree.css(", ".join(["link[href]", "[data-md-component]", *HTML_FETCHES, *SVG_FETCHES])):
+    selectors = ["link[href]", "[data-md-component]", "style", *(f"[{name}]" for name in CSS_ATTRIBUTES),
+                 *HTML_FETCHES, *SVG_FETCHES]
+    for node in tree.css(", ".join(selectors)):
         tag = node.tag.lower()
         attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
         if tag == "link":
@@ -445,10 +459,70 @@ def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
             urls = rendered.srcset_urls(address) if name == "srcset" else [address]
             if any(REMOTE.match(rendered.url_as_read(url)) for url in urls):
                 found.append(Fetch(tag, name, address, what))
+        for name in CSS_ATTRIBUTES.intersection(attributes):
+            reading = "declarations" if name == "style" else "value"
+            for _, _, address in css_remote_addresses(attributes[name], reading):
+                found.append(Fetch(tag, name, address, "a file, by the CSS of its " + name + ","))
+        if tag == "style":
+            for _, _, address in css_remote_addresses(node.text(deep=True)):
+                found.append(Fetch(tag, "", address, "a file, by its style sheet,"))
         component = attributes.get("data-md-component", "")
         if component in THEME_FETCHES and REMOTE.match(rendered.url_as_read(attributes.get("href", ""))):
             found.append(Fetch(tag, "data-md-component", attributes["href"], THEME_FETCHES[component]))
     return found
+
+
+# The addresses on another site that CSS fetches, as a browser tokenizes it (CSS Syntax, by tinycss2):
+# url(), src(), the strings of image-set() and image(), and @import; each as (line, column, address)
+# in the text, read as a style sheet, a style attribute's declarations or (an SVG attribute's) a value.
+def css_remote_addresses(css: str, reading: str = "sheet") -> list[tuple[int, int, str]]:
+    if "(" not in css and "@" not in css:
+        return []
+    parse = {"sheet": tinycss2.parse_stylesheet, "declarations": tinycss2.parse_blocks_contents,
+             "value": tinycss2.parse_component_value_list}[reading]
+    nodes = parse(css)
+    return [(token.source_line, token.source_column, token.value) for token in _css_addresses(nodes)
+            if REMOTE.match(rendered.url_as_read(token.value))]
+
+
+# The tokens of CSS nodes that a browser reads as addresses, depth first (`strings`: inside a function
+# whose strings are addresses).
+def _css_addresses(nodes, strings: bool = False) -> list:
+    found, stack = [], [(node, strings) for node in reversed(list(nodes or ()))]
+    while stack:
+        node, strings = stack.pop()
+        kind = getattr(node, "type", "")
+        children: list = []
+        if kind == "url" or (kind == "string" and strings):
+            found.append(node)
+        elif kind == "function":
+            children, strings = node.arguments, node.lower_name in CSS_STRING_URL_FUNCTIONS
+        elif kind == "at-rule":  # @import fetches its string or url(); @namespace names one, fetching nothing
+            imported = node.lower_at_keyword == "import"
+            found += [token for token in node.prelude if imported and token.type == "string"]
+            prelude = [] if node.lower_at_keyword == "namespace" else node.prelude
+            children = [*prelude, *(node.content or ())]
+        elif kind == "qualified-rule":
+            children = [*node.prelude, *(node.content or ())]
+        elif kind == "declaration":
+            children = node.value
+        elif kind in ("() block", "[] block", "{} block"):
+            children = node.content
+        stack += [(child, strings) for child in reversed(list(children))]
+    return found
+
+
+# A style sheet of the site (a .css file): what it fetches from another site, at its place.
+def _check_style_sheet(path: Path, report: Report, where: str) -> None:
+    try:
+        css = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as error:
+        report.add(where, 1, 1, "SIT004", f"the file cannot be read ({error.strerror or error})")
+        return
+    for line, col, address in css_remote_addresses(css):
+        report.add(where, line, col, "SIT005", f"the style sheet loads a file from another site ({address!r}), "
+                   "which shows there from outside this site, tells that site who reads the page, and which a "
+                   "reader offline does not have")
 
 
 # Whether an element stands in SVG content: inside an <svg>, not inside one of its HTML parts.
@@ -464,10 +538,13 @@ def _in_svg(node) -> bool:
     return False
 
 
-# Where a start tag at `start` writes `address` as its value (as it is, or "&" written "&amp;");
-# else the tag itself.
-def _address_at(text: str, start: int, address: str) -> int:
+# Where a start tag at `start` writes `address` as its value (as it is, or "&" written "&amp;"), or a
+# <style> element its text (`in_text`); else the tag itself.
+def _address_at(text: str, start: int, address: str, in_text: bool = False) -> int:
     end = _start_tag_end(text, start)
+    if in_text:
+        end = text.lower().find("</style", end)
+        end = len(text) if end < 0 else end
     for written in (address, html.escape(address, quote=False)):
         found = text.find(written, start, end) if written else -1
         if found >= 0:
