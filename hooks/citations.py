@@ -27,6 +27,7 @@ from markupsafe import Markup
 from mkdocs.commands.build import get_context
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import InclusionLevel
 from pybtex.database import BibliographyData
 
 from citelib import (archive, bib, configcheck, configyaml, entries, formatting, htmlcheck, markup, pagemeta,
@@ -230,7 +231,9 @@ def _title_shows_markup(title: str) -> bool:
 @event_priority(-100)
 def on_env(env, config, files):
     templatecache.install(env, state.root)
-    for file in files.documentation_pages():
+    # Serving builds draft pages too.
+    inclusion = InclusionLevel.is_in_serve if state.command == "serve" else InclusionLevel.is_included
+    for file in files.documentation_pages(inclusion=inclusion):
         page = file.page
         if page is None or not page.meta:
             continue
@@ -262,7 +265,8 @@ _navigation = None
 def _template_render_problem(env, page, config, files) -> str:
     if "template" not in page.meta or _navigation is None:
         return ""
-    context = get_context(_navigation, files.documentation_pages(), config, page)
+    inclusion = InclusionLevel.is_in_serve if state.command == "serve" else InclusionLevel.is_included
+    context = get_context(_navigation, files.documentation_pages(inclusion=inclusion), config, page)
     current, page.active, config._current_page = config._current_page, True, page
     try:
         return pagemeta.template_render_problem(env, page.meta["template"], context)

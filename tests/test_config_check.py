@@ -50,11 +50,13 @@ def test_settings_that_have_the_theme_read_html_twice_or_from_outside_the_site_a
 def test_a_copyright_that_leaves_markup_open_or_closes_the_footer_is_reported():
     text = ("copyright: \"Text by us.<span lang='\"\nextra:\n  consent:\n    title: \"' style=display:block;"
             "background-image:url(https://evil.example/bg.png) x\"\n")
-    assert problems(text) == [(1, 12, "copyright leaves \"<span lang='\" open at its end, or closes the theme's "
-                                      "element around it: what the theme writes after it on every page would stand "
-                                      "in its markup: close every tag, quote and comment it opens, and no other")]
-    assert [message.split(" open at")[0] for _, _, message in problems("copyright: 'Text</div><!-- x'\n")] == [
-        "copyright leaves '</div><!-- x'"]
+    assert problems(text) == [(1, 12, "copyright leaves \"<span lang='\" open at its end: what the theme writes after "
+                                      "it on every page would stand in its markup or around it: close every tag, "
+                                      "quote and comment it opens, and no other")]
+    assert [message.split(":")[0] for _, _, message in problems("copyright: 'Text</footer><p>After'\n")] == [
+        "copyright closes the theme's element around it with '</footer><p>After'"]
+    assert [message.split(" open at")[0] for _, _, message in problems("copyright: 'Text<!-- x'\n")] == [
+        "copyright leaves '<!-- x'"]
     assert problems("copyright: 'Text by <a href=\"https://example.org\">us</a>, <b>2026</b>.'\n") == []
 
 

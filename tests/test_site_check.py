@@ -352,6 +352,18 @@ def test_css_that_fetches_from_another_site_is_reported_in_pages_and_style_sheet
                      (4, 8, "the style sheet loads a file from another site")], sheet
 
 
+# A style sheet is decoded as a browser decodes it (its byte order mark, then @charset), and a custom
+# property's string is an address where image-set() takes it by var() (a review's cases).
+def test_a_style_sheet_in_utf16_and_an_address_in_a_custom_property_are_read(tmp_path):
+    site, project = hand_made_site(tmp_path, {"shown": ""})
+    (site / "wide.css").write_bytes("p { background: url(https://evil.example/u16.png) }\n".encode("utf-16"))
+    (site / "var.css").write_text(':root { --x: "https://evil.example/v.png" }\n'
+                                  ".v { background-image: image-set(var(--x) 1x) }\n", encoding="utf-8")
+    found = sorted((d.path.rsplit("/", 1)[-1], d.line, d.col) for d in check_site.check(site, project).diagnostics
+                   if d.code == "SIT005")
+    assert found == [("var.css", 1, 14), ("wide.css", 1, 17)], found
+
+
 # A connection made ahead (preconnect, a name look-up) reaches the other site before anything is
 # fetched; a table's background and an SVG script's href fetch as a page's image and script do.
 def test_connections_made_ahead_backgrounds_and_svg_scripts_from_another_site_are_reported(tmp_path):

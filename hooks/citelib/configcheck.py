@@ -172,11 +172,13 @@ def _problem(name: str, value: str) -> str:
         unsafe = reading.unsafe if "<" in value else []
         if unsafe:
             return f"{name} holds markup that runs a script: {unsafe[0].describe()}"
-        start = rendered.left_open(value) if "<" in value else None
+        start = rendered.left_open(value, rendered.AROUND_FOOTER) if "<" in value else None
         if start is not None:
-            return (f"{name} leaves {value[start:start + 40]!r} open at its end, or closes the theme's element "
-                    "around it: what the theme writes after it on every page would stand in its markup: close "
-                    "every tag, quote and comment it opens, and no other")
+            part = value[max(start, 0):max(start, 0) + 40]
+            what = f"closes the theme's element around it with {part!r}" if part.startswith("</") else \
+                f"leaves {part!r} open at its end"
+            return (f"{name} {what}: what the theme writes after it on every page would stand in its markup or "
+                    "around it: close every tag, quote and comment it opens, and no other")
         return ""
     # Written into an attribute, "&lt;" is a "<" again; Material's tooltips then show a title as HTML.
     found, referenced = BREAKS_OUT.search(value), False

@@ -80,18 +80,29 @@ def left_open_problem(html_text: str, page_scan: Scan, strip=lambda text: text) 
     start = rendered.left_open(html_text)
     if start is None:
         return None
-    written = strip(html_text[start:start + 60]).split("\n", 1)[0].strip()
-    # As Markdown wrote it: the line, else its first tag alone (Markdown may have put a <p> around it).
+    written = strip(html_text[start:start + 60]).split("\n", 1)[0].strip() if start >= 0 else ""
+    # As Markdown wrote it, outside code: the line, else its first tag alone (Markdown may have put a
+    # <p> around it).
     tag = written[:written.find(">") + 1] if ">" in written else written
-    offset = page_scan.text.rfind(written) if written else -1
-    offset = page_scan.text.rfind(tag) if offset < 0 and tag else offset
+    offset = _last_outside_code(page_scan, written)
+    offset = _last_outside_code(page_scan, tag) if offset < 0 else offset
     if written.startswith("</"):
-        what = f"end tag {written.split('>', 1)[0] + '>'!r} closes the theme's element around the page's content"
-    else:
+        what = f"end tag {tag!r} closes the theme's element around the page's content"
+    elif written:
         what = f"markup {written[:40]!r} is left open at the end of the page's content"
+    else:
+        what = "markup is left open at the end of the page's content, or closes the theme's element around it"
     return Problem("HTM006", f"unsafe {what}: what the theme writes after the content (the footer, the "
                    "navigation) would stand in it or around it, where the checks do not read it: close every tag, "
                    "quote and comment the page opens, and no other", offset if offset >= 0 else None)
+
+
+# The last place of `needle` in the page's Markdown outside code, -1 if none.
+def _last_outside_code(page_scan: Scan, needle: str) -> int:
+    found = page_scan.text.rfind(needle) if needle else -1
+    while found >= 0 and any(start <= found < end for start, end in page_scan.code):
+        found = page_scan.text.rfind(needle, 0, found)
+    return found
 
 
 # Anything that could run a script: at its place in the page, else (in a source's footnote) at

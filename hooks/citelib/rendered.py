@@ -627,12 +627,13 @@ def leaves_the_title(text: str) -> bool:
     return head != ["title"] or tree.body is None or tree.body.child is not None
 
 
-# The theme's elements around a page's content (Material's container, main, grid, content, article) and
-# after it, with ids a page cannot know: the content is written where CONTENT_SLOT stands.
+# The theme's elements around what a page or mkdocs.yml writes (Material's, with ids a page cannot
+# know): the content (container, main, grid, content, article) and the copyright (footer, its parts).
 _OPEN_NONCE = secrets.token_hex(8)
-_AROUND = (f'<!DOCTYPE html><html><head></head><body><div><main><div><div><article id="w{_OPEN_NONCE}">'
-           f'{{content}}<i id="s{_OPEN_NONCE}"></i></article></div></div></main></div><i id="a{_OPEN_NONCE}"></i>'
-           '</body></html>')
+AROUND_CONTENT = ("<div><main><div><div><article", "</article></div></div></main></div>")
+AROUND_FOOTER = ("<div><footer><div><div><div><div", "</div></div></div></div></footer></div>")
+# How many bytes of a page's starts are parsed again to find where a part left open starts.
+OPEN_SEARCH_BYTES = 4 * 2**20
 # Elements whose content a browser reads as text or hides (scripting on): what stands in them is gone.
 SWALLOWING_TAGS = {"noscript", "template", "iframe", "noembed", "noframes", "xmp", "textarea", "title", "style",
                    "script", "plaintext", "select"}
@@ -640,23 +641,29 @@ SWALLOWING_TAGS = {"noscript", "template", "iframe", "noembed", "noframes", "xmp
 OPEN_CANDIDATES = 400
 
 
-# Whether markup written where a theme writes a page's content (or its copyright) stays inside it: no
-# end tag that closes the theme's elements around it, and no tag, attribute value, comment, raw text
-# or formatting element left open at its end, which would carry what the theme writes after it (the
-# footer, the navigation) into the markup. None when it stays inside; else where the part left open
-# or closing starts (its last "<" from which no start of the text stays inside), 0 when none is found.
-def left_open(markup: str) -> int | None:
-    if _stays_inside(markup):
+# Whether markup written where a theme writes a page's content (or, `around` AROUND_FOOTER, its
+# copyright) stays inside it: no end tag that closes the theme's elements around it, and no tag,
+# attribute value, comment, raw text or formatting element left open at its end, which would carry
+# what the theme writes after it (the footer, the navigation) into the markup. None when it stays
+# inside; else where the part left open or closing starts (its last "<" from which no start of the
+# text stays inside), -1 when the search for it gives up (OPEN_CANDIDATES, OPEN_SEARCH_BYTES).
+def left_open(markup: str, around: tuple[str, str] = AROUND_CONTENT) -> int | None:
+    if _stays_inside(markup, around):
         return None
-    starts = [m.start() for m in re.finditer("<", markup)][-OPEN_CANDIDATES:]
+    starts, spent = [m.start() for m in re.finditer("<", markup)][-OPEN_CANDIDATES:], 0
     for start in reversed(starts):
-        if _stays_inside(markup[:start]):
+        spent += start
+        if spent > OPEN_SEARCH_BYTES:
+            break
+        if _stays_inside(markup[:start], around):
             return start
-    return 0
+    return -1
 
 
-def _stays_inside(markup: str) -> bool:
-    tree = LexborHTMLParser(_AROUND.replace("{content}", markup, 1))
+def _stays_inside(markup: str, around: tuple[str, str]) -> bool:
+    opening, closing = around
+    tree = LexborHTMLParser(f'<!DOCTYPE html><html><head></head><body>{opening} id="w{_OPEN_NONCE}">{markup}'
+                            f'<i id="s{_OPEN_NONCE}"></i>{closing}<i id="a{_OPEN_NONCE}"></i></body></html>')
     wrapper, sentinel, after = (tree.css_first(f"#{kind}{_OPEN_NONCE}") for kind in ("w", "s", "a"))
     if wrapper is None or sentinel is None or after is None:
         return False

@@ -54,6 +54,8 @@ SVG_FETCHES = {"script": {"href": "a script", "xlink:href": "a script"}, "image"
 # Material's repository link (data-md-component="source") reads the repository's stars, forks and
 # latest release from the API of its host (GitHub, GitLab), on every page.
 THEME_FETCHES = {"source": "the repository's facts (stars, forks, latest release), by the theme's script,"}
+# The addresses Material's script reads those facts for (its fetchSourceFacts: GitHub, any GitLab).
+SOURCE_HOSTS = re.compile(r"^.+github\.com/|^.+?[^/]*gitlab[^/]+/", re.I)
 # Attributes whose value a browser reads as CSS, whose url() it fetches: any element's style, and
 # SVG's presentation attributes that take a url() (an SVG filter, mask or marker elsewhere).
 CSS_ATTRIBUTES = {"style", "fill", "stroke", "filter", "mask", "clip-path", "cursor", "marker-start", "marker-mid",
@@ -467,7 +469,7 @@ def _remote_fetches(tree: LexborHTMLParser) -> list[Fetch]:
             for _, _, address in css_remote_addresses(node.text(deep=True)):
                 found.append(Fetch(tag, "", address, "a file, by its style sheet,"))
         component = attributes.get("data-md-component", "")
-        if component in THEME_FETCHES and REMOTE.match(rendered.url_as_read(attributes.get("href", ""))):
+        if component in THEME_FETCHES and SOURCE_HOSTS.match(rendered.url_as_read(attributes.get("href", ""))):
             found.append(Fetch(tag, "data-md-component", attributes["href"], THEME_FETCHES[component]))
     return found
 
@@ -480,7 +482,10 @@ def css_remote_addresses(css: str, reading: str = "sheet") -> list[tuple[int, in
         return []
     parse = {"sheet": tinycss2.parse_stylesheet, "declarations": tinycss2.parse_blocks_contents,
              "value": tinycss2.parse_component_value_list}[reading]
-    nodes = parse(css)
+    return _remote_of(parse(css))
+
+
+def _remote_of(nodes) -> list[tuple[int, int, str]]:
     return [(token.source_line, token.source_column, token.value) for token in _css_addresses(nodes)
             if REMOTE.match(rendered.url_as_read(token.value))]
 
@@ -503,9 +508,9 @@ def _css_addresses(nodes, strings: bool = False) -> list:
             prelude = [] if node.lower_at_keyword == "namespace" else node.prelude
             children = [*prelude, *(node.content or ())]
         elif kind == "qualified-rule":
-            children = [*node.prelude, *(node.content or ())]
-        elif kind == "declaration":
-            children = node.value
+            children = [*node.prelude, *tinycss2.parse_blocks_contents(node.content or [])]
+        elif kind == "declaration":  # a custom property's string may be used as an address (var() in image-set())
+            children, strings = node.value, strings or node.name.startswith("--")
         elif kind in ("() block", "[] block", "{} block"):
             children = node.content
         stack += [(child, strings) for child in reversed(list(children))]
@@ -515,11 +520,13 @@ def _css_addresses(nodes, strings: bool = False) -> list:
 # A style sheet of the site (a .css file): what it fetches from another site, at its place.
 def _check_style_sheet(path: Path, report: Report, where: str) -> None:
     try:
-        css = path.read_bytes().decode("utf-8-sig", errors="replace")
+        data = path.read_bytes()
     except OSError as error:
         report.add(where, 1, 1, "SIT004", f"the file cannot be read ({error.strerror or error})")
         return
-    for line, col, address in css_remote_addresses(css):
+    # Decoded as a browser decodes a style sheet: by its byte order mark, then its @charset.
+    nodes, _ = tinycss2.parse_stylesheet_bytes(data)
+    for line, col, address in _remote_of(nodes):
         report.add(where, line, col, "SIT005", f"the style sheet loads a file from another site ({address!r}), "
                    "which shows there from outside this site, tells that site who reads the page, and which a "
                    "reader offline does not have")
