@@ -231,9 +231,7 @@ def _title_shows_markup(title: str) -> bool:
 @event_priority(-100)
 def on_env(env, config, files):
     templatecache.install(env, state.root)
-    # Serving builds draft pages too.
-    inclusion = InclusionLevel.is_in_serve if state.command == "serve" else InclusionLevel.is_included
-    for file in files.documentation_pages(inclusion=inclusion):
+    for file in files.documentation_pages(inclusion=_built_pages()):
         page = file.page
         if page is None or not page.meta:
             continue
@@ -251,6 +249,11 @@ def on_env(env, config, files):
     return env
 
 
+# Which pages MkDocs builds: serving, the drafts too.
+def _built_pages():
+    return InclusionLevel.is_in_serve if state.command == "serve" else InclusionLevel.is_included
+
+
 # The navigation of this build, for rendering a page's named template once in on_env.
 def on_nav(nav, config, files):
     global _navigation
@@ -265,8 +268,7 @@ _navigation = None
 def _template_render_problem(env, page, config, files) -> str:
     if "template" not in page.meta or _navigation is None:
         return ""
-    inclusion = InclusionLevel.is_in_serve if state.command == "serve" else InclusionLevel.is_included
-    context = get_context(_navigation, files.documentation_pages(inclusion=inclusion), config, page)
+    context = get_context(_navigation, files.documentation_pages(inclusion=_built_pages()), config, page)
     current, page.active, config._current_page = config._current_page, True, page
     try:
         return pagemeta.template_render_problem(env, page.meta["template"], context)

@@ -17,6 +17,7 @@ the same event unless a priority says otherwise):
 | on_files | sources_page | the whole bibliography as one .bib file, a generated file of the site |
 | on_files | page_dates | git's answer: each page's first publication and last change (the preview's keys read them) |
 | on_pre_build | citations | building (not serving): freeze what lives through the build; format each source once, as sanitized HTML behind a token |
+| on_nav | citations | keep the navigation, to render a page's named template once in on_env |
 | on_nav | sources_page, claims_ledger | where the sources page is, the reading order |
 | on_nav (-100) | preview | each page's key; a page whose key is kept gets its outputs back and is not rendered |
 | on_pre_page (1000) | preview | catch the warnings of a page being rendered |
@@ -25,10 +26,10 @@ the same event unless a priority says otherwise):
 | on_page_markdown (0) | page_dates | the page's dates and history link into its meta |
 | on_page_markdown (-10) | sources_page | the list of sources with their COinS, on the sources page |
 | on_page_markdown (-50) | glossary | hover terms (`abbr` gets only the terms a page's text holds) |
-| on_page_content (-40) | citations | references in, one reading of the page, HTM checks, stamps out; a title that holds markup shown as text; serving: a slot for the problems banner |
+| on_page_content (-40) | citations | references in, one reading of the page, HTM checks (markup that leaves the content too), stamps out; a title that holds markup shown as text; serving: a slot for the problems banner |
 | on_page_content (-50) | claims_ledger, page_metadata | claims from the reading; the review, Cite this page, Scholar tags, link previews, JSON-LD |
 | on_page_content (-1000) | preview | keep the rendered page's outputs |
-| on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a missing template is PAG004 |
+| on_env (-100) | citations | keep compiled templates (templatecache); escape the front matter the theme writes as raw HTML; a named template that is missing, fails or leaves the content out is PAG004 |
 | on_env (-200) | preview | pages in build order; which pages are written (all when the navigation changed) |
 | on_page_context (100) | preview | where the page's search entries start |
 | on_post_page | sources_page | the "Cited by" lists, once every page is read |
